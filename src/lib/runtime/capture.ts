@@ -1,0 +1,79 @@
+// Sessions that expose intermediates and collect them into a TensorStore. Environment-agnostic:
+// the caller passes the onnxruntime-web module it loaded (Node build, or the WebGPU bundle).
+import type * as Ort from 'onnxruntime-web';
+import type { Graph } from '../onnx/graph.js';
+import { allIntermediates, exposeOutputs, type ModelBuffer } from '../onnx/rewrite.js';
+import type { DType } from '../onnx/dtype.js';
+import { TensorStore, type CapturedTensor, type TensorData } from './store.js';
+
+export type OrtModule = typeof Ort;
+export type Backend = 'wasm' | 'webgpu';
+/** none: the plain model; semantic: the tensors the debugger names; all: every node output. */
+export type CaptureSet = 'none' | 'semantic' | 'all';
+
+export interface CaptureOptions {
+	backend: Backend;
+	captureSet: CaptureSet;
+	/** For "semantic": the tensor names to expose (from the analysis). */
+	semantic?: readonly string[];
+}
+
+export function captureNames(graph: Graph, opts: Pick<CaptureOptions, 'captureSet' | 'semantic'>): string[] {
+	if (opts.captureSet === 'none') return [];
+	if (opts.captureSet === 'all') return allIntermediates(graph);
+	const have = new Set(graph.outputs.map((o) => o.name));
+	const known = new Set(graph.nodes.flatMap((n) => n.outputs));
+	// A name that no node produces is fatal to ORT: keep only real node outputs.
+	return [...new Set(opts.semantic ?? [])].filter((n) => known.has(n) && !have.has(n));
+}
+
+export class CaptureSession {
+	private constructor(
+		readonly ort: OrtModule,
+		readonly session: Ort.InferenceSession,
+		readonly graph: Graph,
+		readonly backend: Backend,
+		readonly captureSet: CaptureSet,
+		readonly exposed: readonly string[]
+	) {}
+
+	/** One EP per session: the caller decides about fallback and tells the user. */
+	static async create(ort: OrtModule, model: ModelBuffer, graph: Graph, opts: CaptureOptions): Promise<CaptureSession> {
+		const exposed = captureNames(graph, opts);
+		const bytes = exposeOutputs(model, exposed);
+		const session = await ort.InferenceSession.create(bytes, {
+			executionProviders: [opts.backend],
+			graphOptimizationLevel: 'all'
+		});
+		return new CaptureSession(ort, session, graph, opts.backend, opts.captureSet, exposed);
+	}
+
+	/** Run once; returns every graph output and exposed tensor, in graph order, inputs first. */
+	async run(feeds: Record<string, CapturedTensor>): Promise<TensorStore> {
+		const ortFeeds: Record<string, Ort.Tensor> = {};
+		for (const [name, t] of Object.entries(feeds))
+			ortFeeds[name] = new this.ort.Tensor(t.dtype as Ort.Tensor.Type, t.data as Ort.Tensor.DataType, t.dims);
+		const results = await this.session.run(ortFeeds);
+		const store = new TensorStore();
+		for (const t of Object.values(feeds)) store.add(t);
+		const produced = new Map<string, Ort.Tensor>(Object.entries(results));
+		// Graph order: node by node, each node's outputs in order.
+		for (const n of this.graph.nodes)
+			for (const o of n.outputs) {
+				const r = produced.get(o);
+				if (r) store.add(fromOrt(o, r));
+			}
+		for (const [name, r] of produced) if (!store.has(name)) store.add(fromOrt(name, r));
+		return store;
+	}
+
+	async release(): Promise<void> {
+		await this.session.release();
+	}
+}
+
+function fromOrt(name: string, t: Ort.Tensor): CapturedTensor {
+	// ORT's WASM backend already copied the output out of its heap; we keep that one copy.
+	// WebGPU tensors are downloaded here (location 'cpu' is the default for outputs).
+	return { name, dims: [...t.dims], dtype: t.type as DType, data: t.data as TensorData };
+}

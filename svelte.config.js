@@ -1,0 +1,13 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		// A single-page app of static files: everything runs in the browser, offline.
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html' })
+	}
+};
+
+export default config;
