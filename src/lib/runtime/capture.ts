@@ -16,6 +16,8 @@ export interface CaptureOptions {
 	captureSet: CaptureSet;
 	/** For "semantic": the tensor names to expose (from the analysis). */
 	semantic?: readonly string[];
+	/** Passed through to ORT, e.g. `externalData` for weights kept in a separate file. */
+	sessionOptions?: Ort.InferenceSession.SessionOptions;
 }
 
 export function captureNames(graph: Graph, opts: Pick<CaptureOptions, 'captureSet' | 'semantic'>): string[] {
@@ -42,6 +44,7 @@ export class CaptureSession {
 		const exposed = captureNames(graph, opts);
 		const bytes = exposeOutputs(model, exposed);
 		const session = await ort.InferenceSession.create(bytes, {
+			...opts.sessionOptions,
 			executionProviders: [opts.backend],
 			graphOptimizationLevel: 'all'
 		});
