@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { resolve } from 'node:path';
 import { blockscopeAssets } from './scripts/vite-assets';
 
 // Cross-origin isolation lets onnxruntime-web use multi-threaded WASM (SharedArrayBuffer).
@@ -9,10 +10,16 @@ const isolation = {
 };
 
 export default defineConfig({
-	plugins: [sveltekit(), blockscopeAssets()],
+	plugins: [blockscopeAssets({ headers: isolation }), sveltekit()],
 	server: { headers: isolation, fs: { allow: ['models'] } },
 	preview: { headers: isolation },
 	worker: { format: 'es' },
+	resolve: {
+		// The WebGPU build without its glue code embedded: the runtime loads the glue and the .wasm
+		// from the app's own /ort/ (env.wasm.wasmPaths), and the build does not carry a second
+		// copy of the 25 MB .wasm that the bundled variant's `new URL(..., import.meta.url)` pulls in.
+		alias: [{ find: /^onnxruntime-web\/webgpu$/, replacement: resolve('node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs') }]
+	},
 	optimizeDeps: { exclude: ['onnxruntime-web'] },
 	test: {
 		include: ['tests/unit/**/*.test.ts'],

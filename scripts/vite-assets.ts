@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import type { Plugin, Connect } from 'vite';
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
-const MODELS_DIR = resolve('models');
+// BLOCKSCOPE_MODELS_DIR serves another folder (tests use fixture models before/apart from the zoo).
+const MODELS_DIR = resolve(process.env.BLOCKSCOPE_MODELS_DIR || 'models');
 // The WebGPU bundle loads the asyncify build for both of its EPs (webgpu and wasm).
 const ORT_FILES = [
 	'ort-wasm-simd-threaded.asyncify.wasm',
@@ -41,14 +42,31 @@ function serve(prefix: string, dir: string, allowed: () => string[]): Connect.Ne
 	};
 }
 
-export function blockscopeAssets(): Plugin {
+/**
+ * `headers` go on every response, in dev and preview. Vite's own `preview.headers` do not reach
+ * pages and assets that SvelteKit's preview middleware answers, so cross-origin isolation
+ * (COOP/COEP, needed for multi-threaded WASM) is set here, before anything else answers.
+ */
+export function blockscopeAssets(opts: { headers?: Record<string, string> } = {}): Plugin {
+	const headers = opts.headers ?? {};
+	const setHeaders: Connect.NextHandleFunction = (_req, res, next) => {
+		for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+		next();
+	};
 	const middleware = (server: { middlewares: Connect.Server }) => {
+		server.middlewares.use(setHeaders);
 		server.middlewares.use(serve('/ort/', ORT_DIR, () => ORT_FILES));
 		server.middlewares.use(serve('/models/', MODELS_DIR, modelFiles));
 	};
 	return {
 		name: 'blockscope-assets',
+		// Before SvelteKit's plugins (also 'pre'), so its middlewares come after ours.
+		enforce: 'pre',
 		configureServer: middleware,
+		// Preview serves the build (where ort/ and models/ were emitted); only the headers are needed.
+		configurePreviewServer: (server) => {
+			server.middlewares.use(setHeaders);
+		},
 		generateBundle(options) {
 			// Only the client build carries assets; SvelteKit's server build runs in the same config.
 			if (this.environment?.name === 'ssr' || (options.dir ?? '').includes('server')) return;

@@ -1,0 +1,72 @@
+// The page's handle on the runtime worker: one request at a time per id, promises for results,
+// a callback for progress. The worker (and its session) lives as long as the handle.
+import type { ErrorMessage, InputOptions, ModelSource, OpenRequest, ProgressMessage, ResultMessage, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { BackendChoice } from './ep.js';
+import type { CaptureSet } from '../capture.js';
+
+export class RuntimeError extends Error {
+	constructor(message: string, readonly hint?: string) {
+		super(message);
+		this.name = 'RuntimeError';
+	}
+}
+
+interface Pending {
+	resolve: (r: ResultMessage) => void;
+	reject: (e: Error) => void;
+	onProgress?: (p: ProgressMessage) => void;
+}
+
+export class RuntimeClient {
+	private readonly worker: Worker;
+	private readonly pending = new Map<number, Pending>();
+	private next = 1;
+
+	constructor(private readonly ortBase: string) {
+		this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+		this.worker.onmessage = (ev: MessageEvent<WorkerMessage>) => this.receive(ev.data);
+		this.worker.onerror = (ev: ErrorEvent) => this.failAll(`The runtime worker failed: ${ev.message || 'it could not be loaded'}.`);
+		this.worker.onmessageerror = () => this.failAll('A message from the runtime worker could not be read.');
+	}
+
+	open(
+		source: ModelSource,
+		opts: { backend: BackendChoice; captureSet: CaptureSet; input?: InputOptions },
+		onProgress?: (p: ProgressMessage) => void
+	): Promise<ResultMessage> {
+		const id = this.next++;
+		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {} };
+		return this.send(req, source.kind === 'bytes' ? [source.bytes] : [], onProgress);
+	}
+
+	/** Re-run the open model with other inputs, on the session it already has. */
+	run(input: InputOptions, onProgress?: (p: ProgressMessage) => void): Promise<ResultMessage> {
+		return this.send({ type: 'run', id: this.next++, input }, [], onProgress);
+	}
+
+	dispose(): void {
+		this.worker.terminate();
+		this.failAll('The runtime was closed.');
+	}
+
+	private send(req: WorkerRequest, transfer: Transferable[], onProgress?: (p: ProgressMessage) => void): Promise<ResultMessage> {
+		return new Promise((resolve, reject) => {
+			this.pending.set(req.id, { resolve, reject, onProgress });
+			this.worker.postMessage(req, transfer);
+		});
+	}
+
+	private receive(msg: WorkerMessage): void {
+		const p = this.pending.get(msg.id);
+		if (!p) return;
+		if (msg.type === 'progress') return p.onProgress?.(msg);
+		this.pending.delete(msg.id);
+		if (msg.type === 'result') p.resolve(msg);
+		else p.reject(new RuntimeError((msg as ErrorMessage).message, (msg as ErrorMessage).hint));
+	}
+
+	private failAll(message: string): void {
+		for (const p of this.pending.values()) p.reject(new RuntimeError(message));
+		this.pending.clear();
+	}
+}

@@ -1,0 +1,53 @@
+// A read-only window into what the page holds, for end-to-end tests and automation:
+// window.__blockscope.tensor(name) -> { dims, dtype, data: number[] } (a copy), names().
+import type { ResultMessage } from './protocol.js';
+
+export interface HookTensor {
+	dims: number[];
+	dtype: string;
+	data: number[];
+}
+
+export interface BlockscopeHook {
+	names(): string[];
+	tensor(name: string): HookTensor | null;
+	info(): {
+		backend: string;
+		fallback: string | null;
+		captureSet: string;
+		model: string;
+		attention: { layer: number; tensor: string }[];
+		tokens: string[] | null;
+	};
+}
+
+declare global {
+	interface Window {
+		__blockscope?: BlockscopeHook;
+	}
+}
+
+export function makeHook(r: ResultMessage): BlockscopeHook {
+	const byName = new Map(r.tensors.map((t) => [t.name, t]));
+	return Object.freeze({
+		names: () => r.tensors.map((t) => t.name),
+		tensor(name: string): HookTensor | null {
+			const t = byName.get(name);
+			if (!t) return null;
+			// int64 ids become plain numbers; float16 stays as its raw bits (dtype says so).
+			return { dims: [...t.dims], dtype: t.dtype, data: Array.from(t.data as ArrayLike<number | bigint>, Number) };
+		},
+		info: () => ({
+			backend: r.backend,
+			fallback: r.fallback,
+			captureSet: r.captureSet,
+			model: r.model.name,
+			attention: r.attention.map((a) => ({ ...a })),
+			tokens: r.tokens ? [...r.tokens] : null
+		})
+	});
+}
+
+export function installHook(r: ResultMessage): void {
+	Object.defineProperty(window, '__blockscope', { value: makeHook(r), configurable: true, writable: false, enumerable: false });
+}

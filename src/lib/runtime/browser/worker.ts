@@ -1,0 +1,151 @@
+/// <reference lib="webworker" />
+// The runtime worker: fetch -> read -> session -> run -> captured tensors, off the main thread so
+// the page never freezes. It keeps the session (and the model bytes) for re-runs.
+import * as ort from 'onnxruntime-web/webgpu';
+import { Graph, ModelError, readModel } from '../../onnx/index.js';
+import type { ModelBuffer } from '../../onnx/rewrite.js';
+import { CaptureSession, type Backend } from '../capture.js';
+import { defaultInputs, tokenLabels } from '../inputs.js';
+import type { CapturedTensor, TensorStore } from '../store.js';
+import { softmaxPatterns } from './attention.js';
+import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
+import { fetchModel, withSpare } from './fetch.js';
+import type { InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+interface Open {
+	session: CaptureSession;
+	graph: Graph;
+	model: ModelSummary;
+	fallback: string | null;
+}
+
+let current: Open | null = null;
+let configured = false;
+// Requests are handled one at a time, in order (a re-run must not race a model being opened).
+let queue: Promise<void> = Promise.resolve();
+
+self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+	const req = ev.data;
+	queue = queue.then(() => handle(req));
+};
+
+async function handle(req: WorkerRequest): Promise<void> {
+	const t0 = performance.now();
+	try {
+		if (req.type === 'open') {
+			const opened = await open(req);
+			const tSession = performance.now() - t0;
+			await run(req.id, opened, req.input, tSession);
+		} else {
+			if (!current) throw new Error('No model is open.');
+			await run(req.id, current, req.input, 0);
+		}
+	} catch (e) {
+		const hint = e instanceof ModelError ? e.hint : undefined;
+		post({ type: 'error', id: req.id, message: e instanceof Error ? e.message : String(e), hint });
+	}
+}
+
+function progress(id: number, stage: Stage, message: string, loaded?: number, total?: number | null): void {
+	post({ type: 'progress', id, stage, message, loaded, total });
+}
+
+function post(msg: WorkerMessage, transfer: Transferable[] = []): void {
+	self.postMessage(msg, transfer);
+}
+
+function configure(ortBase: string): void {
+	if (configured) return; // ORT reads these once, when its WASM module first loads
+	configured = true;
+	ort.env.wasm.wasmPaths = ortBase;
+	ort.env.wasm.proxy = false; // this is already a worker
+	// Threads need SharedArrayBuffer, which needs cross-origin isolation (COOP/COEP headers).
+	ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+}
+
+async function open(req: OpenRequest): Promise<Open> {
+	configure(req.ortBase);
+	if (current) {
+		const old = current;
+		current = null;
+		await old.session.release().catch(() => undefined);
+	}
+	const src = req.source;
+	let buf: ModelBuffer;
+	if (src.kind === 'url') {
+		progress(req.id, 'fetch', `fetching ${src.name}`, 0, null);
+		buf = await fetchModel(src.url, (loaded, total) => progress(req.id, 'fetch', `fetching ${src.name}`, loaded, total));
+	} else {
+		buf = withSpare(new Uint8Array(src.bytes), src.bytes.byteLength);
+	}
+	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
+	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
+
+	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
+	if (req.backend === 'webgpu' && noGpu) throw new Error(`WebGPU was requested (?backend=webgpu), but ${noGpu}.`);
+	let fallback: string | null = null;
+	let session: CaptureSession | null = null;
+	for (const attempt of plan(req.backend, noGpu)) {
+		fallback = attempt.reason ?? fallback;
+		progress(req.id, 'session', `creating session on ${label(attempt.backend)}`);
+		try {
+			session = await CaptureSession.create(ort, buf, graph, { backend: attempt.backend, captureSet: req.captureSet });
+			break;
+		} catch (e) {
+			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw new Error(fallbackReason(attempt.backend, e));
+			fallback = fallbackReason(attempt.backend, e);
+		}
+	}
+	if (!session) throw new Error('No execution provider could create a session.');
+	const model: ModelSummary = {
+		name: src.name,
+		bytes: buf.length,
+		opset: graph.opset,
+		inputs: graph.inputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
+		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
+		metadata: Object.fromEntries(graph.metadata)
+	};
+	current = { session, graph, model, fallback };
+	return current;
+}
+
+async function run(id: number, o: Open, input: InputOptions, sessionMs: number): Promise<void> {
+	const feeds = defaultInputs(o.graph, input);
+	progress(id, 'run', `running on ${label(o.session.backend)}`);
+	const t0 = performance.now();
+	const store = await o.session.run(feeds);
+	const runMs = performance.now() - t0;
+	progress(id, 'collect', `collecting ${store.size} tensors`);
+	const { tensors, transfer } = transferable(store);
+	const msg: ResultMessage = {
+		type: 'result',
+		id,
+		backend: o.session.backend as Backend,
+		fallback: o.fallback,
+		captureSet: o.session.captureSet,
+		attentionSource: 'softmax-heuristic',
+		model: o.model,
+		tensors,
+		attention: softmaxPatterns(o.graph, store),
+		tokens: tokenLabels(o.graph, feeds),
+		timings: { sessionMs, runMs }
+	};
+	post(msg, transfer);
+}
+
+/** Each tensor's buffer moves to the page (no copy); shared or over-large backing buffers are cut to size first. */
+function transferable(store: TensorStore): { tensors: CapturedTensor[]; transfer: ArrayBuffer[] } {
+	const tensors: CapturedTensor[] = [];
+	const buffers = new Set<ArrayBuffer>();
+	for (const t of store) {
+		let data = t.data;
+		const whole = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+		// A view into WASM memory (shared, or one big heap) must not be moved: copy just its bytes.
+		if (!whole || buffers.has(data.buffer as ArrayBuffer)) data = data.slice() as typeof data;
+		buffers.add(data.buffer as ArrayBuffer);
+		tensors.push({ ...t, data });
+	}
+	return { tensors, transfer: [...buffers] };
+}
