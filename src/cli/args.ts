@@ -1,0 +1,101 @@
+// Command-line arguments of `inspect`, parsed with node:util (no dependencies).
+import { parseArgs } from 'node:util';
+import type { CaptureSet } from '../lib/runtime/capture.js';
+import { UsageError } from './errors.js';
+
+export { UsageError };
+
+export const USAGE = `usage: npm run -s inspect -- MODEL.onnx [options]
+
+  --input NAME=FILE.npy   feed input NAME from a NumPy file (repeatable; float32, int64, ...)
+  --text STR              text for models with a vocabulary (default "the cat sat on the mat")
+  --ids 3,1,4             token ids instead of text
+  --seq N                 sequence length for dynamic seq dims (default 16; token text is cycled)
+  --seed N                seed for random inputs (default 0)
+  --capture SET           all (default) | semantic | none
+  --json                  print one JSON object on stdout instead of the summary
+  --dump DIR              write every captured tensor as .npy plus manifest.json into DIR
+  --threads N             WASM threads (default: cores - 1, at most 4)
+  --debug                 stack traces and onnxruntime warnings on stderr
+  -h, --help              this text
+
+exit codes: 0 ok, 2 bad arguments or a model/input that cannot be used`;
+
+export interface CliOptions {
+	model: string;
+	inputs: { name: string; file: string }[];
+	text?: string;
+	ids?: string;
+	seq?: number;
+	seed?: number;
+	capture: CaptureSet;
+	json: boolean;
+	dump?: string;
+	threads?: number;
+	debug: boolean;
+	help: boolean;
+}
+
+export function parseCli(argv: string[]): CliOptions {
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: argv,
+			allowPositionals: true,
+			strict: true,
+			options: {
+				input: { type: 'string', multiple: true },
+				text: { type: 'string' },
+				ids: { type: 'string' },
+				seq: { type: 'string' },
+				seed: { type: 'string' },
+				capture: { type: 'string' },
+				json: { type: 'boolean' },
+				dump: { type: 'string' },
+				threads: { type: 'string' },
+				debug: { type: 'boolean' },
+				help: { type: 'boolean', short: 'h' }
+			}
+		});
+	} catch (e) {
+		// node:util adds advice about '--' that does not apply here; keep the first sentence.
+		const msg = (e as Error).message;
+		const unknown = /^Unknown option '([^']+)'/.exec(msg);
+		throw new UsageError(unknown ? `unknown option ${unknown[1]} (try --help)` : msg.split(/(?<=\.) /)[0]);
+	}
+	const { values: v, positionals } = parsed;
+	const help = v.help ?? false;
+	if (!help && positionals.length !== 1)
+		throw new UsageError(positionals.length === 0 ? 'missing MODEL.onnx (try --help)' : `expected one model file, got ${positionals.length}: ${positionals.join(' ')}`);
+	const capture = v.capture ?? 'all';
+	if (capture !== 'all' && capture !== 'semantic' && capture !== 'none')
+		throw new UsageError(`--capture must be all, semantic or none (got "${capture}")`);
+	return {
+		model: positionals[0] ?? '',
+		inputs: (v.input ?? []).map(parseInputArg),
+		text: v.text,
+		ids: v.ids,
+		seq: intArg('--seq', v.seq, 1),
+		seed: intArg('--seed', v.seed, 0),
+		capture,
+		json: v.json ?? false,
+		dump: v.dump,
+		threads: intArg('--threads', v.threads, 1),
+		debug: v.debug ?? false,
+		help
+	};
+}
+
+function parseInputArg(s: string): { name: string; file: string } {
+	const eq = s.indexOf('=');
+	if (eq <= 0 || eq === s.length - 1) throw new UsageError(`--input expects NAME=FILE.npy (got "${s}")`);
+	return { name: s.slice(0, eq), file: s.slice(eq + 1) };
+}
+
+function intArg(flag: string, s: string | undefined, min: number): number | undefined {
+	if (s === undefined) return undefined;
+	const n = Number(s);
+	if (!/^\s*-?\d+\s*$/.test(s) || !Number.isSafeInteger(n) || n < min)
+		throw new UsageError(`${flag} expects an integer >= ${min} (got "${s}")`);
+	return n;
+}

@@ -1,0 +1,35 @@
+// `npm run -s inspect -- MODEL.onnx [options]`: run a model in Node on WASM, capture its
+// intermediates, print a summary or one JSON object, optionally dump .npy files.
+// Errors are one line on stderr with exit code 2 (a stack trace only with --debug).
+import { ModelError } from '../lib/onnx/errors.js';
+import { writeDump } from '../lib/runtime/node/dump.js';
+import { parseCli, USAGE, type CliOptions } from './args.js';
+import { EXIT_ERROR, EXIT_OK, oneLine } from './errors.js';
+import { buildReport } from './report.js';
+import { inspectModel } from './run.js';
+import { summary } from './summary.js';
+
+async function main(argv: string[]): Promise<number> {
+	let opts: CliOptions | undefined;
+	try {
+		opts = parseCli(argv);
+		if (opts.help) {
+			process.stdout.write(USAGE + '\n');
+			return EXIT_OK;
+		}
+		const r = await inspectModel({ ...opts, verbose: opts.debug });
+		if (opts.dump)
+			await writeDump(opts.dump, r.store, { model: r.path, backend: r.backend, capture: r.capture }).catch((e: NodeJS.ErrnoException) => {
+				throw new ModelError(`Cannot write the dump to ${opts!.dump}: ${e.code ?? e.message}`);
+			});
+		process.stdout.write(opts.json ? JSON.stringify(buildReport(r)) + '\n' : summary(r) + '\n');
+		if (opts.dump && !opts.json) process.stdout.write(`\nwrote ${r.store.size} tensors + manifest.json to ${opts.dump}\n`);
+		return EXIT_OK;
+	} catch (e) {
+		process.stderr.write(`inspect: ${oneLine(e)}\n`);
+		if (opts?.debug ?? argv.includes('--debug')) process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+		return EXIT_ERROR;
+	}
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,37 @@
+// The `--json` object. Other tools parse it: fields are only ever added, never renamed.
+// Each section contributes top-level fields; later issues add theirs (stats, health) to SECTIONS.
+import type { InspectResult } from './run.js';
+
+export type Section = (r: InspectResult) => Record<string, unknown>;
+
+/** backend, capture, inputs, outputs, tensors (with hook): the foundation's contract. */
+const core: Section = (r) => ({
+	model: r.path,
+	env: 'node',
+	backend: r.backend,
+	threads: r.threads,
+	capture: r.capture,
+	exposed: r.exposed.length,
+	inputs: r.graph.inputs.map((v) => {
+		const t = r.feeds[v.name];
+		return { name: v.name, dims: t.dims, dtype: t.dtype };
+	}),
+	outputs: r.graph.outputs.map((o) => o.name),
+	tokens: r.tokens,
+	external_data: r.externalData,
+	tensors: [...r.store].map((t) => ({ name: t.name, dims: t.dims, dtype: t.dtype, hook: r.recognition?.hookOf(t.name) ?? null })),
+	ms: { load: round(r.ms.load), run: round(r.ms.run) }
+});
+
+/** variant, layers, final_norm, unrecognized (recognition issue); absent until the analysis exists. */
+const recognition: Section = (r) => r.recognition?.json ?? {};
+
+export const SECTIONS: Section[] = [core, recognition];
+
+export function buildReport(r: InspectResult, sections: readonly Section[] = SECTIONS): Record<string, unknown> {
+	return Object.assign({}, ...sections.map((s) => s(r)));
+}
+
+function round(ms: number): number {
+	return Math.round(ms * 10) / 10;
+}
