@@ -1,0 +1,80 @@
+// The first page, in Chromium: it reaches "ready" on the project's backend, draws the heatmap,
+// and the attention values it holds are a correct softmax of the scores it captured.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Graph, readModel } from '../../src/lib/onnx';
+import { test, expect, waitReady } from './backend';
+import type {} from '../../src/lib/runtime/browser/test-hook'; // window.__blockscope
+
+const MODELS_DIR = process.env.BLOCKSCOPE_MODELS_DIR || 'models';
+
+test('reaches ready on the expected backend', async ({ page, open, backend }) => {
+	await open();
+	await waitReady(page);
+	const status = page.getByTestId('status');
+	await expect(status).toHaveAttribute('data-backend', backend);
+	if (backend === 'webgpu') await expect(page.getByTestId('fallback-reason')).toHaveCount(0);
+	await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
+test('draws the attention heatmap: cells on the canvas, box = cell grid', async ({ page, open }) => {
+	await open();
+	await waitReady(page);
+	const map = page.getByTestId('attention-heatmap');
+	await expect(map).toBeVisible();
+	const rows = Number(await map.getAttribute('data-rows'));
+	const cols = Number(await map.getAttribute('data-cols'));
+	expect(await map.getAttribute('data-layer')).toBe('0');
+	expect(await map.getAttribute('data-head')).toBe('0');
+	const info = await page.evaluate(() => window.__blockscope!.info());
+	const pattern = await page.evaluate((n) => window.__blockscope!.tensor(n), info.attention[0].tensor);
+	expect(pattern!.dims.slice(-2)).toEqual([rows, cols]);
+	expect(rows).toBe(info.tokens!.length);
+
+	// Square cells, and the element's box is the grid itself (axes live outside it).
+	const box = (await map.boundingBox())!;
+	expect(Math.abs(box.width / cols - box.height / rows)).toBeLessThan(0.01);
+
+	const px = await map.evaluate((el) => {
+		const c = el as HTMLCanvasElement;
+		const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+		let opaque = 0;
+		const colours = new Set<number>();
+		for (let i = 0; i < d.length; i += 4) {
+			if (d[i + 3] > 0) opaque++;
+			colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+		}
+		return { opaque, total: d.length / 4, colours: colours.size };
+	});
+	expect(px.opaque).toBe(px.total); // every cell painted
+	expect(px.colours).toBeGreaterThan(4); // and not in one flat colour
+});
+
+test('attention values equal a softmax of the captured scores', async ({ page, open }) => {
+	await open();
+	await waitReady(page);
+	const info = await page.evaluate(() => window.__blockscope!.info());
+	const graph = new Graph(readModel(new Uint8Array(readFileSync(join(MODELS_DIR, info.model)))));
+	for (const { tensor } of info.attention) {
+		const softmax = graph.producer.get(tensor)!;
+		expect(softmax.opType).toBe('Softmax');
+		const [p, s] = await page.evaluate(([a, b]) => [window.__blockscope!.tensor(a), window.__blockscope!.tensor(b)], [tensor, softmax.inputs[0]]);
+		expect(p && s, `captured ${tensor} and ${softmax.inputs[0]}`).toBeTruthy();
+		expect(p!.dims).toEqual(s!.dims);
+		const n = p!.dims[p!.dims.length - 1];
+		let worst = 0;
+		for (let r = 0; r < p!.data.length / n; r++) {
+			const row = s!.data.slice(r * n, (r + 1) * n);
+			const m = Math.max(...row);
+			const e = row.map((x) => Math.exp(x - m));
+			const z = e.reduce((a, b) => a + b, 0);
+			let sum = 0;
+			for (let c = 0; c < n; c++) {
+				worst = Math.max(worst, Math.abs(p!.data[r * n + c] - e[c] / z));
+				sum += p!.data[r * n + c];
+			}
+			expect(Math.abs(sum - 1)).toBeLessThan(1e-4);
+		}
+		expect(worst, `max |pattern - softmax(scores)| for ${tensor}`).toBeLessThan(1e-5);
+	}
+});
