@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DType } from '../../onnx/dtype.js';
-import { encodeNpy } from '../npy.js';
+import { encodeNpy, npyDescr } from '../npy.js';
 import type { CapturedTensor } from '../store.js';
 
 export interface ManifestEntry {
@@ -34,7 +34,10 @@ export function fileNames(names: readonly string[]): string[] {
 /** Writes every tensor and the manifest (with `info` merged at the top); returns the manifest. */
 export async function writeDump(dir: string, tensors: Iterable<CapturedTensor>, info: Record<string, unknown> = {}): Promise<Manifest> {
 	await mkdir(dir, { recursive: true });
-	const list = [...tensors];
+	const all = [...tensors];
+	// Tensors .npy cannot hold (strings) are listed as skipped rather than failing the dump.
+	const list = all.filter((t) => npyDescr(t.dtype) !== null);
+	const skipped = all.filter((t) => npyDescr(t.dtype) === null).map((t) => ({ name: t.name, dtype: t.dtype }));
 	const files = fileNames(list.map((t) => t.name));
 	const entries: ManifestEntry[] = [];
 	for (let i = 0; i < list.length; i++) {
@@ -42,7 +45,7 @@ export async function writeDump(dir: string, tensors: Iterable<CapturedTensor>, 
 		await writeFile(join(dir, files[i]), encodeNpy(t));
 		entries.push({ name: t.name, file: files[i], dims: t.dims, dtype: t.dtype });
 	}
-	const manifest: Manifest = { ...info, tensors: entries };
+	const manifest: Manifest = { ...info, ...(skipped.length ? { skipped } : {}), tensors: entries };
 	await writeFile(join(dir, MANIFEST), formatManifest(manifest));
 	return manifest;
 }
