@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 import type { BackendOption } from './tests/e2e/backend';
 
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const port = Number(process.env.BLOCKSCOPE_E2E_PORT || 4391);
 
 export default defineConfig<BackendOption>({
@@ -20,22 +21,14 @@ export default defineConfig<BackendOption>({
 		baseURL: `http://localhost:${port}`,
 		browserName: 'chromium',
 		headless: true,
-		launchOptions: {
-			executablePath,
-			args: [
-				'--no-sandbox',
-				'--enable-unsafe-webgpu', // SwiftShader gives a real WebGPU adapter without a GPU
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run'
-			]
-		},
+		// --enable-unsafe-webgpu: SwiftShader gives a real WebGPU adapter without a GPU.
+		launchOptions: { executablePath, args: [...quiet, '--enable-unsafe-webgpu'] },
 		trace: 'retain-on-failure'
 	},
 	projects: [
-		{ name: 'webgpu', use: { backend: 'webgpu' } },
-		{ name: 'wasm', use: { backend: 'wasm' } }
+		{ name: 'webgpu', use: { mode: 'webgpu' } },
+		{ name: 'wasm', use: { mode: 'wasm' } },
+		{ name: 'no-webgpu', use: { mode: 'no-webgpu', launchOptions: { executablePath, args: quiet } } }
 	],
 	webServer: {
 		// Build first, then serve the build (with the COOP/COEP headers from vite.config.ts).

@@ -20,7 +20,11 @@ export default defineConfig({
 		// copy of the 25 MB .wasm that the bundled variant's `new URL(..., import.meta.url)` pulls in.
 		alias: [{ find: /^onnxruntime-web\/webgpu$/, replacement: resolve('node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs') }]
 	},
-	optimizeDeps: { exclude: ['onnxruntime-web'] },
+	optimizeDeps: {
+		exclude: ['onnxruntime-web'],
+		// Pre-bundled up front, so the first visit in dev does not reload when the worker finds them.
+		include: ['@bufbuild/protobuf', '@bufbuild/protobuf/codegenv2', 'd3-array', 'd3-axis', 'd3-scale', 'd3-scale-chromatic', 'd3-selection', 'd3-shape']
+	},
 	test: {
 		include: ['tests/unit/**/*.test.ts'],
 		environment: 'node',

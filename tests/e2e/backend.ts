@@ -1,19 +1,25 @@
-// The backend each Playwright project runs: 'webgpu' opens the page as a user would (WebGPU is
-// the first choice), 'wasm' forces WASM with ?backend=wasm.
+// How each Playwright project opens the page:
+//   webgpu     as a user would (WebGPU is the first choice; SwiftShader provides the adapter)
+//   wasm       forced with ?backend=wasm
+//   no-webgpu  a browser without WebGPU (launched without --enable-unsafe-webgpu): the page must
+//              fall back to WASM by itself and say why
 import { test as base, expect, type Page } from '@playwright/test';
 
+export type Mode = 'webgpu' | 'wasm' | 'no-webgpu';
+
 export interface BackendOption {
-	backend: 'webgpu' | 'wasm';
+	mode: Mode;
 }
 
-export const test = base.extend<BackendOption & { open: (query?: string) => Promise<void> }>({
-	backend: ['webgpu', { option: true }],
-	open: async ({ page, backend }, use) => {
+export const test = base.extend<BackendOption & { backend: 'webgpu' | 'wasm'; open: (query?: string) => Promise<void> }>({
+	mode: ['webgpu', { option: true }],
+	backend: async ({ mode }, use) => use(mode === 'webgpu' ? 'webgpu' : 'wasm'),
+	open: async ({ page, mode }, use) => {
 		const errors: string[] = [];
 		page.on('pageerror', (e) => errors.push(e.message));
 		await use(async (query = '') => {
 			const params = new URLSearchParams(query);
-			if (backend === 'wasm') params.set('backend', 'wasm');
+			if (mode === 'wasm') params.set('backend', 'wasm');
 			const qs = params.toString();
 			await page.goto(qs ? `/?${qs}` : '/');
 		});

@@ -8,13 +8,15 @@ import type {} from '../../src/lib/runtime/browser/test-hook'; // window.__block
 
 const MODELS_DIR = process.env.BLOCKSCOPE_MODELS_DIR || 'models';
 
-test('reaches ready on the expected backend', async ({ page, open, backend }) => {
+test('reaches ready on the expected backend, and says why it fell back', async ({ page, open, backend, mode }) => {
 	await open();
 	await waitReady(page);
 	const status = page.getByTestId('status');
 	await expect(status).toHaveAttribute('data-backend', backend);
-	if (backend === 'webgpu') await expect(page.getByTestId('fallback-reason')).toHaveCount(0);
 	await expect(page.getByTestId('error')).toHaveCount(0);
+	const reason = page.getByTestId('fallback-reason');
+	if (mode === 'no-webgpu') await expect(reason).toContainText(/WebGPU|navigator\.gpu/);
+	else await expect(reason).toHaveCount(0); // preferred or forced: no fallback to explain
 });
 
 test('draws the attention heatmap: cells on the canvas, box = cell grid', async ({ page, open }) => {
@@ -77,4 +79,12 @@ test('attention values equal a softmax of the captured scores', async ({ page, o
 		}
 		expect(worst, `max |pattern - softmax(scores)| for ${tensor}`).toBeLessThan(1e-5);
 	}
+});
+
+test('a model that is not in the zoo is a clear error, not a hang', async ({ page, open }) => {
+	await open('model=no-such-model');
+	const status = page.getByTestId('status');
+	await expect(status).toHaveAttribute('data-state', 'error');
+	await expect(page.getByTestId('error')).toContainText('No model "no-such-model" in the zoo');
+	await expect(page.getByTestId('attention-heatmap')).toHaveCount(0);
 });

@@ -16,6 +16,7 @@ declare const self: DedicatedWorkerGlobalScope;
 
 interface Open {
 	session: CaptureSession;
+	buffer: ModelBuffer;
 	graph: Graph;
 	model: ModelSummary;
 	fallback: string | null;
@@ -35,9 +36,18 @@ async function handle(req: WorkerRequest): Promise<void> {
 	const t0 = performance.now();
 	try {
 		if (req.type === 'open') {
-			const opened = await open(req);
-			const tSession = performance.now() - t0;
-			await run(req.id, opened, req.input, tSession);
+			let opened = await open(req);
+			try {
+				await run(req.id, opened, req.input, performance.now() - t0);
+			} catch (e) {
+				// Some failures only show when WebGPU runs the graph: in auto mode, WASM gets a turn.
+				if (req.backend !== 'auto' || opened.session.backend !== 'webgpu') throw e;
+				await opened.session.release().catch(() => undefined);
+				progress(req.id, 'session', 'creating session on WASM');
+				const session = await CaptureSession.create(ort, opened.buffer, opened.graph, { backend: 'wasm', captureSet: req.captureSet });
+				opened = current = { ...opened, session, fallback: `running on WebGPU failed: ${e instanceof Error ? e.message : String(e)}` };
+				await run(req.id, opened, req.input, performance.now() - t0);
+			}
 		} else {
 			if (!current) throw new Error('No model is open.');
 			await run(req.id, current, req.input, 0);
@@ -107,7 +117,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
 		metadata: Object.fromEntries(graph.metadata)
 	};
-	current = { session, graph, model, fallback };
+	current = { session, buffer: buf, graph, model, fallback };
 	return current;
 }
 
