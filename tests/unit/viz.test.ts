@@ -5,6 +5,7 @@ import { exactZeroIsMasked, paintMatrix, sliceOf } from '../../src/lib/viz/paint
 import { cellAt, cellCenter, fitGrid, gridScales, tickPositions } from '../../src/lib/viz/grid';
 import { axisLabel, displayToken } from '../../src/lib/viz/labels';
 import { LEGEND_DOMAIN, legendStops } from '../../src/lib/viz/legend';
+import { axisLayout } from '../../src/lib/viz/axes';
 
 describe('colour lookup table', () => {
 	it('parses the strings d3 interpolators produce', () => {
@@ -162,5 +163,17 @@ describe('legend', () => {
 		const stops = legendStops(lut, 5);
 		expect(stops.map((s) => s.offset)).toEqual([0, 0.25, 0.5, 0.75, 1]);
 		expect(stops[4].color).toBe(interpolateBlues(1));
+	});
+});
+
+describe('axis layout', () => {
+	it('makes room for the widest label and turns key labels that do not fit', () => {
+		const box = { width: 320, height: 320, rows: 16, cols: 16 }; // 20 px columns
+		const short = axisLayout(box, { rows: Array(16).fill('a'), cols: Array(16).fill('a') });
+		expect(short.rotate).toBe(false);
+		const long = axisLayout(box, { rows: Array(16).fill('<unk>'), cols: Array(16).fill('<unk>') });
+		expect(long.rotate).toBe(true);
+		expect(long.left).toBeGreaterThan(short.left);
+		expect(long.top).toBeGreaterThan(short.top);
 	});
 });

@@ -10,9 +10,37 @@ export interface AxisLabels {
 	cols: readonly string[] | null; // key tokens (x)
 }
 
+/** Approximate advance of one label character at the axis font size (11px). */
+const CHAR_PX = 7;
+const TICK_PX = 9; // tick line + gap
+const TITLE_PX = 18; // axis title line
+
+export interface AxisLayout {
+	/** Room the axes need left of and above the grid (CSS px). */
+	left: number;
+	top: number;
+	/** Key labels turn -60 degrees when the widest would not fit its column. */
+	rotate: boolean;
+}
+
+function widest(n: number, length: number, labels: readonly string[] | null): { ticks: number[]; chars: number } {
+	const ticks = tickPositions(n, length);
+	return { ticks, chars: Math.max(1, ...ticks.map((i) => [...axisLabel(i, labels?.[i])].length)) };
+}
+
+export function axisLayout(box: GridBox, labels: AxisLabels): AxisLayout {
+	const x = widest(box.cols, box.width, labels.cols);
+	const y = widest(box.rows, box.height, labels.rows);
+	const colPx = (box.width / box.cols) * (x.ticks.length > 1 ? x.ticks[1] - x.ticks[0] : 1);
+	const rotate = x.chars * CHAR_PX > colPx;
+	const top = TICK_PX + TITLE_PX + (rotate ? Math.ceil(x.chars * CHAR_PX * Math.sin(Math.PI / 3)) : 14);
+	return { left: TICK_PX + TITLE_PX + y.chars * CHAR_PX, top, rotate };
+}
+
 /** Draws key tokens along the top and query tokens down the left of the grid at (0, 0) of `g`. */
 export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels): void {
 	const { x, y } = gridScales(box);
+	const layout = axisLayout(box, labels);
 	const root = select(g);
 	root.selectAll('*').remove();
 	const top = axisTop(x)
@@ -25,11 +53,7 @@ export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels):
 		.tickSizeOuter(0);
 	root.append('g').attr('class', 'axis axis-x').call(top);
 	root.append('g').attr('class', 'axis axis-y').call(left);
-	// Key labels turn when the widest one would not fit its column (about 7 px per character).
-	const ticks = tickPositions(box.cols, box.width);
-	const widest = Math.max(0, ...ticks.map((i) => [...axisLabel(i, labels.cols?.[i])].length));
-	const rotate = widest * 7 > (box.width / box.cols) * (ticks.length > 1 ? ticks[1] - ticks[0] : 1);
-	if (rotate)
+	if (layout.rotate)
 		root
 			.select<SVGGElement>('.axis-x')
 			.selectAll<SVGTextElement, number>('text')
@@ -37,11 +61,17 @@ export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels):
 			.attr('text-anchor', 'start')
 			.attr('dx', '0.4em')
 			.attr('dy', '0.3em');
-	root.append('text').attr('class', 'axis-title').attr('x', box.width / 2).attr('y', rotate ? -48 : -24).attr('text-anchor', 'middle').text('key');
 	root
 		.append('text')
 		.attr('class', 'axis-title')
-		.attr('transform', `translate(-44, ${box.height / 2}) rotate(-90)`)
+		.attr('x', box.width / 2)
+		.attr('y', -(layout.top - 12))
+		.attr('text-anchor', 'middle')
+		.text('key');
+	root
+		.append('text')
+		.attr('class', 'axis-title')
+		.attr('transform', `translate(${-(layout.left - 12)}, ${box.height / 2}) rotate(-90)`)
 		.attr('text-anchor', 'middle')
 		.text('query');
 }
