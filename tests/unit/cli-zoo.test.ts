@@ -1,0 +1,52 @@
+// The committed zoo through the inspect CLI: every captured tensor is listed, in graph order.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Graph, readModel } from '../../src/lib/onnx';
+import { inspectModel } from '../../src/cli/run';
+
+const ROOT = join(__dirname, '../..');
+const MODELS = join(ROOT, 'models');
+const zoo: { file: string }[] = existsSync(join(MODELS, 'index.json')) ? JSON.parse(readFileSync(join(MODELS, 'index.json'), 'utf8')) : [];
+
+/** What `--capture all` must list: the inputs, then every node output (Constants skipped) in graph order. */
+function expectedNames(file: string): string[] {
+	const g = new Graph(readModel(new Uint8Array(readFileSync(file))));
+	const names = g.inputs.map((i) => i.name);
+	for (const n of g.nodes) {
+		if (n.opType === 'Constant' && n.domain === '') continue;
+		for (const o of n.outputs) if (o && !g.initializers.has(o) && !names.includes(o)) names.push(o);
+	}
+	return names;
+}
+
+describe.skipIf(!existsSync(join(MODELS, 'pre-ln.onnx')))('inspect on the zoo', () => {
+	it('`inspect models/pre-ln.onnx --json` lists every captured tensor', () => {
+		const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/inspect.ts', 'models/pre-ln.onnx', '--json'], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			env: { ...process.env, BLOCKSCOPE_THREADS: '1' }
+		});
+		expect(r.stderr).toBe('');
+		expect(r.status).toBe(0);
+		const j = JSON.parse(r.stdout);
+		expect(j.backend).toBe('wasm');
+		expect(j.capture).toBe('all');
+		expect(j.inputs).toEqual([{ name: 'input_ids', dims: [1, 22], dtype: 'int64' }]);
+		expect(j.tokens.join('')).toBe('the cat sat on the mat');
+		const names = j.tensors.map((t: { name: string }) => t.name);
+		expect(names).toEqual(expectedNames(join(MODELS, 'pre-ln.onnx')));
+		expect(names).toEqual(expect.arrayContaining(j.outputs));
+		for (const t of j.tensors) {
+			expect(Array.isArray(t.dims) && t.dims.every((d: unknown) => Number.isInteger(d))).toBe(true);
+			expect(typeof t.dtype).toBe('string');
+			expect('hook' in t).toBe(true);
+		}
+	});
+
+	it.each(zoo.map((z) => z.file).filter((f) => f !== 'pre-ln.onnx'))('%s: every node output is captured', async (file) => {
+		const r = await inspectModel({ model: join(MODELS, file), threads: 1 });
+		expect(r.store.order).toEqual(expectedNames(join(MODELS, file)));
+	});
+});
