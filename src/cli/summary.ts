@@ -59,27 +59,30 @@ function tensorTable(r: InspectResult): string {
 		.join('\n');
 }
 
-/** min/max/mean over finite values; NaN/Inf are named rather than folded in. */
+/** min/max/mean over finite values; NaN and infinities are counted beside them (masks hold -inf). */
 function stats(t: CapturedTensor): { min: string; max: string; mean: string } {
 	if (t.data.length === 0) return { min: '', max: '', mean: '' };
 	let min = Infinity;
 	let max = -Infinity;
 	let sum = 0;
 	let finite = 0;
-	let bad = 0;
+	let nan = 0;
+	let posInf = 0;
+	let negInf = 0;
 	for (let i = 0; i < t.data.length; i++) {
 		const raw = t.data[i];
 		const v = t.dtype === 'float16' ? halfToFloat(raw as number) : Number(raw);
-		if (!Number.isFinite(v)) {
-			bad++;
-			continue;
-		}
-		finite++;
-		sum += v;
-		if (v < min) min = v;
-		if (v > max) max = v;
+		if (Number.isFinite(v)) {
+			finite++;
+			sum += v;
+			if (v < min) min = v;
+			if (v > max) max = v;
+		} else if (Number.isNaN(v)) nan++;
+		else if (v > 0) posInf++;
+		else negInf++;
 	}
-	if (finite === 0) return { min: 'nan/inf', max: '', mean: '' };
+	const odd = [nan && `${nan} nan`, posInf && `${posInf} +inf`, negInf && `${negInf} -inf`].filter(Boolean).join(', ');
+	if (finite === 0) return { min: '', max: '', mean: `(${odd})` };
 	const f = (v: number) => (Number.isInteger(v) && Math.abs(v) < 1e9 ? String(v) : v.toPrecision(4));
-	return { min: f(min), max: f(max), mean: f(sum / finite) + (bad ? ` (+${bad} nan/inf)` : '') };
+	return { min: f(min), max: f(max), mean: f(sum / finite) + (odd ? ` (${odd})` : '') };
 }
