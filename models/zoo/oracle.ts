@@ -86,7 +86,7 @@ export interface ZooTensorNames {
 	variant: Family;
 	embed: string;
 	layers: ZooLayerNames[];
-	final_norm: NormEntry | null; // placement "pre" (it feeds the unembedding), sublayer "both"
+	final_norm: NormEntry | null; // placement "post" (after the last block), sublayer "both"
 	logits: string;
 }
 
@@ -162,7 +162,7 @@ export function zooTensorNames(id: ZooId, spelling?: Partial<Spelling>): ZooTens
 		}
 	}
 	const final_norm: NormEntry | null = info.finalNorm
-		? { kind: info.norm, form, input: layers[N_LAYERS - 1].resid_post, output: n('ln_f'), placement: 'pre', sublayer: 'both' }
+		? { kind: info.norm, form, input: layers[N_LAYERS - 1].resid_post, output: n('ln_f'), placement: 'post', sublayer: 'both' }
 		: null;
 	return { variant: info.family, embed: n('embed'), layers, final_norm, logits: n('logits') };
 }
