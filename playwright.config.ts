@@ -28,7 +28,8 @@ export default defineConfig<BackendOption>({
 	projects: [
 		{ name: 'webgpu', use: { mode: 'webgpu' } },
 		{ name: 'wasm', use: { mode: 'wasm' } },
-		{ name: 'no-webgpu', use: { mode: 'no-webgpu', launchOptions: { executablePath, args: quiet } } }
+		// Only the fallback itself: the rest is the wasm project again.
+		{ name: 'no-webgpu', grep: /fell back/, use: { mode: 'no-webgpu', launchOptions: { executablePath, args: quiet } } }
 	],
 	webServer: {
 		// Build first, then serve the build (with the COOP/COEP headers from vite.config.ts).

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Graph, readModel } from '../../src/lib/onnx';
+import { isZooId, oracleTensors } from '../../models/zoo/oracle';
 import { test, expect, waitReady } from './backend';
 import type {} from '../../src/lib/runtime/browser/test-hook'; // window.__blockscope
 
@@ -87,4 +88,49 @@ test('a model that is not in the zoo is a clear error, not a hang', async ({ pag
 	await expect(status).toHaveAttribute('data-state', 'error');
 	await expect(page.getByTestId('error')).toContainText('No model "no-such-model" in the zoo');
 	await expect(page.getByTestId('attention-heatmap')).toHaveCount(0);
+});
+
+test('?layer= and ?head= choose the heatmap', async ({ page, open }) => {
+	await open('layer=1&head=2');
+	await waitReady(page);
+	const map = page.getByTestId('attention-heatmap');
+	await expect(map).toHaveAttribute('data-layer', '1');
+	await expect(map).toHaveAttribute('data-head', '2');
+});
+
+test('attention values (and every other tensor) equal the oracle', async ({ page, open }) => {
+	await open();
+	await waitReady(page);
+	const info = await page.evaluate(() => window.__blockscope!.info());
+	const zoo: { id: string; file: string }[] = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8'));
+	const id = zoo.find((e) => e.file === info.model)?.id ?? '';
+	test.skip(!isZooId(id), `${info.model} is not a zoo model (no oracle)`);
+	if (!isZooId(id)) return;
+	const ids = await page.evaluate(() => window.__blockscope!.tensor('input_ids'));
+	expect(ids, 'the page captured input_ids').toBeTruthy();
+	const oracle = oracleTensors(id, ids!.data);
+	const names = await page.evaluate(() => window.__blockscope!.names());
+	const compare = async (name: string) => {
+		const want = oracle.get(name)!;
+		const got = (await page.evaluate((n) => window.__blockscope!.tensor(n), name))!;
+		expect(got.dims, name).toEqual(want.dims);
+		let worst = 0;
+		for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(got.data[i] - want.data64[i]));
+		return worst;
+	};
+	expect(info.attention.length).toBeGreaterThan(0);
+	for (const { tensor } of info.attention) {
+		expect(oracle.has(tensor), `the oracle knows ${tensor}`).toBe(true);
+		expect(await compare(tensor), `max |page - oracle| for ${tensor}`).toBeLessThanOrEqual(1e-4);
+	}
+	const others = [...oracle.keys()].filter((n) => names.includes(n));
+	expect(others.length).toBeGreaterThan(info.attention.length);
+	const off: string[] = [];
+	for (const name of others) {
+		const d = await compare(name);
+		// Relative to the tensor's scale: logits and the un-normalized residual stream are large.
+		const scale = Math.max(1, ...oracle.get(name)!.data64.map(Math.abs));
+		if (d > 1e-4 * scale) off.push(`${name}: ${d}`);
+	}
+	expect(off, 'tensors that differ from the oracle').toEqual([]);
 });
