@@ -1,0 +1,95 @@
+// The whole recognition, in order: norms and attention patterns (local pattern matches), residual
+// adds (need attention to know their sublayer), streams and blocks (need norms to link
+// post-norm adds), placement and variant, then hook names. Overrides enter at each stage.
+import type { Graph } from '../onnx/graph.js';
+import type { ModelVariant, Note, Override, Structure } from './types.js';
+import { Ctx } from './walk.js';
+import { findNorms } from './norms.js';
+import { findAttention } from './attention.js';
+import { findResiduals } from './residual.js';
+import { chainResiduals, groupBlocks, layerHint } from './layers.js';
+import { place, toLayers, type BlockDraft } from './placement.js';
+import { buildHooks } from './hooks.js';
+import { overrideAttention, overrideLayers, overrideNorms, overrideResiduals, validOverrides } from './overrides.js';
+
+export function analyze(graph: Graph, overrides: readonly Override[] = []): Structure {
+	const ctx = new Ctx(graph);
+	const unrecognized: Note[] = [];
+	const ambiguities: Note[] = [];
+	const ov = validOverrides(ctx, overrides, unrecognized);
+
+	const fn = findNorms(ctx);
+	unrecognized.push(...fn.unrecognized);
+	const norms = overrideNorms(ctx, fn.norms, ov, unrecognized);
+
+	const fa = findAttention(ctx);
+	unrecognized.push(...fa.unrecognized);
+	ambiguities.push(...fa.ambiguities);
+	const attention = overrideAttention(ctx, fa.attention, ov, unrecognized, ambiguities);
+
+	const residuals = overrideResiduals(ctx, findResiduals(ctx, attention), attention, ov, unrecognized);
+	const chains = chainResiduals(ctx, residuals, norms, ambiguities);
+	if (chains.length > 1)
+		ambiguities.push({
+			what: 'residual stream',
+			why: `${chains.length} separate streams (encoder-decoder, or a link recognition could not follow); their blocks are listed one stream after the other`
+		});
+	const streams = chains.map((c) => groupBlocks(ctx, c, ambiguities));
+	const placed = place(ctx, streams, norms, attention);
+	unrecognized.push(...placed.unplaced);
+	ambiguities.push(...placed.ambiguities);
+
+	let drafts: BlockDraft[] = placed.drafts;
+	if (!drafts.length && attention.length) {
+		// No stream to group by: one block per attention, so patterns are still reachable.
+		drafts = attention.map((a) => ({ residuals: [], norms: [], attention: a }));
+		unrecognized.push({ what: 'residual stream', why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul); blocks follow the attention patterns' });
+	}
+	overrideLayers(drafts, attention, norms, residuals, ov, unrecognized);
+	const layers = toLayers(ctx, drafts);
+
+	const inLayers = new Set(layers.map((L) => L.attention));
+	for (const a of attention)
+		if (!inLayers.has(a))
+			unrecognized.push({ what: `attention "${a.pattern}"`, why: 'not inside any residual branch, so it belongs to no block' });
+	for (const r of residuals)
+		if (!layers.some((L) => L.residuals.includes(r)))
+			unrecognized.push({ what: `residual add "${r.output}"`, why: 'not part of any block' });
+	for (const L of layers)
+		if (L.variant === 'unknown') unrecognized.push({ what: `block ${L.index} placement`, why: L.reason ?? 'unknown' });
+	checkHints(layers, ambiguities);
+
+	const hooks = buildHooks(ctx, layers, placed.finalNorm, placed.embedNorm);
+	return {
+		variant: modelVariant(layers.map((L) => L.variant)),
+		layers,
+		finalNorm: placed.finalNorm,
+		embedNorm: placed.embedNorm,
+		attention,
+		norms,
+		residuals,
+		...hooks,
+		unrecognized,
+		ambiguities
+	};
+}
+
+function modelVariant(vs: ModelVariant[]): ModelVariant {
+	if (!vs.length) return 'unknown';
+	return vs.every((v) => v === vs[0]) ? vs[0] : 'mixed';
+}
+
+/** Names and topology should tell the same story; say so where they do not. */
+function checkHints(layers: { index: number; nameHint: number | null }[], ambiguities: Note[]): void {
+	const known = layers.filter((L) => L.nameHint !== null);
+	if (!known.length) return;
+	const offset = known[0].nameHint! - known[0].index;
+	for (const L of known)
+		if (L.nameHint! - L.index !== offset)
+			ambiguities.push({
+				what: `block ${L.index}`,
+				why: `its node names say layer ${L.nameHint}, topology says block ${L.index}${offset ? ` (names start at ${offset})` : ''}`
+			});
+}
+
+export { layerHint };

@@ -1,0 +1,162 @@
+// Attention patterns: a Softmax over the last axis whose scores come from a MatMul of two
+// activations (Q and K^T), through any of: a constant scale (Div/Mul), masks (Add of large
+// negatives, Where with -inf), soft-capping (Tanh), Cast/Reshape/Transpose.
+import type { GraphNode } from '../onnx/graph.js';
+import { attrInt } from '../onnx/graph.js';
+import type { AttentionInfo, MaskInfo, Note } from './types.js';
+import { headFacts } from './heads.js';
+import { isLargeNegative, maskFacts } from './mask.js';
+import { nodeLabel, type Ctx } from './walk.js';
+
+const PASS = new Set(['Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze']);
+const FUSED_ATTENTION = new Set(['Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'PackedAttention', 'SparseAttention']);
+
+interface Trace {
+	qk: GraphNode;
+	scale: number;
+	masks: MaskInfo[];
+	masked: boolean;
+	softcap: boolean;
+}
+
+type TraceResult = Trace | { fail: string };
+
+export function findAttention(ctx: Ctx): { attention: AttentionInfo[]; unrecognized: Note[]; ambiguities: Note[] } {
+	const attention: AttentionInfo[] = [];
+	const unrecognized: Note[] = [];
+	const ambiguities: Note[] = [];
+	for (const n of ctx.g.nodes) {
+		if (FUSED_ATTENTION.has(n.opType)) {
+			unrecognized.push({ what: nodeLabel(n), why: 'a fused attention op: its pattern is computed inside the op and cannot be captured' });
+			continue;
+		}
+		if (n.opType !== 'Softmax') continue;
+		const r = recognize(ctx, n);
+		if ('fail' in r) unrecognized.push({ what: nodeLabel(n), why: r.fail });
+		else {
+			attention.push(r.info);
+			for (const a of r.ambiguities) ambiguities.push({ what: nodeLabel(n), why: a });
+		}
+	}
+	return { attention, unrecognized, ambiguities };
+}
+
+/** Recognize one Softmax; `lenient` (an override) keeps whatever could be learned. */
+export function recognize(ctx: Ctx, sm: GraphNode, lenient = false): { info: AttentionInfo; ambiguities: string[] } | { fail: string } {
+	const ambiguities: string[] = [];
+	const axisProblem = checkAxis(ctx, sm);
+	if (axisProblem && !lenient) return { fail: axisProblem };
+	const t = traceScores(ctx, sm.inputs[0], 0);
+	if ('fail' in t && !lenient) return t;
+	const trace = 'fail' in t ? null : t;
+	const hf = trace ? headFacts(ctx, sm, trace.qk) : null;
+	if (hf && hf.heads === null && hf.why) ambiguities.push(`head count unknown: ${hf.why}`);
+	if (axisProblem) ambiguities.push(axisProblem);
+	if (!trace && 'fail' in t) ambiguities.push(t.fail);
+	const rank = ctx.dims(sm.outputs[0])?.length ?? null;
+	if (rank === null && attrInt(sm, 'axis', ctx.g.opset >= 13 ? -1 : 1) !== -1)
+		ambiguities.push('softmax axis is given as a positive number and the rank is unknown: taken as the last axis');
+	const info: AttentionInfo = {
+		pattern: sm.outputs[0],
+		scores: sm.inputs[0],
+		qk: trace?.qk.outputs[0] ?? sm.inputs[0],
+		softmax: sm.index,
+		heads: hf?.heads ?? null,
+		headsFrom: hf?.headsFrom ?? null,
+		layout: hf?.layout ?? null,
+		masks: trace?.masks ?? [],
+		masked: trace?.masked ?? false,
+		scale: trace && hf && Number.isFinite(trace.scale * hf.scale) ? round(trace.scale * hf.scale) : null,
+		rope: hf?.rope ?? false,
+		softcap: trace?.softcap ?? false
+	};
+	return { info, ambiguities };
+}
+
+function checkAxis(ctx: Ctx, sm: GraphNode): string | null {
+	const axis = attrInt(sm, 'axis', ctx.g.opset >= 13 ? -1 : 1);
+	if (axis === -1) return null;
+	const rank = ctx.dims(sm.inputs[0])?.length ?? ctx.dims(sm.outputs[0])?.length ?? null;
+	if (rank === null) return axis >= 2 ? null : `softmax over axis ${axis}, not the last axis of a score matrix`;
+	return axis === rank - 1 ? null : `softmax over axis ${axis} of a rank-${rank} tensor, not the last axis`;
+}
+
+/** Walk back from the softmax input to the QK MatMul. */
+function traceScores(ctx: Ctx, t: string, depth: number): TraceResult {
+	if (depth > 24) return { fail: 'the scores path is too long to follow' };
+	const p = ctx.producer(t);
+	if (!p) return { fail: 'the softmax reads a graph input, not computed scores' };
+	if (PASS.has(p.opType)) return traceScores(ctx, p.inputs[0], depth + 1);
+	switch (p.opType) {
+		case 'MatMul':
+		case 'FusedMatMul':
+		case 'Einsum': {
+			const [a, b] = p.inputs;
+			if (!ctx.isAct(a) || !ctx.isAct(b))
+				return { fail: `its scores come from ${p.opType} with a constant operand (a projection, e.g. a classifier head), not from Q·K^T` };
+			const scale = p.opType === 'FusedMatMul' ? (p.proto.attribute.find((x) => x.name === 'alpha')?.f ?? 1) : 1;
+			return { qk: p, scale, masks: [], masked: false, softcap: false };
+		}
+		case 'Div':
+		case 'Mul': {
+			const sc = ctx.splitConst(p);
+			if (sc) {
+				const v = ctx.scalar(sc[1]);
+				const inner = traceScores(ctx, sc[0], depth + 1);
+				if ('fail' in inner) return inner;
+				const factor = v === null ? NaN : p.opType === 'Mul' ? v : sc[1] === p.inputs[1] ? 1 / v : NaN;
+				return { ...inner, scale: inner.scale * factor };
+			}
+			if (p.opType === 'Mul') return maskOp(ctx, p, depth, 'Mul'); // multiplicative 0/1 mask
+			return { fail: 'the scores are divided by data, not a constant' };
+		}
+		case 'Add':
+		case 'Sub':
+			return maskOp(ctx, p, depth, p.opType);
+		case 'Where': {
+			const [c, x, y] = p.inputs;
+			const tx = traceScores(ctx, x, depth + 1);
+			const ty = 'fail' in tx ? traceScores(ctx, y, depth + 1) : tx;
+			const inner = 'fail' in tx ? ty : tx;
+			if ('fail' in inner) return { fail: `neither branch of Where "${p.name}" leads to a Q·K^T MatMul` };
+			const fill = 'fail' in tx ? x : y;
+			const fv = ctx.value(fill);
+			const facts = maskFacts(ctx, c, !('fail' in tx));
+			const large = fv ? fv.data.some(isLargeNegative) : facts.largeNegative;
+			return {
+				...inner,
+				masks: [...inner.masks, { op: 'Where', tensor: c, kinds: facts.kinds }],
+				masked: inner.masked || large
+			};
+		}
+		case 'Tanh': {
+			const inner = traceScores(ctx, p.inputs[0], depth + 1);
+			return 'fail' in inner ? inner : { ...inner, softcap: true };
+		}
+		default:
+			return { fail: `its input comes from ${p.opType}, not from a MatMul of two activations (Q·K^T)` };
+	}
+}
+
+/** Add/Sub/Mul of the scores and something else: a mask or a position bias. */
+function maskOp(ctx: Ctx, p: GraphNode, depth: number, op: MaskInfo['op']): TraceResult {
+	const [a, b] = p.inputs;
+	const ta = ctx.isAct(a) ? traceScores(ctx, a, depth + 1) : { fail: '' };
+	const tb = 'fail' in ta && ctx.isAct(b) ? traceScores(ctx, b, depth + 1) : ta;
+	const inner = 'fail' in ta ? tb : ta;
+	if ('fail' in inner) return { fail: `no operand of ${p.opType} "${p.name}" leads to a Q·K^T MatMul` };
+	const other = 'fail' in ta ? a : b;
+	const facts = maskFacts(ctx, other, null);
+	const v = ctx.value(other);
+	// An additive mask holds large negatives; a graph-input mask is taken as one too. A constant
+	// without large negatives (ALiBi, relative position bias) is a bias, not a mask.
+	const isMask =
+		op === 'Mul' ||
+		(v ? v.data.some(isLargeNegative) : facts.largeNegative || facts.kinds.includes('padding') || facts.kinds.includes('causal'));
+	if (!isMask) return inner;
+	return { ...inner, masks: [...inner.masks, { op, tensor: other, kinds: facts.kinds }], masked: true };
+}
+
+function round(x: number): number {
+	return Math.round(x * 1e6) / 1e6;
+}
