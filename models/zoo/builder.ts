@@ -152,8 +152,15 @@ export function buildZoo(id: ZooId, partial?: Partial<Spelling>): ZooBuild {
 				const qh = heads(q, folded ? [1, 0, 2] : [0, 2, 1, 3]);
 				const kT = heads(k, folded ? [1, 2, 0] : [0, 2, 3, 1]); // keys transposed: (.., Dh, S)
 				const vh = heads(v, folded ? [1, 0, 2] : [0, 2, 1, 3]);
-				const qk = g.op('MatMul', [qh, kT], {}, key('qk')); // (1, H, S, S) or (H, S, S)
-				const scores = g.op('Div', [qk, scalar(Math.sqrt(D_HEAD), 'sqrt_dh')], {}, key('scores'));
+				// scores = Q K^T / sqrt(Dh): (1, H, S, S) or (H, S, S)
+				let scores: string;
+				if (s.scale === 'before') {
+					const c = scalar(Math.pow(D_HEAD, -0.25), 'qk_prescale'); // 0.5: exact, so both spellings agree bit for bit
+					scores = g.op('MatMul', [g.op('Mul', [qh, c]), g.op('Mul', [kT, c])], {}, key('scores'));
+				} else {
+					const qk = g.op('MatMul', [qh, kT], {}, key('qk'));
+					scores = g.op('Div', [qk, scalar(Math.sqrt(D_HEAD), 'sqrt_dh')], {}, key('scores'));
+				}
 				const masked =
 					s.mask === 'where'
 						? g.op('Where', [mask, scores, scalar(-Infinity, 'neg_inf')], {}, key('masked'))

@@ -108,7 +108,7 @@ export interface ForwardResult {
 }
 
 /**
- * Run variant `id` on `tokens`. Keys (per layer i, prefix "L{i}."): q k v qk scores masked pattern
+ * Run variant `id` on `tokens`. Keys (per layer i, prefix "L{i}."): q k v qk (scale "after") scores masked pattern
  * z attn_out, mlp_pre mlp_act (GELU) or mlp_gate mlp_act mlp_up mlp_prod (SwiGLU), mlp_out, and by
  * family: ln1 ln2 resid_mid resid_post (pre-norm, dyt), attn_add resid_mid mlp_add resid_post
  * (post-norm), attn_scaled attn_add resid_mid mlp_scaled mlp_add resid_post (deepnorm), ln1 branch
@@ -168,7 +168,7 @@ export function forward(id: ZooId, tokens: readonly number[], spelling: Spelling
 				for (let j = 0; j < S; j++) sum += (pattern[r * S + j] = Math.exp(row[j] - m));
 				for (let j = 0; j < S; j++) pattern[r * S + j] /= sum;
 			}
-			out.set(key('qk'), { dims: headDims(S), data: qk });
+			if (spelling.scale === 'after') out.set(key('qk'), { dims: headDims(S), data: qk }); // else the graph has no unscaled product
 			out.set(key('scores'), { dims: headDims(S), data: scores });
 			out.set(key('masked'), { dims: headDims(S), data: masked });
 			out.set(key('pattern'), { dims: headDims(S), data: pattern });

@@ -8,6 +8,11 @@ export interface Spelling {
 	rms: 'div' | 'pow' | 'reciprocal';
 	/** bhss: Softmax on [B, H, S, S]; folded: heads folded into the batch, Softmax on [B*H, S, S]. */
 	softmax: 'bhss' | 'folded';
+	/**
+	 * after: Div(Q K^T, sqrt(d_head)); before: Q and K each multiplied by d_head^(-1/4) before the
+	 * MatMul, as exports of scaled_dot_product_attention write it (no separate "qk" tensor then).
+	 */
+	scale: 'after' | 'before';
 	/** where: Where(mask, scores, -inf); add-large: scores + (0 | -1e9); add-inf: scores + (0 | -inf). */
 	mask: 'where' | 'add-large' | 'add-inf';
 	/** op: Gelu (opset 20); erf: x * 0.5 * (1 + Erf(x / sqrt 2)); tanh: the Mul/Pow/Add/Tanh approximation. */
@@ -24,6 +29,7 @@ export const DEFAULT_SPELLING: Spelling = {
 	norm: 'fused',
 	rms: 'div',
 	softmax: 'bhss',
+	scale: 'after',
 	mask: 'where',
 	gelu: 'op',
 	names: 'plain'
@@ -52,6 +58,6 @@ export const SPELLINGS: Partial<Spelling>[] = [
 	{ norm: 'decomposed', rms: 'div', gelu: 'erf' },
 	{ norm: 'decomposed', rms: 'pow', softmax: 'folded', mask: 'add-large' },
 	{ norm: 'decomposed', rms: 'reciprocal', mask: 'add-inf', gelu: 'tanh' },
-	{ softmax: 'folded', gelu: 'tanh' },
+	{ softmax: 'folded', gelu: 'tanh', scale: 'before' },
 	{ names: 'torch', mask: 'add-large', gelu: 'erf' }
 ];

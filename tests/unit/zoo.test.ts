@@ -207,6 +207,13 @@ describe('zooTensorNames agrees with the graph it names', () => {
 		const rm20 = new Graph(zooBuild('pre-ln', { norm: 'decomposed' }).model);
 		expect(rm20.opset).toBe(20);
 		expect(rm20.nodes.find((n) => n.opType === 'ReduceMean')!.inputs.length).toBe(2);
+		// scale before the MatMul: the scores come straight out of it, Q and K each times 0.5
+		const pre = zooTensorNames('pre-ln', { scale: 'before' });
+		const pg = new Graph(zooBuild('pre-ln', { scale: 'before' }).model);
+		expect(pre.layers[1].tensors.qk).toBeUndefined();
+		const mm = pg.producer.get(pre.layers[1].tensors.scores)!;
+		expect(mm.opType).toBe('MatMul');
+		for (const side of mm.inputs) expect(pg.numbersOf(pg.producer.get(side)!.inputs[1])).toEqual([0.5]);
 		// folded heads: the softmax input is rank 3
 		const folded = zooTensorNames('parallel', { softmax: 'folded' });
 		const fg = new Graph(zooBuild('parallel', { softmax: 'folded' }).model);
