@@ -19,12 +19,12 @@ const core: Section = (r) => ({
 	outputs: r.graph.outputs.map((o) => o.name),
 	tokens: r.tokens,
 	external_data: r.externalData,
-	tensors: [...r.store].map((t) => ({ name: t.name, dims: t.dims, dtype: t.dtype, hook: r.recognition?.hookOf(t.name) ?? null })),
+	tensors: [...r.store].map((t) => ({ name: t.name, dims: t.dims, dtype: t.dtype, hook: r.recognition.hookOf(t.name) })),
 	ms: { load: round(r.ms.load), run: round(r.ms.run) }
 });
 
-/** variant, layers, final_norm, unrecognized (recognition issue); absent until the analysis exists. */
-const recognition: Section = (r) => r.recognition?.json ?? {};
+/** variant, layers, final_norm, unrecognized (recognition issue). */
+const recognition: Section = (r) => ({ ...r.recognition.json });
 
 export const SECTIONS: Section[] = [core, recognition];
 

@@ -38,7 +38,7 @@ export interface InspectResult {
 	feeds: Record<string, CapturedTensor>;
 	tokens: string[];
 	store: TensorStore;
-	recognition: Recognition | null;
+	recognition: Recognition;
 	ms: { load: number; run: number };
 }
 
@@ -47,9 +47,9 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 	const model = await readModelFile(opts.model);
 	const graph = new Graph(readModel(model.buffer.subarray(0, model.length)));
 	const capture = opts.capture ?? 'all';
-	const recognition = await recognize(graph);
-	if (capture === 'semantic' && !recognition)
-		throw new UsageError('--capture semantic needs the structure analysis, which is not available yet; use --capture all');
+	const recognition = recognize(graph);
+	if (capture === 'semantic' && !recognition.semantic)
+		throw new UsageError(`--capture semantic: ${recognition.json.unrecognized[0].why}; use --capture all`);
 
 	const given: Record<string, CapturedTensor> = {};
 	for (const { name, file } of opts.inputs ?? []) given[name] = await readInputFile(graph, name, file);
@@ -63,7 +63,7 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 		session = await CaptureSession.create(ort, model, graph, {
 			backend: 'wasm',
 			captureSet: capture,
-			semantic: recognition?.semantic,
+			semantic: recognition.semantic ?? undefined,
 			sessionOptions: files.length ? { externalData: files } : undefined
 		});
 	} catch (e) {

@@ -21,13 +21,9 @@ export function summary(r: InspectResult): string {
 		const t = r.store.get(o.name);
 		row('output', t ? `${o.name} ${t.dtype} [${t.dims.join(', ')}]` : o.name);
 	}
-	const rec = r.recognition?.json;
-	if (rec) {
-		const layers = Array.isArray(rec.layers) ? rec.layers.length : 0;
-		row('variant', `${String(rec.variant)}, ${layers} layer${layers === 1 ? '' : 's'}`);
-		const un = Array.isArray(rec.unrecognized) ? (rec.unrecognized as { what?: unknown; why?: unknown }[]) : [];
-		for (const u of un) row('unplaced', `${String(u.what)}: ${String(u.why)}`);
-	}
+	const rec = r.recognition.json;
+	row('variant', `${rec.variant}, ${rec.layers.length} layer${rec.layers.length === 1 ? '' : 's'}`);
+	for (const u of rec.unrecognized) row('unplaced', `${u.what}: ${u.why}`);
 	row('time', `load ${r.ms.load.toFixed(0)} ms, run ${r.ms.run.toFixed(0)} ms`);
 	lines.push('');
 	lines.push(tensorTable(r));
@@ -43,7 +39,7 @@ function captureLine(r: InspectResult): string {
 function tensorTable(r: InspectResult): string {
 	const rows = [...r.store].map((t) => {
 		const s = stats(t);
-		return [t.name, t.dtype, `[${t.dims.join(',')}]`, r.recognition?.hookOf(t.name) ?? '', s.min, s.max, s.mean];
+		return [t.name, t.dtype, `[${t.dims.join(',')}]`, r.recognition.hookOf(t.name) ?? '', s.min, s.max, s.mean];
 	});
 	const head = ['tensor', 'dtype', 'dims', 'hook', 'min', 'max', 'mean'];
 	const all = [head, ...rows];

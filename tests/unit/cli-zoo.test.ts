@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Graph, readModel } from '../../src/lib/onnx';
 import { inspectModel } from '../../src/cli/run';
+import { analyze } from '../../src/lib/analysis';
 
 const ROOT = join(__dirname, '../..');
 const MODELS = join(ROOT, 'models');
@@ -43,6 +44,33 @@ describe.skipIf(!existsSync(join(MODELS, 'pre-ln.onnx')))('inspect on the zoo', 
 			expect(typeof t.dtype).toBe('string');
 			expect('hook' in t).toBe(true);
 		}
+	});
+
+	it('--json carries the recognition fields and hooks; --capture semantic lists the named tensors', () => {
+		const run = (...args: string[]) =>
+			JSON.parse(
+				spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/inspect.ts', 'models/pre-ln.onnx', '--json', ...args], {
+					cwd: ROOT,
+					encoding: 'utf8',
+					env: { ...process.env, BLOCKSCOPE_THREADS: '1' }
+				}).stdout
+			);
+		const j = run();
+		const structure = analyze(new Graph(readModel(new Uint8Array(readFileSync(join(MODELS, 'pre-ln.onnx'))))));
+		expect(j.variant).toBe('pre-norm');
+		expect(j.layers).toHaveLength(4);
+		expect(j.final_norm).not.toBeNull();
+		expect(j.unrecognized).toEqual([]);
+		for (const t of j.tensors) expect(t.hook).toBe(structure.hooks.get(t.name) ?? null);
+		for (let i = 0; i < 4; i++)
+			expect(j.tensors.find((t: { name: string }) => t.name === j.layers[i].attention.pattern).hook).toBe(`blocks.${i}.attn.hook_pattern`);
+
+		const sem = run('--capture', 'semantic');
+		expect(sem.capture).toBe('semantic');
+		const names: string[] = sem.tensors.map((t: { name: string }) => t.name);
+		const want = new Set(['input_ids', ...structure.semantic, ...sem.outputs]);
+		expect(new Set(names)).toEqual(want);
+		expect(names).toEqual(j.tensors.map((t: { name: string }) => t.name).filter((n: string) => want.has(n))); // graph order
 	});
 
 	it.each(zoo.map((z) => z.file).filter((f) => f !== 'pre-ln.onnx'))('%s: every node output is captured', async (file) => {
