@@ -106,6 +106,7 @@ test('attention values (and every other tensor) equal the oracle', async ({ page
 	const id = zoo.find((e) => e.file === info.model)?.id ?? '';
 	test.skip(!isZooId(id), `${info.model} is not a zoo model (no oracle)`);
 	if (!isZooId(id)) return;
+	expect(info.attentionSource, 'the recognizer placed the patterns').toBe('analysis');
 	const ids = await page.evaluate(() => window.__blockscope!.tensor('input_ids'));
 	expect(ids, 'the page captured input_ids').toBeTruthy();
 	const oracle = oracleTensors(id, ids!.data);
@@ -133,4 +134,15 @@ test('attention values (and every other tensor) equal the oracle', async ({ page
 		if (d > 1e-4 * scale) off.push(`${name}: ${d}`);
 	}
 	expect(off, 'tensors that differ from the oracle').toEqual([]);
+});
+
+test('?capture=semantic runs the semantic set and still draws the pattern', async ({ page, open }) => {
+	await open('capture=semantic');
+	await waitReady(page);
+	const info = await page.evaluate(() => window.__blockscope!.info());
+	expect(info.captureSet).toBe('semantic');
+	await expect(page.getByTestId('status')).toContainText('capture: semantic');
+	const names = await page.evaluate(() => window.__blockscope!.names());
+	expect(names).toContain(info.attention[0].tensor);
+	await expect(page.getByTestId('attention-heatmap')).toBeVisible();
 });

@@ -6,6 +6,11 @@ import { describeProgress, formatBytes } from '../../src/lib/runtime/browser/pro
 import { readBody } from '../../src/lib/runtime/browser/fetch';
 import { makeHook } from '../../src/lib/runtime/browser/test-hook';
 import type { ResultMessage } from '../../src/lib/runtime/browser/protocol';
+import { findPatterns, softmaxPatterns } from '../../src/lib/runtime/browser/attention';
+import { Graph, readModel } from '../../src/lib/onnx';
+import { analyze } from '../../src/lib/analysis';
+import { TensorStore } from '../../src/lib/runtime/store';
+import { tinyAttentionModel } from '../e2e/tiny-model';
 
 describe('execution provider choice', () => {
 	it('reads ?backend=, anything else is auto', () => {
@@ -92,7 +97,8 @@ describe('test hook', () => {
 			fallback: null,
 			captureSet: 'all',
 			model: { name: 'm.onnx' },
-			attention: [{ layer: 0, tensor: 'p' }],
+			attention: [{ layer: 0, tensor: 'p', masked: true }],
+			attentionSource: 'analysis',
 			tokens: ['a'],
 			tensors: [
 				{ name: 'ids', dims: [1, 1], dtype: 'int64', data: BigInt64Array.from([7n]) },
@@ -107,6 +113,28 @@ describe('test hook', () => {
 		expect(data[0]).toBe(0.25);
 		expect(hook.tensor('nope')).toBeNull();
 		expect(Object.isFrozen(hook)).toBe(true);
-		expect(hook.info().attention).toEqual([{ layer: 0, tensor: 'p' }]);
+		expect(hook.info().attention).toEqual([{ layer: 0, tensor: 'p', masked: true }]);
+		expect(hook.info().attentionSource).toBe('analysis');
+	});
+});
+
+describe('finding the attention patterns', () => {
+	const graph = new Graph(readModel(tinyAttentionModel()));
+	const store = new TensorStore();
+	store.add({ name: 'scores', dims: [1, 2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
+	store.add({ name: 'pattern', dims: [1, 2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
+
+	it('falls back to Softmax outputs of shape [1, H, S, S] without a structure', () => {
+		expect(softmaxPatterns(graph, store)).toEqual([{ layer: 0, tensor: 'pattern', masked: null }]);
+		expect(findPatterns(graph, null, store).source).toBe('softmax-heuristic');
+		const other = new TensorStore();
+		other.add({ name: 'pattern', dims: [2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
+		expect(softmaxPatterns(graph, other)).toEqual([]);
+	});
+
+	it('prefers what the recognizer placed, with its mask flag', () => {
+		const found = findPatterns(graph, analyze(graph), store);
+		expect(found.source).toBe('analysis');
+		expect(found.attention).toEqual([{ layer: 0, tensor: 'pattern', masked: true }]);
 	});
 });

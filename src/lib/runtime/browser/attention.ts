@@ -1,5 +1,7 @@
-// Where the attention patterns are, until the recognizer (src/lib/analysis) answers: every Softmax
-// output, in graph order, whose captured dims are [1, H, S, S]; layer k is the k-th such tensor.
+// Where the attention patterns are. The recognizer (src/lib/analysis) answers first, per layer;
+// when it finds none (or fails), every Softmax output in graph order whose captured dims are
+// [1, H, S, S] stands in, layer k being the k-th such tensor.
+import type { Structure } from '../../analysis/types.js';
 import type { Graph } from '../../onnx/graph.js';
 import type { TensorStore } from '../store.js';
 import type { AttentionRef } from './protocol.js';
@@ -9,7 +11,32 @@ export function softmaxPatterns(graph: Graph, store: TensorStore): AttentionRef[
 	for (const n of graph.nodes) {
 		if (n.opType !== 'Softmax' || n.domain !== '') continue;
 		const t = store.get(n.outputs[0]);
-		if (t && t.dims.length === 4 && t.dims[0] === 1 && t.dims[2] === t.dims[3]) out.push({ layer: out.length, tensor: t.name });
+		if (t && t.dims.length === 4 && t.dims[0] === 1 && t.dims[2] === t.dims[3])
+			out.push({ layer: out.length, tensor: t.name, masked: null });
 	}
 	return out;
+}
+
+/** Patterns the recognizer placed in layers, as captured: [B, H, S, S] or heads folded [B*H, S, S]. */
+export function recognizedPatterns(s: Structure, store: TensorStore): AttentionRef[] {
+	const out: AttentionRef[] = [];
+	for (const L of s.layers) {
+		const a = L.attention;
+		const t = a && store.get(a.pattern);
+		if (!a || !t) continue;
+		const [q, k] = t.dims.slice(-2);
+		if ((t.dims.length === 4 && t.dims[0] === 1) || (t.dims.length === 3 && a.layout === 'BH,S,S'))
+			if (q > 0 && k > 0) out.push({ layer: L.index, tensor: t.name, masked: a.masked });
+	}
+	return out;
+}
+
+export function findPatterns(
+	graph: Graph,
+	s: Structure | null,
+	store: TensorStore
+): { attention: AttentionRef[]; source: 'analysis' | 'softmax-heuristic' } {
+	const recognized = s ? recognizedPatterns(s, store) : [];
+	if (recognized.length) return { attention: recognized, source: 'analysis' };
+	return { attention: softmaxPatterns(graph, store), source: 'softmax-heuristic' };
 }

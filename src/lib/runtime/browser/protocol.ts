@@ -58,10 +58,12 @@ export interface ModelSummary {
 	metadata: Record<string, string>;
 }
 
-/** An attention pattern [B, H, S_q, S_k] and the layer it belongs to. */
+/** An attention pattern [1, H, S_q, S_k] (or heads folded, [H, S_q, S_k]) and its layer. */
 export interface AttentionRef {
 	layer: number;
 	tensor: string;
+	/** The recognizer found a mask (exact zeros are masked cells); null: not known. */
+	masked: boolean | null;
 }
 
 export interface ResultMessage {
@@ -73,6 +75,8 @@ export interface ResultMessage {
 	captureSet: CaptureSet;
 	/** How attention patterns were found: the recognizer, or the first-Softmax heuristic. */
 	attentionSource: 'analysis' | 'softmax-heuristic';
+	/** Why the recognizer was not used, when it failed (null otherwise). */
+	analysisError: string | null;
 	model: ModelSummary;
 	tensors: CapturedTensor[];
 	attention: AttentionRef[];

@@ -16,7 +16,8 @@ export interface BlockscopeHook {
 		fallback: string | null;
 		captureSet: string;
 		model: string;
-		attention: { layer: number; tensor: string }[];
+		attention: { layer: number; tensor: string; masked: boolean | null }[];
+		attentionSource: string;
 		tokens: string[] | null;
 	};
 }
@@ -43,6 +44,7 @@ export function makeHook(r: ResultMessage): BlockscopeHook {
 			captureSet: r.captureSet,
 			model: r.model.name,
 			attention: r.attention.map((a) => ({ ...a })),
+			attentionSource: r.attentionSource,
 			tokens: r.tokens ? [...r.tokens] : null
 		})
 	});

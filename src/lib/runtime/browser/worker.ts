@@ -7,7 +7,8 @@ import type { ModelBuffer } from '../../onnx/rewrite.js';
 import { CaptureSession, type Backend } from '../capture.js';
 import { defaultInputs, tokenLabels } from '../inputs.js';
 import type { CapturedTensor, TensorStore } from '../store.js';
-import { softmaxPatterns } from './attention.js';
+import { findPatterns } from './attention.js';
+import { analyze, type Structure } from '../../analysis/index.js';
 import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
 import { fetchModel, withSpare } from './fetch.js';
 import type { InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
@@ -20,6 +21,8 @@ interface Open {
 	graph: Graph;
 	model: ModelSummary;
 	fallback: string | null;
+	structure: Structure | null;
+	analysisError: string | null;
 }
 
 let current: Open | null = null;
@@ -44,7 +47,11 @@ async function handle(req: WorkerRequest): Promise<void> {
 				if (req.backend !== 'auto' || opened.session.backend !== 'webgpu') throw e;
 				await opened.session.release().catch(() => undefined);
 				progress(req.id, 'session', 'creating session on WASM');
-				const session = await CaptureSession.create(ort, opened.buffer, opened.graph, { backend: 'wasm', captureSet: req.captureSet });
+				const session = await CaptureSession.create(ort, opened.buffer, opened.graph, {
+					backend: 'wasm',
+					captureSet: req.captureSet,
+					semantic: opened.structure?.semantic
+				});
 				opened = current = { ...opened, session, fallback: `running on WebGPU failed: ${e instanceof Error ? e.message : String(e)}` };
 				await run(req.id, opened, req.input, performance.now() - t0);
 			}
@@ -92,6 +99,16 @@ async function open(req: OpenRequest): Promise<Open> {
 	}
 	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
 	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
+	progress(req.id, 'read', 'recognizing attention, norms and residual adds');
+	// Recognition failing must not stop the run: the page falls back to the Softmax heuristic.
+	let structure: Structure | null = null;
+	let analysisError: string | null = null;
+	try {
+		structure = analyze(graph);
+	} catch (e) {
+		analysisError = e instanceof Error ? e.message : String(e);
+	}
+	if (req.captureSet === 'semantic' && !structure) throw new Error(`The "semantic" capture needs recognition, which failed: ${analysisError}`);
 
 	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
 	if (req.backend === 'webgpu' && noGpu) throw new Error(`WebGPU was requested (?backend=webgpu), but ${noGpu}.`);
@@ -101,7 +118,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		fallback = attempt.reason ?? fallback;
 		progress(req.id, 'session', `creating session on ${label(attempt.backend)}`);
 		try {
-			session = await CaptureSession.create(ort, buf, graph, { backend: attempt.backend, captureSet: req.captureSet });
+			session = await CaptureSession.create(ort, buf, graph, { backend: attempt.backend, captureSet: req.captureSet, semantic: structure?.semantic });
 			break;
 		} catch (e) {
 			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw new Error(fallbackReason(attempt.backend, e));
@@ -117,7 +134,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
 		metadata: Object.fromEntries(graph.metadata)
 	};
-	current = { session, buffer: buf, graph, model, fallback };
+	current = { session, buffer: buf, graph, model, fallback, structure, analysisError };
 	return current;
 }
 
@@ -128,6 +145,7 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	const store = await o.session.run(feeds);
 	const runMs = performance.now() - t0;
 	progress(id, 'collect', `collecting ${store.size} tensors`);
+	const found = findPatterns(o.graph, o.structure, store);
 	const { tensors, transfer } = transferable(store);
 	const msg: ResultMessage = {
 		type: 'result',
@@ -135,10 +153,11 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		backend: o.session.backend as Backend,
 		fallback: o.fallback,
 		captureSet: o.session.captureSet,
-		attentionSource: 'softmax-heuristic',
+		attentionSource: found.source,
+		analysisError: o.analysisError,
 		model: o.model,
 		tensors,
-		attention: softmaxPatterns(o.graph, store),
+		attention: found.attention,
 		tokens: tokenLabels(o.graph, feeds),
 		timings: { sessionMs, runMs }
 	};
