@@ -46,7 +46,7 @@ describe('capture', () => {
 		buf.set(bytes);
 		const graph = new Graph(readModel(bytes));
 		const s = await CaptureSession.create(ort, { buffer: buf, length: bytes.byteLength }, graph, { backend: 'wasm', captureSet: 'all' });
-		expect(s.session.outputNames.sort()).toEqual(['h', 'r', 'y']);
+		expect([...s.session.outputNames].sort()).toEqual(['h', 'r', 'y']);
 		expect(buf.subarray(0, bytes.byteLength)).toEqual(copy);
 		await s.release();
 	});

@@ -19,9 +19,11 @@ export function rowsOf(dims: readonly number[]): Rows {
 export function mapRows<T>(data: Numeric, dims: readonly number[], f: (row: Numeric, i: number) => T): T[] {
 	const { rows, width } = rowsOf(dims);
 	const out: T[] = [];
-	const sub = (data as Float32Array).subarray;
+	const typed = ArrayBuffer.isView(data);
 	for (let i = 0; i < rows; i++) {
-		const row = sub ? (data as Float32Array).subarray(i * width, (i + 1) * width) : Array.prototype.slice.call(data, i * width, (i + 1) * width);
+		const row = typed
+			? (data as Float32Array).subarray(i * width, (i + 1) * width)
+			: Array.prototype.slice.call(data, i * width, (i + 1) * width);
 		out.push(f(row, i));
 	}
 	return out;
