@@ -12,7 +12,8 @@ import { ensureDeps } from './ensure-deps.mjs';
 const argv = process.argv.slice(2);
 const unitOnly = argv.includes('--unit-only');
 const e2eOnly = argv.includes('--e2e-only');
-const rest = argv.filter((a) => a !== '--unit-only' && a !== '--e2e-only');
+// `npm test -- --e2e-only -- --grep x` style: a bare `--` only separates, it is not passed on.
+const rest = argv.filter((a) => a !== '--unit-only' && a !== '--e2e-only' && a !== '--');
 if (unitOnly && e2eOnly) die('blockscope test: --unit-only and --e2e-only exclude each other.');
 
 function die(line) {
@@ -77,6 +78,9 @@ ensureDeps();
 // Chromium first: a missing browser should stop the run before minutes of unit tests.
 const chromium = e2eOnly || !unitOnly ? findChromium() : null;
 if (!existsSync('node_modules/.bin/vitest')) die('blockscope test: node_modules is incomplete; run `npm ci`.');
+
+// Generates .svelte-kit/tsconfig.json (tsconfig.json extends it) on a fresh clone.
+run(process.execPath, ['node_modules/@sveltejs/kit/svelte-kit.js', 'sync']);
 
 const results = [];
 if (!e2eOnly) {

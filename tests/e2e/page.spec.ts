@@ -146,3 +146,26 @@ test('?capture=semantic runs the semantic set and still draws the pattern', asyn
 	expect(names).toContain(info.attention[0].tensor);
 	await expect(page.getByTestId('attention-heatmap')).toBeVisible();
 });
+
+test('new text re-runs the open session and redraws', async ({ page, open }) => {
+	await open();
+	await waitReady(page);
+	const map = page.getByTestId('attention-heatmap');
+	const text = 'abcab';
+	await page.getByTestId('text-input').fill(text);
+	await page.getByTestId('text-input').press('Enter');
+	await expect(map).toHaveAttribute('data-rows', String(text.length));
+	await waitReady(page);
+	await expect(page.getByTestId('status')).toContainText('on the open session');
+	const info = await page.evaluate(() => window.__blockscope!.info());
+	expect(info.tokens).toEqual([...text]);
+	const ids = (await page.evaluate(() => window.__blockscope!.tensor('input_ids')))!;
+	expect(ids.dims).toEqual([1, text.length]);
+	const zoo: { id: string; file: string }[] = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8'));
+	const id = zoo.find((e) => e.file === info.model)?.id ?? '';
+	if (!isZooId(id)) return;
+	const want = oracleTensors(id, ids.data).get(info.attention[0].tensor)!;
+	const got = (await page.evaluate((n) => window.__blockscope!.tensor(n), info.attention[0].tensor))!;
+	expect(got.dims).toEqual(want.dims);
+	expect(Math.max(...got.data.map((v, i) => Math.abs(v - want.data64[i])))).toBeLessThanOrEqual(1e-4);
+});
