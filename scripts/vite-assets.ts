@@ -27,11 +27,11 @@ const TYPES: Record<string, string> = {
 	'.onnx': 'application/octet-stream'
 };
 
-function serve(prefix: string, dir: string, allowed: () => string[]): Connect.NextHandleFunction {
+function serve(prefix: () => string, dir: string, allowed: () => string[]): Connect.NextHandleFunction {
 	return (req, res, next) => {
 		const url = (req.url ?? '').split('?')[0];
-		if (!url.startsWith(prefix)) return next();
-		const file = decodeURIComponent(url.slice(prefix.length));
+		if (!url.startsWith(prefix())) return next();
+		const file = decodeURIComponent(url.slice(prefix().length));
 		if (!allowed().includes(file)) return next();
 		const path = join(dir, file);
 		const ext = file.slice(file.lastIndexOf('.'));
@@ -53,15 +53,20 @@ export function blockscopeAssets(opts: { headers?: Record<string, string> } = {}
 		for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
 		next();
 	};
+	// The dev server's base path (kit.paths.base), so /ort/ and /models/ sit under it like the page.
+	let base = '/';
 	const middleware = (server: { middlewares: Connect.Server }) => {
 		server.middlewares.use(setHeaders);
-		server.middlewares.use(serve('/ort/', ORT_DIR, () => ORT_FILES));
-		server.middlewares.use(serve('/models/', MODELS_DIR, modelFiles));
+		server.middlewares.use(serve(() => `${base}ort/`, ORT_DIR, () => ORT_FILES));
+		server.middlewares.use(serve(() => `${base}models/`, MODELS_DIR, modelFiles));
 	};
 	return {
 		name: 'blockscope-assets',
 		// Before SvelteKit's plugins (also 'pre'), so its middlewares come after ours.
 		enforce: 'pre',
+		configResolved(config) {
+			if (config.command === 'serve' && config.base.startsWith('/')) base = config.base.endsWith('/') ? config.base : `${config.base}/`;
+		},
 		configureServer: middleware,
 		// Preview serves the build (where ort/ and models/ were emitted); only the headers are needed.
 		configurePreviewServer: (server) => {
