@@ -40,10 +40,11 @@ export function analyze(graph: Graph, overrides: readonly Override[] = []): Stru
 	ambiguities.push(...placed.ambiguities);
 
 	let drafts: BlockDraft[] = placed.drafts;
+	if (!residuals.length)
+		unrecognized.push({ what: 'residual stream', why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul)' });
 	if (!drafts.length && attention.length) {
 		// No stream to group by: one block per attention, so patterns are still reachable.
-		drafts = attention.map((a) => ({ residuals: [], norms: [], attention: a }));
-		unrecognized.push({ what: 'residual stream', why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul); blocks follow the attention patterns' });
+		drafts = attention.map((a) => ({ residuals: [], norms: [], attention: a })); // blocks follow the patterns
 	}
 	overrideLayers(drafts, attention, norms, residuals, ov, unrecognized);
 	const layers = toLayers(ctx, drafts);

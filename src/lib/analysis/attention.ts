@@ -7,12 +7,14 @@ import type { AttentionInfo, MaskInfo, Note } from './types.js';
 import { headFacts } from './heads.js';
 import { isLargeNegative, maskFacts } from './mask.js';
 import { nodeLabel, type Ctx } from './walk.js';
+import { f32 } from './norms.js';
 
 const PASS = new Set(['Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze']);
 const FUSED_ATTENTION = new Set(['Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'PackedAttention', 'SparseAttention']);
 
 interface Trace {
 	qk: GraphNode;
+	nodes: number[]; // nodes between the MatMul and the softmax (scale, masks, casts)
 	scale: number;
 	masks: MaskInfo[];
 	masked: boolean;
@@ -46,7 +48,7 @@ export function recognize(ctx: Ctx, sm: GraphNode, lenient = false): { info: Att
 	const ambiguities: string[] = [];
 	const axisProblem = checkAxis(ctx, sm);
 	if (axisProblem && !lenient) return { fail: axisProblem };
-	const t = traceScores(ctx, sm.inputs[0], 0);
+	const t = traceScores(ctx, sm.inputs[0], 0, lenient);
 	if ('fail' in t && !lenient) return t;
 	const trace = 'fail' in t ? null : t;
 	const hf = trace ? headFacts(ctx, sm, trace.qk) : null;
@@ -66,9 +68,10 @@ export function recognize(ctx: Ctx, sm: GraphNode, lenient = false): { info: Att
 		layout: hf?.layout ?? null,
 		masks: trace?.masks ?? [],
 		masked: trace?.masked ?? false,
-		scale: trace && hf && Number.isFinite(trace.scale * hf.scale) ? round(trace.scale * hf.scale) : null,
+		scale: trace && hf && Number.isFinite(trace.scale * hf.scale) ? f32(trace.scale * hf.scale) : null,
 		rope: hf?.rope ?? false,
-		softcap: trace?.softcap ?? false
+		softcap: trace?.softcap ?? false,
+		scoreNodes: trace?.nodes ?? []
 	};
 	return { info, ambiguities };
 }
@@ -81,12 +84,19 @@ function checkAxis(ctx: Ctx, sm: GraphNode): string | null {
 	return axis === rank - 1 ? null : `softmax over axis ${axis} of a rank-${rank} tensor, not the last axis`;
 }
 
-/** Walk back from the softmax input to the QK MatMul. */
-function traceScores(ctx: Ctx, t: string, depth: number): TraceResult {
+/** Walk back from the softmax input to the QK MatMul, noting the nodes on the way. */
+function traceScores(ctx: Ctx, t: string, depth: number, lenient = false): TraceResult {
+	const r = traceStep(ctx, t, depth, lenient);
+	const p = ctx.producer(t);
+	if (!('fail' in r) && p && p !== r.qk) r.nodes.push(p.index);
+	return r;
+}
+
+function traceStep(ctx: Ctx, t: string, depth: number, lenient: boolean): TraceResult {
 	if (depth > 24) return { fail: 'the scores path is too long to follow' };
 	const p = ctx.producer(t);
 	if (!p) return { fail: 'the softmax reads a graph input, not computed scores' };
-	if (PASS.has(p.opType)) return traceScores(ctx, p.inputs[0], depth + 1);
+	if (PASS.has(p.opType)) return traceScores(ctx, p.inputs[0], depth + 1, lenient);
 	switch (p.opType) {
 		case 'MatMul':
 		case 'FusedMatMul':
@@ -95,28 +105,28 @@ function traceScores(ctx: Ctx, t: string, depth: number): TraceResult {
 			if (!ctx.isAct(a) || !ctx.isAct(b))
 				return { fail: `its scores come from ${p.opType} with a constant operand (a projection, e.g. a classifier head), not from Q·K^T` };
 			const scale = p.opType === 'FusedMatMul' ? (p.proto.attribute.find((x) => x.name === 'alpha')?.f ?? 1) : 1;
-			return { qk: p, scale, masks: [], masked: false, softcap: false };
+			return { qk: p, nodes: [], scale, masks: [], masked: false, softcap: false };
 		}
 		case 'Div':
 		case 'Mul': {
 			const sc = ctx.splitConst(p);
 			if (sc) {
 				const v = ctx.scalar(sc[1]);
-				const inner = traceScores(ctx, sc[0], depth + 1);
+				const inner = traceScores(ctx, sc[0], depth + 1, lenient);
 				if ('fail' in inner) return inner;
 				const factor = v === null ? NaN : p.opType === 'Mul' ? v : sc[1] === p.inputs[1] ? 1 / v : NaN;
 				return { ...inner, scale: inner.scale * factor };
 			}
-			if (p.opType === 'Mul') return maskOp(ctx, p, depth, 'Mul'); // multiplicative 0/1 mask
+			if (p.opType === 'Mul') return maskOp(ctx, p, depth, 'Mul', lenient); // multiplicative 0/1 mask
 			return { fail: 'the scores are divided by data, not a constant' };
 		}
 		case 'Add':
 		case 'Sub':
-			return maskOp(ctx, p, depth, p.opType);
+			return maskOp(ctx, p, depth, p.opType, lenient);
 		case 'Where': {
 			const [c, x, y] = p.inputs;
-			const tx = traceScores(ctx, x, depth + 1);
-			const ty = 'fail' in tx ? traceScores(ctx, y, depth + 1) : tx;
+			const tx = traceScores(ctx, x, depth + 1, lenient);
+			const ty = 'fail' in tx ? traceScores(ctx, y, depth + 1, lenient) : tx;
 			const inner = 'fail' in tx ? ty : tx;
 			if ('fail' in inner) return { fail: `neither branch of Where "${p.name}" leads to a Q·K^T MatMul` };
 			const fill = 'fail' in tx ? x : y;
@@ -130,21 +140,30 @@ function traceScores(ctx: Ctx, t: string, depth: number): TraceResult {
 			};
 		}
 		case 'Tanh': {
-			const inner = traceScores(ctx, p.inputs[0], depth + 1);
+			const inner = traceScores(ctx, p.inputs[0], depth + 1, lenient);
 			return 'fail' in inner ? inner : { ...inner, softcap: true };
 		}
-		default:
+		default: {
+			// The user said this is a pattern: walk through ops we do not know when they have one data input.
+			const data = ctx.actInputs(p);
+			if (lenient && data.length === 1) return traceScores(ctx, data[0], depth + 1, lenient);
 			return { fail: `its input comes from ${p.opType}, not from a MatMul of two activations (Q·K^T)` };
+		}
 	}
 }
 
 /** Add/Sub/Mul of the scores and something else: a mask or a position bias. */
-function maskOp(ctx: Ctx, p: GraphNode, depth: number, op: MaskInfo['op']): TraceResult {
+function maskOp(ctx: Ctx, p: GraphNode, depth: number, op: MaskInfo['op'], lenient: boolean): TraceResult {
 	const [a, b] = p.inputs;
-	const ta = ctx.isAct(a) ? traceScores(ctx, a, depth + 1) : { fail: '' };
-	const tb = 'fail' in ta && ctx.isAct(b) ? traceScores(ctx, b, depth + 1) : ta;
+	const ta: TraceResult = ctx.isAct(a) ? traceScores(ctx, a, depth + 1, lenient) : { fail: '' };
+	const tb: TraceResult = 'fail' in ta && ctx.isAct(b) ? traceScores(ctx, b, depth + 1, lenient) : ta;
 	const inner = 'fail' in ta ? tb : ta;
-	if ('fail' in inner) return { fail: `no operand of ${p.opType} "${p.name}" leads to a Q·K^T MatMul` };
+	if ('fail' in inner) {
+		// One data operand (a bias add): its own failure says more than "no operand".
+		const only = [ta, tb].filter((r, i) => ctx.isAct(p.inputs[i]) && 'fail' in r && r.fail);
+		if (only.length === 1 && 'fail' in only[0]) return only[0];
+		return { fail: `no operand of ${p.opType} "${p.name}" leads to a Q·K^T MatMul` };
+	}
 	const other = 'fail' in ta ? a : b;
 	const facts = maskFacts(ctx, other, null);
 	const v = ctx.value(other);
@@ -155,8 +174,4 @@ function maskOp(ctx: Ctx, p: GraphNode, depth: number, op: MaskInfo['op']): Trac
 		(v ? v.data.some(isLargeNegative) : facts.largeNegative || facts.kinds.includes('padding') || facts.kinds.includes('causal'));
 	if (!isMask) return inner;
 	return { ...inner, masks: [...inner.masks, { op, tensor: other, kinds: facts.kinds }], masked: true };
-}
-
-function round(x: number): number {
-	return Math.round(x * 1e6) / 1e6;
 }

@@ -66,8 +66,20 @@ export function groupBlocks(ctx: Ctx, chain: ResidualInfo[], ambiguities: Note[]
 	const blocks: ResidualInfo[][] = [];
 	let cur: ResidualInfo[] | null = null;
 	for (const u of units(chain)) {
-		const newBlock =
+		let newBlock =
 			!cur || (has(u, 'attn') && (has(cur, 'attn') || has(cur, 'mlp'))) || (has(u, 'mlp') && has(cur, 'mlp'));
+		if (newBlock && cur && !has(u, 'attn') && !has(cur, 'attn')) {
+			// Two branches without attention in a row: topology cannot tell where a block ends.
+			// Names that put both in one layer decide, and say so.
+			const a = hintOf(ctx, cur);
+			if (a !== null && a === hintOf(ctx, u)) {
+				newBlock = false;
+				ambiguities.push({
+					what: `residual add "${u[0].output}"`,
+					why: `no attention in this branch or the one before; names put both in layer ${a}, so they form one block`
+				});
+			}
+		}
 		if (!newBlock && cur) {
 			const a = hintOf(ctx, cur);
 			const b = hintOf(ctx, u);

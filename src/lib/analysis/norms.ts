@@ -49,7 +49,7 @@ function fused(ctx: Ctx, n: GraphNode, kind: NormKind): NormInfo | null {
 		input,
 		output: publicName(ctx, n.outputs[0]),
 		last: n.outputs[0],
-		eps: attrFloat(n, 'epsilon', 1e-5),
+		eps: f32(attrFloat(n, 'epsilon', 1e-5)),
 		gamma: n.inputs[1] ? ctx.initializerName(n.inputs[1]) : null,
 		beta: kind === 'layernorm' && n.inputs[2] ? ctx.initializerName(n.inputs[2]) : null,
 		alpha: null,
@@ -119,7 +119,7 @@ function dyt(ctx: Ctx, tanh: GraphNode): NormInfo | null {
 	if (!m || m.opType !== 'Mul') return null;
 	const sc = ctx.splitConst(m);
 	if (!sc) return null;
-	const alpha = ctx.scalar(sc[1]);
+	const alpha = f32(ctx.scalar(sc[1]));
 	if (alpha === null) return null;
 	const cs = ctx.consumers(tanh.outputs[0]);
 	if (cs.length !== 1 || cs[0].opType !== 'Mul') return null;
@@ -174,7 +174,7 @@ function statTail(ctx: Ctx, sq: GraphNode, num: string): Tail | null {
 	if (!add) return null;
 	const ae = ctx.splitConst(add);
 	if (!ae || ae[0] !== red.outputs[0]) return null;
-	const eps = ctx.scalar(ae[1]);
+	const eps = f32(ctx.scalar(ae[1]));
 	const nodes = [sq.index, red.index, add.index];
 	const spelling = [sq.opType, 'ReduceMean', 'Add'];
 	const ve = add.outputs[0];
@@ -197,7 +197,7 @@ function statTail(ctx: Ctx, sq: GraphNode, num: string): Tail | null {
 				if (!inv || !mul) continue;
 				normalized = mul;
 				nodes.push(c.index, inv.index, mul.index);
-				spelling.push(c.opType, inv.opType, 'Mul');
+				spelling.push(c.opType, inv.opType === 'Div' ? 'Div(1,x)' : inv.opType, 'Mul');
 			}
 			scale = s;
 			break;
@@ -300,4 +300,9 @@ function inputThroughCast(ctx: Ctx, x: string, normNodes: number[]): [string, nu
 	const p = ctx.producer(x);
 	if (p && p.opType === 'Cast' && ctx.consumers(x).every((c) => normNodes.includes(c.index))) return [p.inputs[0], [p.index]];
 	return [x, []];
+}
+
+/** Constants are stored as float32: report them at float32 precision (1e-5, not 9.9999997e-6). */
+export function f32(x: number | null): number | null {
+	return x === null || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
 }

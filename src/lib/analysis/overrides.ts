@@ -43,7 +43,7 @@ export function overrideNorms(ctx: Ctx, norms: NormInfo[], overrides: readonly O
 		out = out.filter((n) => !n.nodes.includes(p.index));
 		out.push({
 			kind: o.normKind,
-			form: ['LayerNormalization', 'RMSNormalization', 'SimplifiedLayerNormalization'].includes(p.opType) ? 'fused' : 'decomposed',
+			form: 'fused', // one node stands for the whole norm
 			spelling: `${p.opType} (override)`,
 			input,
 			output: publicName(ctx, o.output),
@@ -81,7 +81,7 @@ export function overrideAttention(
 			} else
 				a = {
 					pattern: o.pattern, scores: p.inputs[0], qk: p.inputs[0], softmax: p.index, heads: null, headsFrom: null,
-					layout: null, masks: [], masked: false, scale: null, rope: false, softcap: false
+					layout: null, masks: [], masked: false, scale: null, rope: false, softcap: false, scoreNodes: []
 				};
 			out.push(a);
 			// The override answers what recognition could not: drop its complaint.

@@ -7,14 +7,23 @@
 import type { GraphNode } from '../onnx/graph.js';
 import type { AttentionInfo, NormInfo, ResidualInfo, Sublayer } from './types.js';
 import type { Ctx } from './walk.js';
+import { f32 } from './norms.js';
 
 export function findResiduals(ctx: Ctx, attention: AttentionInfo[]): ResidualInfo[] {
 	const found: ResidualInfo[] = [];
 	const byOutput = new Map<string, ResidualInfo>();
+	// Mask and bias adds on a scores path: a mask built once feeds every later layer, so it looks
+	// like a stream to the rule below (x + f(x)) from layer 1 on.
+	const onScores = new Set(attention.flatMap((a) => a.scoreNodes));
 	for (const n of ctx.g.nodes) {
 		if (n.opType !== 'Add' && !(n.opType === 'Sum' && n.inputs.length === 2)) continue;
+		if (onScores.has(n.index)) continue;
 		const r = classify(ctx, n, byOutput);
 		if (!r) continue;
+		// The stream never skips over a stream add: a tensor that already fed the last add found
+		// (a mask, a position table, the embeddings) is a side input, not the stream.
+		const prev = found[found.length - 1];
+		if (prev && ctx.idx(prev.output) > ctx.idx(r.base) && ctx.reaches(r.base, prev.output)) continue;
 		const res = finish(ctx, n, r, attention);
 		found.push(res);
 		byOutput.set(res.output, res);
@@ -54,7 +63,8 @@ export function streamBase(ctx: Ctx, t: string): { base: string; alpha: number |
 	if (p && p.opType === 'Mul') {
 		const sc = ctx.splitConst(p);
 		const v = sc ? ctx.scalar(sc[1]) : null;
-		if (sc && v !== null) return { base: ctx.peel(sc[0]), alpha: v };
+		// DeepNorm's alpha is a modest positive constant; finfo.min scales a mask, not a stream.
+		if (sc && v !== null && v > 0 && v < 1e3) return { base: ctx.peel(sc[0]), alpha: f32(v) };
 	}
 	return { base: peeled, alpha: null };
 }
@@ -89,13 +99,36 @@ function attentionIn(ctx: Ctx, from: string, t: string, attention: AttentionInfo
 	return null;
 }
 
+const ATTENTION_OPS = new Set(['Softmax', 'Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'PackedAttention', 'SparseAttention']);
+
+/** Any Softmax or fused attention op on the way from `from` to `t`? */
+function softmaxIn(ctx: Ctx, from: string, t: string): boolean {
+	const lo = ctx.idx(from);
+	const seen = new Set<string>();
+	const stack = [t];
+	while (stack.length) {
+		const x = stack.pop()!;
+		if (seen.has(x)) continue;
+		seen.add(x);
+		const p = ctx.producer(x);
+		if (!p || p.index <= lo || p.opType === 'Shape') continue;
+		if (ATTENTION_OPS.has(p.opType) && ctx.reaches(from, x)) return true;
+		for (const i of p.inputs) if (i && ctx.isAct(i)) stack.push(i);
+	}
+	return false;
+}
+
 /** attn, mlp, or both (a parallel block summing attention and MLP before one add). */
 export function sublayerOf(ctx: Ctx, r: ResidualInfo, attention: AttentionInfo[]): void {
 	const at = attentionIn(ctx, r.from, r.branch, attention);
 	r.attention = at;
 	r.sublayer = at === null ? 'mlp' : 'attn';
 	r.attnPart = r.mlpPart = null;
-	if (at === null) return;
+	if (at === null) {
+		// A softmax recognition could not read (reported on its own) still makes this an attention branch.
+		if (softmaxIn(ctx, r.from, r.branch)) r.sublayer = 'attn';
+		return;
+	}
 	// A sum of two branches, one with the attention, the other with its own projection: parallel.
 	const p = ctx.producer(r.branch);
 	if (!p || (p.opType !== 'Add' && p.opType !== 'Sum')) return;

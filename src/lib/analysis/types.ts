@@ -51,6 +51,7 @@ export interface AttentionInfo {
 	scale: number | null; // product of the constant factors applied to the scores (Q/K pre-scaling included)
 	rope: boolean; // Slice/Neg/Concat/Mul/Add rotation found on the Q or K path
 	softcap: boolean; // Tanh on the scores path
+	scoreNodes: number[]; // node indices between the QK MatMul and the softmax (masks, scale)
 	overridden?: boolean;
 	layerOverride?: number;
 }
