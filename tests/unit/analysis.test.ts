@@ -129,12 +129,28 @@ describe('MLP and linear spellings do not disturb the stream', () => {
 });
 
 describe('placement', () => {
-	for (const placement of ['pre', 'post', 'parallel', 'parallel2', 'deepnorm', 'dyt'] as const)
+	for (const placement of ['pre', 'post', 'parallel', 'parallel2', 'neox', 'deepnorm', 'dyt'] as const)
 		it(`${placement}: variant, norms, residuals, final norm`, () => {
 			const s = expectRecognized(buildBlocks({ placement, layers: 3 }));
 			expect(s.layers.map((L) => L.reason)).toEqual([null, null, null]);
 			expect(s.unrecognized).toEqual([]);
 			expect(s.ambiguities).toEqual([]);
+		});
+
+	it('GPT-NeoX parallel: one norm per half of the summed branch', () => {
+		const s = analyze(buildBlocks({ placement: 'neox' }).graph);
+		expect(s.layers[0].norms.map((n) => [n.placement, n.sublayer])).toEqual([['pre', 'attn'], ['pre', 'mlp']]);
+		expect(s.layers[0].residuals.map((r) => r.sublayer)).toEqual(['both']);
+	});
+
+	for (const placement of ['post', 'pre'] as const)
+		it(`an embedding norm before the first ${placement}-norm block (BERT, BLOOM) is found and kept out of the blocks`, () => {
+			const b = buildBlocks({ placement, embedNorm: true, norm: 'ln-decomposed' });
+			const s = expectRecognized(b);
+			expect(s.embedNorm).toMatchObject({ input: '/Add_output_0', output: '/embeddings_norm/Add_1_output_0', kind: 'layernorm' });
+			expect(s.hookTensors.get('ln_embed.hook_normalized')).toBe('/embeddings_norm/Add_1_output_0');
+			expect(s.hookTensors.get('blocks.0.hook_resid_pre')).toBe('/embeddings_norm/Add_1_output_0');
+			expect([s.unrecognized, s.ambiguities]).toEqual([[], []]);
 		});
 
 	it('DeepNorm: alpha read per block', () => {

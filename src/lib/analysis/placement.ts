@@ -54,7 +54,7 @@ export function place(ctx: Ctx, streams: ResidualInfo[][][], norms: NormInfo[], 
 		// pre: stream tensor -> norm -> branch of adds that branch off that stream tensor
 		const fed = all.filter((r) => (r.from === input || r.from === n.input) && ctx.reaches(n.last, r.branch));
 		if (fed.length) {
-			blockOf.get(fed[0])!.norms.push({ ...n, placement: 'pre', sublayer: unionSub(fed) });
+			blockOf.get(fed[0])!.norms.push({ ...n, placement: 'pre', sublayer: unionSub(ctx, n, fed) });
 			continue;
 		}
 		if (after && lasts.has(after)) {
@@ -87,9 +87,18 @@ export function place(ctx: Ctx, streams: ResidualInfo[][][], norms: NormInfo[], 
 	return { drafts, finalNorm, embedNorm, unplaced, ambiguities };
 }
 
-function unionSub(rs: ResidualInfo[]): Sublayer {
-	const s = new Set(rs.map((r) => r.sublayer));
-	return s.size === 1 ? rs[0].sublayer : 'both';
+/** The sublayers a pre-norm feeds; in a summed parallel branch, the half (or halves) it reaches (GPT-NeoX has one norm per half). */
+function unionSub(ctx: Ctx, n: NormInfo, rs: ResidualInfo[]): Sublayer {
+	const s = new Set<Sublayer>();
+	for (const r of rs) {
+		if (r.sublayer !== 'both' || !r.attnPart || !r.mlpPart) s.add(r.sublayer);
+		else {
+			const a = ctx.reaches(n.last, r.attnPart);
+			const m = ctx.reaches(n.last, r.mlpPart);
+			s.add(a && m ? 'both' : a ? 'attn' : 'mlp');
+		}
+	}
+	return s.size === 1 ? [...s][0] : 'both';
 }
 
 function whyUnplaced(ctx: Ctx, n: NormInfo, all: ResidualInfo[]): string {
