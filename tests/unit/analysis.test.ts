@@ -259,6 +259,15 @@ describe('refusals and ambiguity', () => {
 		expect(s.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'softmax over axis 1 of a rank-4 tensor, not the last axis' });
 	});
 
+	it('a positive softmax axis without shape info (opset 11/12 exports): the head split rank decides', () => {
+		const ok = analyze(new Graph(withSoftmaxAxis(buildBlocks({ placement: 'pre', layers: 1 }).model, 3)));
+		expect([ok.attention.length, ok.ambiguities, ok.unrecognized]).toEqual([1, [], []]);
+		const folded = analyze(new Graph(withSoftmaxAxis(buildBlocks({ placement: 'pre', layers: 1, scores: 'folded' }).model, 3)));
+		expect(folded.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'softmax over axis 3 of rank-3 scores, not the last axis' });
+		const wrong = analyze(new Graph(withSoftmaxAxis(buildBlocks({ placement: 'pre', layers: 1 }).model, 1)));
+		expect(wrong.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'softmax over axis 1, not the last axis of a score matrix' });
+	});
+
 	it('fused ORT ops are named as such', () => {
 		expect(analyze(ortFused()).unrecognized.map((n) => n.what.split(' ')[0])).toEqual(['SkipLayerNormalization', 'Attention', 'residual']);
 	});

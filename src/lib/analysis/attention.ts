@@ -55,9 +55,15 @@ export function recognize(ctx: Ctx, sm: GraphNode, lenient = false): { info: Att
 	if (hf && hf.heads === null && hf.why) ambiguities.push(`head count unknown: ${hf.why}`);
 	if (axisProblem) ambiguities.push(axisProblem);
 	if (!trace && 'fail' in t) ambiguities.push(t.fail);
-	const rank = ctx.dims(sm.outputs[0])?.length ?? null;
-	if (rank === null && attrInt(sm, 'axis', ctx.g.opset >= 13 ? -1 : 1) !== -1)
-		ambiguities.push('softmax axis is given as a positive number and the rank is unknown: taken as the last axis');
+	// A positive axis with no shape info (opset 11/12 exports write axis=3): the head split's rank decides.
+	const axis = attrInt(sm, 'axis', ctx.g.opset >= 13 ? -1 : 1);
+	const shapeRank = ctx.dims(sm.inputs[0])?.length ?? ctx.dims(sm.outputs[0])?.length ?? null;
+	const splitRank = hf?.layout === 'BHSS' ? 4 : hf?.layout === 'BH,S,S' ? 3 : null;
+	if (axis !== -1 && shapeRank === null) {
+		if (splitRank !== null && axis !== splitRank - 1 && !lenient)
+			return { fail: `softmax over axis ${axis} of rank-${splitRank} scores, not the last axis` };
+		if (splitRank === null) ambiguities.push(`softmax over axis ${axis} and the rank is unknown: taken as the last axis`);
+	}
 	const info: AttentionInfo = {
 		pattern: sm.outputs[0],
 		scores: sm.inputs[0],
