@@ -3,6 +3,7 @@
 import { encodeModel } from '../../src/lib/onnx/build.js';
 import { DEFAULT_ZOO_ID, VARIANTS, ZOO_IDS } from './config.js';
 import { buildZooModel } from './builder.js';
+import { BROKEN, buildBrokenModel } from './broken.js';
 
 export interface ZooIndexEntry {
 	id: string;
@@ -10,20 +11,25 @@ export interface ZooIndexEntry {
 	title: string;
 	description: string;
 	default?: true;
+	/** Broken members (issue 6): what health must name as the first non-finite tensor, per capture set. */
+	first_nonfinite?: { all: string; semantic: string };
 }
 
 export function zooIndex(): ZooIndexEntry[] {
-	return ZOO_IDS.map((id) => ({
+	const healthy: ZooIndexEntry[] = ZOO_IDS.map((id) => ({
 		id,
 		file: `${id}.onnx`,
 		title: VARIANTS[id].title,
 		description: VARIANTS[id].description,
 		...(id === DEFAULT_ZOO_ID ? { default: true as const } : {})
 	}));
+	const broken = BROKEN.map((b) => ({ id: b.id, file: `${b.id}.onnx`, title: b.title, description: b.description, first_nonfinite: b.first_nonfinite }));
+	return [...healthy, ...broken];
 }
 
 export function zooFiles(): { file: string; bytes: Uint8Array }[] {
 	const files = ZOO_IDS.map((id) => ({ file: `${id}.onnx`, bytes: encodeModel(buildZooModel(id)) }));
+	for (const b of BROKEN) files.push({ file: `${b.id}.onnx`, bytes: encodeModel(buildBrokenModel(b.id)) });
 	files.push({ file: 'index.json', bytes: new TextEncoder().encode(JSON.stringify(zooIndex(), null, '\t') + '\n') });
 	return files;
 }
