@@ -15,11 +15,15 @@ export const USAGE = `usage: npm run -s inspect -- MODEL.onnx [options]
   --capture SET           all (default) | semantic | none
   --json                  print one JSON object on stdout instead of the summary
   --dump DIR              write every captured tensor as .npy plus manifest.json into DIR
+  --npz FILE              write every captured tensor into one NumPy .npz archive (hook names
+                          where recognized, ONNX names otherwise) with a manifest.json
+  --check                 exit 1 (and say why on stderr) when a tensor holds NaN/Inf (masks
+                          aside) or an attention row does not sum to 1 within 1e-3
   --threads N             WASM threads (default: cores - 1, at most 4)
   --debug                 stack traces and onnxruntime warnings on stderr
   -h, --help              this text
 
-exit codes: 0 ok, 2 bad arguments or a model/input that cannot be used`;
+exit codes: 0 ok, 1 --check found a problem, 2 bad arguments or a model/input that cannot be used`;
 
 export interface CliOptions {
 	model: string;
@@ -30,7 +34,9 @@ export interface CliOptions {
 	seed?: number;
 	capture: CaptureSet;
 	json: boolean;
+	check: boolean;
 	dump?: string;
+	npz?: string;
 	threads?: number;
 	debug: boolean;
 	help: boolean;
@@ -51,7 +57,9 @@ export function parseCli(argv: string[]): CliOptions {
 				seed: { type: 'string' },
 				capture: { type: 'string' },
 				json: { type: 'boolean' },
+				check: { type: 'boolean' },
 				dump: { type: 'string' },
+				npz: { type: 'string' },
 				threads: { type: 'string' },
 				debug: { type: 'boolean' },
 				help: { type: 'boolean', short: 'h' }
@@ -79,7 +87,9 @@ export function parseCli(argv: string[]): CliOptions {
 		seed: intArg('--seed', v.seed, 0),
 		capture,
 		json: v.json ?? false,
+		check: v.check ?? false,
 		dump: v.dump,
+		npz: v.npz,
 		threads: intArg('--threads', v.threads, 1),
 		debug: v.debug ?? false,
 		help

@@ -4,9 +4,11 @@
 import { ModelError } from '../lib/onnx/errors.js';
 import { writeDump } from '../lib/runtime/node/dump.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
-import { EXIT_ERROR, EXIT_OK, oneLine } from './errors.js';
+import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, oneLine } from './errors.js';
+import { checkProblems } from './check.js';
 import { buildReport } from './report.js';
 import { inspectModel } from './run.js';
+import { checkNpzPath, writeNpzFile } from './npz.js';
 import { summary } from './summary.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -17,13 +19,21 @@ async function main(argv: string[]): Promise<number> {
 			process.stdout.write(USAGE + '\n');
 			return EXIT_OK;
 		}
+		if (opts.npz) await checkNpzPath(opts.npz);
 		const r = await inspectModel({ ...opts, verbose: opts.debug });
+		const npz = opts.npz ? await writeNpzFile(opts.npz, r, opts.text) : null;
 		if (opts.dump)
 			await writeDump(opts.dump, r.store, { model: r.path, backend: r.backend, capture: r.capture }).catch((e: NodeJS.ErrnoException) => {
 				throw new ModelError(`Cannot write the dump to ${opts!.dump}: ${e.code ?? e.message}`);
 			});
 		process.stdout.write(opts.json ? JSON.stringify(buildReport(r)) + '\n' : summary(r) + '\n');
 		if (opts.dump && !opts.json) process.stdout.write(`\nwrote ${r.store.size} tensors + manifest.json to ${opts.dump}\n`);
+		if (npz && !opts.json) process.stdout.write(`\nwrote ${npz.tensors} tensors + manifest.json to ${opts.npz} (${(npz.bytes / 1e6).toFixed(1)} MB)\n`);
+		if (opts.check) {
+			const problems = checkProblems(r);
+			for (const p of problems) process.stderr.write(`inspect --check: ${p}\n`);
+			if (problems.length) return EXIT_CHECK_FAILED;
+		}
 		return EXIT_OK;
 	} catch (e) {
 		process.stderr.write(`inspect: ${oneLine(e)}\n`);

@@ -1,6 +1,7 @@
 // The `--json` object. Other tools parse it: fields are only ever added, never renamed.
 // Each section contributes top-level fields; later issues add theirs (stats, health) to SECTIONS.
 import type { InspectResult } from './run.js';
+import { healthOf, statsOf } from './check.js';
 
 export type Section = (r: InspectResult) => Record<string, unknown>;
 
@@ -26,7 +27,22 @@ const core: Section = (r) => ({
 /** variant, layers, final_norm, unrecognized (recognition issue). */
 const recognition: Section = (r) => ({ ...r.recognition.json });
 
-export const SECTIONS: Section[] = [core, recognition];
+/**
+ * layers[i].stats = { norms, resid } and final_norm_stats (issue 5). Rebuilds `layers` from the
+ * recognition section with `stats` added, so it must come after it.
+ */
+const stats: Section = (r) => {
+	const s = statsOf(r);
+	return {
+		layers: r.recognition.json.layers.map((L, i) => ({ ...L, stats: s?.layers[i] ?? null })),
+		final_norm_stats: s?.final_norm ?? null
+	};
+};
+
+/** health (issue 6). */
+const healthSection: Section = (r) => ({ health: healthOf(r) });
+
+export const SECTIONS: Section[] = [core, recognition, stats, healthSection];
 
 export function buildReport(r: InspectResult, sections: readonly Section[] = SECTIONS): Record<string, unknown> {
 	return Object.assign({}, ...sections.map((s) => s(r)));

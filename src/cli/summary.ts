@@ -3,6 +3,7 @@ import { halfToFloat } from '../lib/onnx/tensor.js';
 import type { CapturedTensor } from '../lib/runtime/store.js';
 import { mb } from '../lib/runtime/node/model-file.js';
 import type { InspectResult } from './run.js';
+import { healthOf, statsOf } from './check.js';
 
 export function summary(r: InspectResult): string {
 	const g = r.graph;
@@ -24,10 +25,52 @@ export function summary(r: InspectResult): string {
 	const rec = r.recognition.json;
 	row('variant', `${rec.variant}, ${rec.layers.length} layer${rec.layers.length === 1 ? '' : 's'}`);
 	for (const u of rec.unrecognized) row('unplaced', `${u.what}: ${u.why}`);
+	const stream = streamLine(r);
+	if (stream) row('stream', stream);
+	for (const [k, v] of healthLines(r)) row(k, v);
 	row('time', `load ${r.ms.load.toFixed(0)} ms, run ${r.ms.run.toFixed(0)} ms`);
 	lines.push('');
 	lines.push(tensorTable(r));
 	return lines.join('\n');
+}
+
+/** Mean residual-stream norm over tokens at each block boundary (issue 5), one line. */
+function streamLine(r: InspectResult): string | null {
+	const s = statsOf(r);
+	if (!s?.layers.length) return null;
+	const avg = (a: number[] | null) => (a && a.length ? (a.reduce((x, y) => x + y, 0) / a.length).toPrecision(3) : '?');
+	const pts = [avg(s.layers[0].resid.pre), ...s.layers.map((L) => avg(L.resid.post))];
+	if (pts.every((p) => p === '?')) return null; // nothing of the stream was captured
+	const after = s.layers.some((L) => L.resid.measured_at === 'after-norm') ? ' (after each post-norm LN)' : '';
+	return `mean ||resid|| per block: ${pts.join(' -> ')}${after}`;
+}
+
+/** The health checks (issue 6) as readable lines: [label, text]. */
+function healthLines(r: InspectResult): [string, string][] {
+	const h = healthOf(r);
+	const out: [string, string][] = [];
+	const masked = h.masked.length ? `; ${h.masked.length} mask tensor${h.masked.length === 1 ? '' : 's'} hold -inf by design` : '';
+	if (!h.first_nonfinite) out.push(['health', `no NaN or Inf in ${h.tensors_checked} float tensors${masked}`]);
+	else {
+		out.push(['health', `FIRST NON-FINITE: ${h.first_nonfinite}${h.first_nonfinite_node ? ` (${h.first_nonfinite_node.why})` : ''}`]);
+		const rest = h.nonfinite.slice(1, 4).map((e) => e.tensor);
+		out.push(['nonfinite', `${h.nonfinite.length} tensor${h.nonfinite.length === 1 ? '' : 's'} hold${h.nonfinite.length === 1 ? 's' : ''} NaN/Inf${rest.length ? `: ${h.first_nonfinite}, ${rest.join(', ')}${h.nonfinite.length > 4 ? ', ...' : ''}` : ''}${masked}`]);
+	}
+	for (const i of h.nonfinite_initializers) out.push(['weights', `initializer ${i.name} holds ${i.nan ? `${i.nan} NaN ` : ''}${i.inf ? `${i.inf} Inf` : ''}`.trim()]);
+	if (h.softmax_rows) {
+		const bad = h.softmax_off.length || h.softmax_nonfinite_rows;
+		const nf = h.softmax_nonfinite_rows ? `, ${h.softmax_nonfinite_rows} not finite` : '';
+		out.push(['softmax', `${bad ? 'ROWS OFF: ' : ''}${h.softmax_rows} attention rows, max |sum - 1| ${h.softmax_row_sum_max_err.toPrecision(2)}${nf}`]);
+	}
+	for (const z of h.zero_rows) out.push(['softmax', `${z.tensor}: ${z.count} all-zero row${z.count === 1 ? '' : 's'}`]);
+	for (const n of h.norm_below_eps)
+		out.push(['norm', `${n.norm}: input ${n.kind === 'layernorm' ? 'variance' : 'mean square'} below eps ${n.eps} at token${n.tokens.length === 1 ? '' : 's'} ${n.tokens.join(', ')} (division hazard)`]);
+	if (h.fp16_overflow.length) out.push(['fp16', `would overflow in fp16 (|x| > 65504): ${h.fp16_overflow.join(', ')}`]);
+	const fu = h.capture.fusion;
+	if (fu.length === 1) out.push(['fusion', fu[0].why]);
+	else if (fu.length > 1)
+		out.push(['fusion', `${fu.length} decomposed norms have inner tensors exposed, so ORT runs them op by op instead of fusing them (values can differ slightly from the run without capture): ${fu.map((f) => f.norm).join(', ')}`]);
+	return out;
 }
 
 function captureLine(r: InspectResult): string {

@@ -1,0 +1,241 @@
+// Issue 6: the numeric health of one run. NaN/Inf per tensor (mask -inf counted apart as "masked"),
+// the first non-finite tensor in graph order and the node that made it, softmax row sums, all-zero
+// attention rows, norm inputs below eps, values beyond float16's range, and what the capture set
+// did to ORT's fusions.
+import type { Graph } from '../onnx/graph.js';
+import { dtypeName } from '../onnx/dtype.js';
+import { tensorArray, halfToFloat } from '../onnx/tensor.js';
+import type { NormInfo, Structure } from '../analysis/types.js';
+import type { CapturedTensor, TensorStore } from '../runtime/store.js';
+import { FP16_MAX } from '../stats/health.js';
+import { mapRows } from '../stats/rows.js';
+import { meanSquare, variance } from '../stats/moments.js';
+import { floatsOf, unravel, type FloatArray } from './numeric.js';
+import { maskedByDesign } from './masks.js';
+import { softmaxRows } from './softmax.js';
+import { brokenFusions, type FusionNote } from './fusion.js';
+
+/** A softmax row whose sum is off by more than this is a failed check (issue 6). */
+export const SOFTMAX_TOLERANCE = 1e-3;
+
+export interface HealthOptions {
+	capture?: 'none' | 'semantic' | 'all';
+	exposed?: readonly string[];
+	softmaxTolerance?: number;
+	/** Also count NaN/Inf in the float initializers (default true). */
+	initializers?: boolean;
+}
+
+export interface NonFiniteEntry {
+	tensor: string;
+	nan: number;
+	inf: number; // +inf and -inf together (mask -inf excluded)
+	pos_inf: number;
+	neg_inf: number;
+	hook: string | null;
+	node: string | null; // the producing node's name (op type where it has none)
+	op: string | null;
+}
+
+export interface NodeInput {
+	name: string;
+	source: 'initializer' | 'captured' | 'not captured';
+	nan: number | null; // null where the values are not known
+	inf: number | null;
+}
+
+export interface FirstNonFinite {
+	tensor: string;
+	node: string | null;
+	op: string | null;
+	inputs: NodeInput[];
+	why: string;
+}
+
+export interface Health {
+	nonfinite: NonFiniteEntry[];
+	first_nonfinite: string | null;
+	first_nonfinite_node: FirstNonFinite | null;
+	/** Mask values by design: -inf in mask constants and in masked scores feeding a Softmax. */
+	masked: { tensor: string; neg_inf: number }[];
+	/** false when recognition failed: then no -inf is excused as a mask. */
+	masks_known: boolean;
+	softmax_row_sum_max_err: number; // over rows with a finite sum; 0 when no pattern was captured
+	softmax_rows: number; // rows checked, all patterns
+	softmax_off: { tensor: string; rows: number; max_err: number }[]; // patterns with rows off by > tolerance
+	softmax_nonfinite_rows: number;
+	softmax_tolerance: number;
+	zero_rows: { tensor: string; count: number; rows: number[][] }[]; // multi-indices of the row (the last axis dropped), first 16
+	norm_below_eps: { norm: string; input: string; kind: 'layernorm' | 'rmsnorm'; eps: number; hook: string | null; tokens: number[]; min: number }[];
+	fp16_overflow: string[];
+	fp16_overflow_counts: { tensor: string; count: number; max_abs: number }[];
+	nonfinite_initializers: { name: string; nan: number; inf: number }[];
+	capture: { set: 'none' | 'semantic' | 'all' | null; exposed: number; fusion: FusionNote[] };
+	tensors_checked: number;
+}
+
+interface Counts {
+	nan: number;
+	pos: number;
+	neg: number;
+	over: number; // finite |x| > FP16_MAX
+	maxAbs: number;
+}
+
+/** One pass: NaN, +inf, -inf, fp16 overflow. In masked tensors large negatives are the mask's fill, not overflow. */
+function count(x: FloatArray, masked: boolean): Counts {
+	const c: Counts = { nan: 0, pos: 0, neg: 0, over: 0, maxAbs: 0 };
+	for (let i = 0; i < x.length; i++) {
+		const v = x[i];
+		if (v !== v) c.nan++;
+		else if (v === Infinity) c.pos++;
+		else if (v === -Infinity) c.neg++;
+		else if (v > FP16_MAX || (v < -FP16_MAX && !masked)) {
+			c.over++;
+			if (Math.abs(v) > c.maxAbs) c.maxAbs = Math.abs(v);
+		}
+	}
+	return c;
+}
+
+function constCounts(graph: Graph, name: string): { nan: number; inf: number } | null {
+	const t = graph.constantOf(name);
+	if (!t) return null;
+	const dt = dtypeName(t.dataType);
+	if (dt !== 'float32' && dt !== 'float64' && dt !== 'float16') return { nan: 0, inf: 0 };
+	const a = tensorArray(t);
+	if (!a) return null;
+	let nan = 0, inf = 0;
+	for (let i = 0; i < a.length; i++) {
+		const v = dt === 'float16' ? halfToFloat(a[i] as number) : (a[i] as number);
+		if (v !== v) nan++;
+		else if (v === Infinity || v === -Infinity) inf++;
+	}
+	return { nan, inf };
+}
+
+function describeFirst(graph: Graph, store: TensorStore, tensor: string): FirstNonFinite {
+	const p = graph.producer.get(tensor);
+	if (!p) return { tensor, node: null, op: null, inputs: [], why: `"${tensor}" is a graph input: the values fed in are not finite` };
+	const inputs: NodeInput[] = p.inputs.filter(Boolean).map((name) => {
+		const k = constCounts(graph, name);
+		if (k) return { name, source: 'initializer', ...k };
+		const t = store.get(name);
+		const f = t ? floatsOf(t) : null;
+		if (t && !f) return { name, source: 'captured', nan: 0, inf: 0 }; // integer tensor
+		if (t && f) {
+			const c = count(f, false);
+			return { name, source: 'captured', nan: c.nan, inf: c.pos + c.neg };
+		}
+		return { name, source: 'not captured', nan: null, inf: null };
+	});
+	const node = p.name || p.opType;
+	const bad = inputs.filter((i) => (i.nan ?? 0) + (i.inf ?? 0) > 0);
+	const unknown = inputs.filter((i) => i.source === 'not captured');
+	let why: string;
+	if (bad.length)
+		why = `${p.opType} "${node}" read ${bad.map((i) => `${i.source === 'initializer' ? 'initializer' : 'tensor'} "${i.name}" holding ${countText(i)}`).join(' and ')}`;
+	else if (unknown.length)
+		why = `${p.opType} "${node}" produced it; ${unknown.map((i) => `"${i.name}"`).join(', ')} not captured (run with capture "all" to see whether the op or its input went non-finite)`;
+	else why = `${p.opType} "${node}" produced it from finite inputs: an overflow or a division by zero inside the op`;
+	return { tensor, node, op: p.opType, inputs, why };
+}
+
+function countText(i: { nan: number | null; inf: number | null }): string {
+	return [i.nan ? `${i.nan} NaN` : '', i.inf ? `${i.inf} Inf` : ''].filter(Boolean).join(', ');
+}
+
+function belowEps(norm: NormInfo, store: TensorStore, hooks: Map<string, string>): Health['norm_below_eps'][number] | null {
+	if (norm.kind === 'dyt') return null;
+	const t = store.get(norm.input);
+	const x = t ? floatsOf(t) : null;
+	if (!t || !x) return null;
+	const eps = norm.eps ?? 0;
+	const v = mapRows(x, t.dims, norm.kind === 'layernorm' ? variance : meanSquare);
+	// Below eps is the hazard; exactly 0 with eps 0 is a division by zero.
+	const tokens = v.flatMap((s, i) => (s < eps || s === 0 ? [i] : []));
+	if (!tokens.length) return null;
+	return {
+		norm: norm.output, input: norm.input, kind: norm.kind, eps, hook: hooks.get(norm.output) ?? null,
+		tokens, min: Math.min(...tokens.map((i) => v[i]))
+	};
+}
+
+export function health(graph: Graph, structure: Structure | null, store: TensorStore, opts: HealthOptions = {}): Health {
+	const tol = opts.softmaxTolerance ?? SOFTMAX_TOLERANCE;
+	const masked = maskedByDesign(graph, structure);
+	const hooks = structure?.hooks ?? new Map<string, string>();
+	const h: Health = {
+		nonfinite: [], first_nonfinite: null, first_nonfinite_node: null, masked: [], masks_known: structure !== null,
+		softmax_row_sum_max_err: 0, softmax_rows: 0, softmax_off: [], softmax_nonfinite_rows: 0, softmax_tolerance: tol,
+		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], nonfinite_initializers: [],
+		capture: { set: opts.capture ?? null, exposed: opts.exposed?.length ?? 0, fusion: brokenFusions(graph, structure, opts.exposed ?? []) },
+		tensors_checked: 0
+	};
+	for (const t of store) {
+		const x = floatsOf(t);
+		if (!x) continue;
+		h.tensors_checked++;
+		const isMask = masked.has(t.name);
+		const c = count(x, isMask);
+		if (isMask && c.neg) h.masked.push({ tensor: t.name, neg_inf: c.neg });
+		const neg = isMask ? 0 : c.neg;
+		if (c.nan || c.pos || neg) {
+			const p = graph.producer.get(t.name);
+			h.nonfinite.push({
+				tensor: t.name, nan: c.nan, inf: c.pos + neg, pos_inf: c.pos, neg_inf: neg, hook: hooks.get(t.name) ?? null,
+				node: p ? p.name || p.opType : null, op: p?.opType ?? null
+			});
+		}
+		if (c.over) {
+			h.fp16_overflow.push(t.name);
+			h.fp16_overflow_counts.push({ tensor: t.name, count: c.over, max_abs: c.maxAbs });
+		}
+	}
+	if (h.nonfinite.length) {
+		h.first_nonfinite = h.nonfinite[0].tensor;
+		h.first_nonfinite_node = describeFirst(graph, store, h.first_nonfinite);
+	}
+	for (const a of structure?.attention ?? []) checkPattern(store.get(a.pattern), tol, h);
+	for (const n of structure?.norms ?? []) {
+		const b = belowEps(n, store, hooks);
+		if (b) h.norm_below_eps.push(b);
+	}
+	if (opts.initializers ?? true)
+		for (const name of graph.initializers.keys()) {
+			if (masked.has(name)) continue; // a mask table holds -inf by design
+			const k = constCounts(graph, name);
+			if (k && k.nan + k.inf) h.nonfinite_initializers.push({ name, ...k });
+		}
+	return h;
+}
+
+function checkPattern(t: CapturedTensor | undefined, tol: number, h: Health): void {
+	const x = t ? floatsOf(t) : null;
+	if (!t || !x || !t.dims.length) return;
+	const cols = t.dims[t.dims.length - 1];
+	const s = softmaxRows(x, cols, tol);
+	h.softmax_rows += s.rows;
+	h.softmax_nonfinite_rows += s.nonfinite;
+	h.softmax_row_sum_max_err = Math.max(h.softmax_row_sum_max_err, s.max_err);
+	if (s.off) h.softmax_off.push({ tensor: t.name, rows: s.off, max_err: s.max_err });
+	if (s.zero.length)
+		h.zero_rows.push({ tensor: t.name, count: s.zero.length, rows: s.zero.slice(0, 16).map((r) => unravel(r, t.dims.slice(0, -1))) });
+}
+
+/** Why `inspect --check` fails (empty when it passes): a non-finite tensor or a softmax row that does not sum to 1. */
+export function healthProblems(h: Health): string[] {
+	const out: string[] = [];
+	if (h.first_nonfinite) {
+		const e = h.nonfinite[0];
+		const where = h.first_nonfinite_node?.why ?? '';
+		out.push(`first non-finite tensor "${h.first_nonfinite}" (${countText(e)})${where ? `: ${where}` : ''}`);
+		if (h.nonfinite.length > 1) out.push(`${h.nonfinite.length} tensors hold NaN or Inf in all`);
+	}
+	if (h.softmax_off.length)
+		out.push(
+			`softmax rows off by more than ${h.softmax_tolerance}: ${h.softmax_off.map((s) => `${s.tensor} (${s.rows} row${s.rows === 1 ? '' : 's'}, max |sum - 1| ${s.max_err.toPrecision(3)})`).join(', ')}`
+		);
+	if (h.softmax_nonfinite_rows) out.push(`${h.softmax_nonfinite_rows} attention row${h.softmax_nonfinite_rows === 1 ? '' : 's'} hold NaN or Inf`);
+	return out;
+}
