@@ -1,0 +1,56 @@
+// `inspect --npz FILE`: the archive the page's "Download all" makes (src/lib/runtime/npz.ts).
+import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { analyze, type Structure } from '../lib/analysis/index.js';
+import { npyDescr } from '../lib/runtime/npy.js';
+import { buildNpz } from '../lib/runtime/npz.js';
+import { UsageError } from './errors.js';
+import type { InspectResult } from './run.js';
+
+/** Fails early (before the model runs) where FILE cannot be written; leaves an existing file alone. */
+export async function checkNpzPath(file: string): Promise<void> {
+	const st = await stat(file).catch(() => null);
+	if (st?.isDirectory()) throw new UsageError(`--npz ${file}: is a folder, expected a file name`);
+	const target = st ? file : dirname(resolve(file));
+	await access(target, constants.W_OK).catch((e: NodeJS.ErrnoException) => {
+		throw new UsageError(`--npz ${file}: cannot write there (${why(e, st ? null : target)})`);
+	});
+}
+
+/** Writes the archive; returns what it wrote. */
+export async function writeNpzFile(file: string, r: InspectResult, text?: string): Promise<{ tensors: number; bytes: number }> {
+	const bytes = buildNpz(r.store, structureOf(r), {
+		model: r.path,
+		backend: r.backend,
+		capture: r.capture,
+		text: text ?? null,
+		tokens: r.tokens,
+		inputs: r.graph.inputs.map((i) => i.name),
+		outputs: r.graph.outputs.map((o) => o.name)
+	});
+	await writeFile(file, bytes).catch((e: NodeJS.ErrnoException) => {
+		throw new UsageError(`--npz ${file}: cannot write there (${why(e, null)})`);
+	});
+	let tensors = 0;
+	for (const t of r.store) if (npyDescr(t.dtype) !== null) tensors++;
+	return { tensors, bytes: bytes.byteLength };
+}
+
+/** The analysis the run already did where the result carries it, else done here (names only). */
+function structureOf(r: InspectResult): Structure | null {
+	const kept = (r.recognition as { structure?: Structure | null }).structure;
+	if (kept !== undefined) return kept;
+	try {
+		return analyze(r.graph);
+	} catch {
+		return null;
+	}
+}
+
+function why(e: NodeJS.ErrnoException, folder: string | null): string {
+	if (e.code === 'ENOENT') return folder ? `the folder ${folder} does not exist` : 'no such folder';
+	if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+	if (e.code === 'EROFS') return 'read-only file system';
+	if (e.code === 'ENOTDIR') return 'a part of the path is not a folder';
+	return e.code ?? e.message;
+}
