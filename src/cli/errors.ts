@@ -1,10 +1,15 @@
 // How the CLI fails: one line on stderr, exit code 2. Exit code 1 is left for checks that ran but
-// failed (`--check`, a later issue).
-import { ModelError } from '../lib/onnx/errors.js';
+// failed (`--check`). The line is inert: control characters from a model's names or a file name
+// (terminal escapes, carriage returns, bidi overrides) are shown escaped, and it is clipped, so a
+// hostile model cannot paint over the terminal or bury the message.
+import { ModelError, inert } from '../lib/onnx/errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_ERROR = 2;
+
+/** The longest error line printed (a 100k-character name must not become a 100k-character line). */
+export const MAX_LINE = 1000;
 
 /** Wrong usage (arguments, input files): reported as one line, exit code 2. */
 export class UsageError extends Error {
@@ -22,5 +27,6 @@ export function oneLine(e: unknown): string {
 }
 
 function flat(s: string): string {
-	return s.replace(/\s+/g, ' ').trim();
+	const line = inert(s.replace(/[ \t\r\n]+/g, ' ').trim());
+	return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 40)}... (${line.length} characters in all)` : line;
 }

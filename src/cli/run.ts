@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { Graph } from '../lib/onnx/graph.js';
 import { readModel } from '../lib/onnx/read.js';
-import { ModelError } from '../lib/onnx/errors.js';
+import { ortError } from '../lib/onnx/errors.js';
 import { CaptureSession, type CaptureSet } from '../lib/runtime/capture.js';
 import { defaultInputs, tokenLabels } from '../lib/runtime/inputs.js';
 import { decodeNpy, NpyError } from '../lib/runtime/npy.js';
@@ -57,24 +57,25 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 
 	const ort = await loadOrt({ threads: opts.threads, verbose: opts.verbose });
 	const externalData = externalDataLocations(graph);
-	const files = externalData.length ? await loadExternalData(opts.model, graph) : [];
+	const files = externalData.length ? await loadExternalData(opts.model, graph, { modelBytes: model.length }) : [];
 	let session: CaptureSession;
 	try {
 		session = await CaptureSession.create(ort, model, graph, {
 			backend: 'wasm',
 			captureSet: capture,
 			semantic: recognition.semantic ?? undefined,
-			sessionOptions: files.length ? { externalData: files } : undefined
+			// ORT logs warnings (e.g. about old opsets) straight to stderr; only --debug shows them.
+			sessionOptions: { logSeverityLevel: opts.verbose ? 2 : 3, ...(files.length ? { externalData: files } : {}) }
 		});
 	} catch (e) {
-		throw new ModelError(`onnxruntime could not load the model: ${ortMessage(e)}`);
+		throw ortError('load', e);
 	}
 	const t1 = performance.now();
 	let store: TensorStore;
 	try {
 		store = await session.run(feeds);
 	} catch (e) {
-		throw new ModelError(`onnxruntime failed to run the model: ${ortMessage(e)}`);
+		throw ortError('run', e);
 	} finally {
 		await session.release();
 	}
@@ -123,9 +124,4 @@ async function readInputFile(graph: Graph, name: string, file: string): Promise<
 			);
 	}
 	return { name, dims: arr.dims, dtype: decl.dtype, data: arr.data };
-}
-
-/** ORT errors can span lines and carry a code prefix; keep the sentence a user can act on. */
-function ortMessage(e: unknown): string {
-	return String((e as Error)?.message ?? e).replace(/\s+/g, ' ').trim();
 }

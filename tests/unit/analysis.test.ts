@@ -247,7 +247,8 @@ describe('refusals and ambiguity', () => {
 		expect(s.attention).toEqual([]);
 		expect(s.unrecognized).toEqual([
 			{ what: 'Softmax "/Softmax"', why: 'its scores come from MatMul with a constant operand (a projection, e.g. a classifier head), not from Q·K^T' },
-			{ what: 'residual stream', why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul)' }
+			{ what: 'residual stream', why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul)' },
+			{ what: 'attention', why: 'no attention found: its one Softmax does not normalize Q·K^T scores (see the note above)' }
 		]);
 		expect([s.variant, s.layers]).toEqual(['unknown', []]);
 	});
@@ -269,7 +270,7 @@ describe('refusals and ambiguity', () => {
 	});
 
 	it('fused ORT ops are named as such', () => {
-		expect(analyze(ortFused()).unrecognized.map((n) => n.what.split(' ')[0])).toEqual(['SkipLayerNormalization', 'Attention', 'residual']);
+		expect(analyze(ortFused()).unrecognized.map((n) => n.what.split(' ')[0])).toEqual(['SkipLayerNormalization', 'Attention', 'residual', 'attention']);
 	});
 
 	it('QK-norm is reported as a norm inside the attention branch, not placed', () => {

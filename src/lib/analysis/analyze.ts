@@ -59,6 +59,7 @@ export function analyze(graph: Graph, overrides: readonly Override[] = []): Stru
 	for (const L of layers)
 		if (L.variant === 'unknown') unrecognized.push({ what: `block ${L.index} placement`, why: L.reason ?? 'unknown' });
 	checkHints(layers, ambiguities);
+	if (!attention.length && graph.nodes.length) unrecognized.push({ what: 'attention', why: noAttentionReason(ctx) });
 
 	const hooks = buildHooks(ctx, layers, placed.finalNorm, placed.embedNorm);
 	return {
@@ -73,6 +74,16 @@ export function analyze(graph: Graph, overrides: readonly Override[] = []): Stru
 		unrecognized,
 		ambiguities
 	};
+}
+
+/** Why a graph has no attention pattern, for models that are not transformers (an MLP, a CNN). */
+function noAttentionReason(ctx: Ctx): string {
+	const ops = ctx.g.nodes.map((n) => n.opType);
+	const fused = ops.filter((op) => /Attention$/.test(op)).length;
+	const softmax = ops.filter((op) => op === 'Softmax').length;
+	if (fused) return `no attention found: attention is fused into ${fused} op${fused === 1 ? '' : 's'} whose patterns cannot be captured`;
+	if (!softmax) return 'no attention found: the graph has no Softmax, so nothing computes an attention pattern (softmax of Q·K^T scores); it may not be a transformer';
+	return `no attention found: ${softmax === 1 ? 'its one Softmax does' : `none of its ${softmax} Softmax nodes does`} not normalize Q·K^T scores (see the note${softmax === 1 ? '' : 's'} above)`;
 }
 
 function modelVariant(vs: ModelVariant[]): ModelVariant {

@@ -9,7 +9,7 @@ import {
 	type ValueInfoProto
 } from './gen/onnx_pb.js';
 import { dtypeName, type DType } from './dtype.js';
-import { ModelError } from './errors.js';
+import { ModelError, displayName } from './errors.js';
 import { tensorNumbers } from './tensor.js';
 
 export type Dim = number | string | null; // number: fixed; string: symbolic (dim_param); null: unknown
@@ -47,11 +47,15 @@ export class Graph {
 		if (!g) throw new ModelError('Not an ONNX model: the file has no graph.');
 		for (const o of model.opsetImport) this.opsets.set(o.domain === 'ai.onnx' ? '' : o.domain, Number(o.version));
 		for (const m of model.metadataProps) this.metadata.set(m.key, m.value);
+		checkUnique(g.initializer.map((t) => t.name), 'initializer');
+		checkUnique(g.input.map((v) => v.name), 'graph input');
+		checkUnique(g.output.map((v) => v.name), 'graph output');
 		for (const t of g.initializer) this.initializers.set(t.name, t);
 		for (const v of [...g.input, ...g.output, ...g.valueInfo]) this.valueInfo.set(v.name, toValueInfo(v));
 		this.inputs = g.input.filter((v) => !this.initializers.has(v.name)).map(toValueInfo);
 		this.outputs = g.output.map(toValueInfo);
-		this.nodes = topoSort(g.node, new Set([...this.initializers.keys(), ...this.inputs.map((i) => i.name)]));
+		const available = new Set([...this.initializers.keys(), ...this.inputs.map((i) => i.name)]);
+		this.nodes = topoSort(g.node, available);
 		for (const n of this.nodes) {
 			for (const o of n.outputs) if (o) this.producer.set(o, n);
 			for (const i of n.inputs) {
@@ -65,6 +69,9 @@ export class Graph {
 				if (t) this.constants.set(n.outputs[0], t);
 			}
 		}
+		for (const o of this.outputs)
+			if (!this.producer.has(o.name) && !available.has(o.name))
+				throw new ModelError(`Invalid graph: output ${quote(o.name)} is not produced by any node, input or initializer.`);
 	}
 
 	get opset(): number {
@@ -147,14 +154,19 @@ function toValueInfo(v: ValueInfoProto): ValueInfo {
 /**
  * Kahn's algorithm over tensor names. Exporters already emit topological order, so this keeps the
  * original order where it is valid; a cycle or a read of a tensor nobody produces is refused.
+ * O(E log V): a min-heap of ready node indices keeps the exporter's order among ready nodes, and a
+ * graph already in order (the usual case) never waits in the heap for long.
  */
 function topoSort(protos: NodeProto[], available: Set<string>): GraphNode[] {
 	const producers = new Map<string, number>();
 	protos.forEach((p, i) => {
 		for (const o of p.output) {
 			if (!o) continue;
-			if (producers.has(o) || available.has(o))
-				throw new ModelError(`Invalid graph: tensor "${clip(o)}" is produced twice.`);
+			if (producers.has(o) || available.has(o)) {
+				const first = producers.get(o);
+				const by = first !== undefined ? `node ${nodeName(protos[first])} and node ${nodeName(p)}` : `node ${nodeName(p)} and a graph input or initializer`;
+				throw new ModelError(`Invalid graph: tensor ${quote(o)} is produced twice (by ${by}).`, 'Every tensor name must be written once (ONNX graphs are in SSA form).');
+			}
 			producers.set(o, i);
 		}
 	});
@@ -166,9 +178,7 @@ function topoSort(protos: NodeProto[], available: Set<string>): GraphNode[] {
 			const src = producers.get(inp);
 			if (src === undefined) {
 				if (!available.has(inp))
-					throw new ModelError(
-						`Invalid graph: node "${clip(p.name || p.opType)}" reads tensor "${clip(inp)}", which no node, input or initializer provides.`
-					);
+					throw new ModelError(`Invalid graph: node ${nodeName(p)} reads tensor ${quote(inp)}, which no node, input or initializer provides.`);
 				continue;
 			}
 			indeg[i]++;
@@ -176,27 +186,76 @@ function topoSort(protos: NodeProto[], available: Set<string>): GraphNode[] {
 		}
 	});
 	const order: number[] = [];
-	// Keep the exporter's order where it is already topological (the usual case); otherwise take,
-	// at each step, the lowest-index ready node (a min-heap would be O(n log n); n is small enough).
-	const ready: number[] = [];
+	const ready = new MinHeap();
 	for (let i = 0; i < protos.length; i++) if (indeg[i] === 0) ready.push(i);
-	while (ready.length) {
-		let k = 0;
-		for (let j = 1; j < ready.length; j++) if (ready[j] < ready[k]) k = j;
-		const i = ready[k];
-		ready[k] = ready[ready.length - 1];
-		ready.pop();
+	while (ready.size) {
+		const i = ready.pop();
 		order.push(i);
 		for (const u of users[i]) if (--indeg[u] === 0) ready.push(u);
 	}
-	if (order.length !== protos.length)
-		throw new ModelError(`Invalid graph: it contains a cycle (${protos.length - order.length} nodes never become ready).`);
+	if (order.length !== protos.length) {
+		const stuck = protos.findIndex((_, i) => indeg[i] > 0);
+		throw new ModelError(
+			`Invalid graph: it contains a cycle (${protos.length - order.length} nodes never become ready, the first is ${nodeName(protos[stuck])}).`
+		);
+	}
 	return order.map((pi, index) => {
 		const p = protos[pi];
 		return { index, name: p.name, opType: p.opType, domain: p.domain === 'ai.onnx' ? '' : p.domain, inputs: p.input, outputs: p.output, proto: p };
 	});
 }
 
-function clip(s: string): string {
-	return s.length > 80 ? s.slice(0, 77) + '...' : s;
+/** A binary min-heap of node indices. */
+class MinHeap {
+	private readonly a: number[] = [];
+	get size(): number {
+		return this.a.length;
+	}
+	push(x: number): void {
+		const a = this.a;
+		let i = a.length;
+		a.push(x);
+		while (i > 0) {
+			const p = (i - 1) >> 1;
+			if (a[p] <= x) break;
+			a[i] = a[p];
+			i = p;
+		}
+		a[i] = x;
+	}
+	pop(): number {
+		const a = this.a;
+		const top = a[0];
+		const last = a.pop()!;
+		if (a.length) {
+			let i = 0;
+			for (;;) {
+				const l = 2 * i + 1;
+				if (l >= a.length) break;
+				const c = l + 1 < a.length && a[l + 1] < a[l] ? l + 1 : l;
+				if (a[c] >= last) break;
+				a[i] = a[c];
+				i = c;
+			}
+			a[i] = last;
+		}
+		return top;
+	}
+}
+
+/** Names in a list must be unique (ONNX's SSA rule); `what` is e.g. "graph output". */
+function checkUnique(names: readonly string[], what: string): void {
+	const seen = new Set<string>();
+	for (const n of names) {
+		if (seen.has(n)) throw new ModelError(`Invalid graph: ${what} ${quote(n)} is listed twice.`, 'Every name in a graph must be unique (ONNX graphs are in SSA form).');
+		seen.add(n);
+	}
+}
+
+function quote(s: string): string {
+	return `"${displayName(s)}"`;
+}
+
+function nodeName(p: NodeProto): string {
+	return p.name ? quote(p.name) : `(unnamed ${displayName(p.opType || 'node', 40)})`;
 }

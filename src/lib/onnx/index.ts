@@ -4,3 +4,4 @@ export * from './read.js';
 export * from './graph.js';
 export * from './tensor.js';
 export * from './rewrite.js';
+export * from './external.js';

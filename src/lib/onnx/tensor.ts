@@ -11,8 +11,10 @@ export function tensorDims(t: TensorProto): number[] {
 	return t.dims.map((d) => Number(d));
 }
 
+/** Element count; NaN when a dim is negative or the count is not a safe integer (a broken model). */
 export function tensorSize(t: TensorProto): number {
-	return tensorDims(t).reduce((a, b) => a * b, 1);
+	const n = tensorDims(t).reduce((a, b) => (b < 0 ? NaN : a * b), 1);
+	return Number.isSafeInteger(n) ? n : NaN;
 }
 
 export function isExternal(t: TensorProto): boolean {
@@ -24,6 +26,7 @@ export function tensorArray(t: TensorProto): NumericArray | null {
 	if (isExternal(t)) return null;
 	const dtype = dtypeName(t.dataType);
 	const n = tensorSize(t);
+	if (Number.isNaN(n)) return null;
 	const raw = t.rawData;
 	if (raw && raw.byteLength > 0) return fromRaw(dtype, raw, n);
 	switch (dtype) {

@@ -4,6 +4,7 @@
 import type { Dim, Graph, ValueInfo } from '../onnx/graph.js';
 import type { DType } from '../onnx/dtype.js';
 import { ModelError } from '../onnx/errors.js';
+import { checkInputSize } from './limits.js';
 import { integers, normal } from '../stats/random.js';
 import type { CapturedTensor, TensorData } from './store.js';
 
@@ -175,7 +176,7 @@ export function parseIds(s: string): number[] {
 function shapeFor(v: ValueInfo, bound: Map<string, number>, opts: InputOptions, tokens?: number): number[] {
 	if (v.dims === null)
 		throw new ModelError(`Input "${v.name}" has no declared shape, so no default can be built.`, 'Give it as a file (--input NAME=FILE.npy).');
-	return v.dims.map((d: Dim, k) => {
+	const dims = v.dims.map((d: Dim, k) => {
 		if (typeof d === 'number' && d > 0) return d;
 		if (typeof d === 'string' && bound.has(d)) return bound.get(d)!;
 		if (tokens !== undefined && k === v.dims!.length - 1) return tokens;
@@ -192,6 +193,8 @@ function shapeFor(v: ValueInfo, bound: Map<string, number>, opts: InputOptions, 
 				);
 		}
 	});
+	checkInputSize(v.name, dims, v.dtype); // a broken declared shape fails here, with its numbers
+	return dims;
 }
 
 /** Unnamed dynamic dims: [batch, seq, ...] is the transformer convention; deeper ones are unknown. */

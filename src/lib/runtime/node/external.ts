@@ -1,49 +1,56 @@
-// External data: initializers whose bytes live in a separate file next to the model
-// (data_location = EXTERNAL, `location` relative to the model's folder, as the ONNX tools write it).
-// onnxruntime-web takes those files as `externalData: [{ path, data }]` in the session options,
-// where `path` is the `location` string exactly as the model spells it.
+// External data in Node: the CLI reads the files a model names from the model's own folder, as
+// the ONNX tools do. What the files are and which ones are needed is decided by the pure part in
+// src/lib/onnx/external.ts (shared with the page); this only opens files.
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Graph } from '../../onnx/graph.js';
-import { ModelError } from '../../onnx/errors.js';
-import { isExternal } from '../../onnx/tensor.js';
-import { MAX_MODEL_BYTES, fileError, mb } from './model-file.js';
+import { checkExternalSizes, externalDataLocations, externalRefs, missingExternalError } from '../../onnx/external.js';
+import { checkModelSize, type Budget } from '../limits.js';
+import { fileError, nodeBudget } from './model-file.js';
+
+export { externalDataLocations };
 
 export interface ExternalDataFile {
 	path: string;
 	data: Uint8Array;
 }
 
-/** The distinct `location`s the model's tensors point to, in first-use order (pure). */
-export function externalDataLocations(graph: Graph): string[] {
-	const found = new Set<string>();
-	for (const t of [...graph.initializers.values(), ...graph.constants.values()]) {
-		if (!isExternal(t)) continue;
-		const loc = t.externalData.find((e) => e.key === 'location')?.value;
-		if (!loc) throw new ModelError(`Tensor "${t.name}" is marked external but names no file (location).`);
-		found.add(loc);
-	}
-	return [...found];
+export interface ExternalDataOptions {
+	/** Default: nodeBudget() (BLOCKSCOPE_MEMORY_BUDGET, else the default). */
+	budget?: Budget;
+	/** Bytes of the .onnx file itself, counted against the budget with its external data. */
+	modelBytes?: number;
 }
 
-/** Read every external data file from the model's folder; a missing one is named in the error. */
-export async function loadExternalData(modelPath: string, graph: Graph, maxBytes = MAX_MODEL_BYTES): Promise<ExternalDataFile[]> {
+/**
+ * Read every external data file from the model's folder. Missing files are named (all of them),
+ * sizes are checked against the budget and against the offsets the tensors need before a byte is
+ * read.
+ */
+export async function loadExternalData(modelPath: string, graph: Graph, opts: ExternalDataOptions = {}): Promise<ExternalDataFile[]> {
+	const refs = externalRefs(graph);
+	const locations = externalDataLocations(graph);
+	if (!locations.length) return [];
 	const dir = dirname(modelPath);
-	const out: ExternalDataFile[] = [];
-	let total = 0;
-	for (const loc of externalDataLocations(graph)) {
-		// As onnx.checker requires: relative, and inside the model's folder.
-		const rel = normalize(loc);
-		if (isAbsolute(loc) || rel === '..' || rel.startsWith('..' + sep))
-			throw new ModelError(`External data location "${loc}" points outside the model's folder; refusing to read it.`);
-		const file = join(dir, rel);
+	const sizes = new Map<string, number>();
+	const missing: string[] = [];
+	for (const loc of locations) {
+		const file = join(dir, loc);
 		const st = await stat(file).catch((e: NodeJS.ErrnoException) => {
-			throw e.code === 'ENOENT'
-				? new ModelError(`The model keeps its weights in "${loc}", which is not next to it (looked for ${file}).`, 'Put that file in the same folder as the model.')
-				: fileError(file, e);
+			if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+			throw fileError(file, e);
 		});
-		total += st.size;
-		if (total > maxBytes) throw new ModelError(`External data is over ${mb(maxBytes)} in total; too large to load in WASM.`);
+		if (!st) missing.push(loc);
+		else if (st.isDirectory()) throw fileError(file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+		else sizes.set(loc, st.size);
+	}
+	if (missing.length) throw missingExternalError(basename(modelPath), missing, 'cli');
+	const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+	checkModelSize({ name: basename(modelPath), bytes: opts.modelBytes ?? 0, externalBytes: total }, opts.budget ?? nodeBudget());
+	checkExternalSizes(refs, sizes);
+	const out: ExternalDataFile[] = [];
+	for (const loc of locations) {
+		const file = join(dir, loc);
 		const buf = await readFile(file).catch((e: NodeJS.ErrnoException) => {
 			throw fileError(file, e);
 		});

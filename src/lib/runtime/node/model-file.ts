@@ -1,34 +1,38 @@
 // Node only: read a model file straight into a buffer with spare capacity, so the capture rewrite
-// appends its extra outputs in place and the weights exist exactly once in memory.
+// appends its extra outputs in place and the weights exist exactly once in memory. The file's size
+// is checked against the memory budget (src/lib/runtime/limits.ts) before a byte is read.
 import { open } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { basename } from 'node:path';
 import { ModelError } from '../../onnx/errors.js';
 import { spareFor, type ModelBuffer } from '../../onnx/rewrite.js';
+import { BUDGET_ENV, MAX_PROTOBUF_BYTES, checkModelSize, formatBytes, memoryBudget, type Budget } from '../limits.js';
 
-/**
- * Files larger than this are refused: a protobuf message cannot exceed 2 GiB, and onnxruntime-web
- * (32-bit WASM) could not hold much more anyway. Bigger models keep weights in external data.
- */
-export const MAX_MODEL_BYTES = 2 ** 31 - 1;
+/** A protobuf message cannot exceed 2 GiB; bigger models keep their weights in external data. */
+export const MAX_MODEL_BYTES = MAX_PROTOBUF_BYTES;
+
+/** The CLI's budget: BLOCKSCOPE_MEMORY_BUDGET, else 4 GiB or half this machine's memory. */
+export function nodeBudget(env: Readonly<Record<string, string | undefined>> = process.env): Budget {
+	return memoryBudget({ where: 'node', setting: env[BUDGET_ENV], settingName: BUDGET_ENV, totalMemoryBytes: totalmem() });
+}
 
 export interface ModelFileOptions {
+	/** A limit in bytes instead of the budget (tests). */
 	maxBytes?: number;
+	budget?: Budget;
 }
 
 export async function readModelFile(path: string, opts: ModelFileOptions = {}): Promise<ModelBuffer> {
-	const max = opts.maxBytes ?? MAX_MODEL_BYTES;
+	const budget = opts.budget ?? (opts.maxBytes !== undefined ? { bytes: opts.maxBytes, source: 'the caller\'s limit' } : nodeBudget());
 	const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
 		throw fileError(path, e);
 	});
 	try {
 		const st = await fh.stat();
 		if (st.isDirectory()) throw new ModelError(`${path} is a directory, not an .onnx file.`);
+		if (!st.isFile()) throw new ModelError(`${path} is not a regular file (a device, pipe or socket).`);
 		const size = st.size;
-		if (size > max)
-			throw new ModelError(
-				`${basename(path)} is ${mb(size)}, over the ${mb(max)} limit for one model file.`,
-				'Export the weights as external data (they are read next to the model).'
-			);
+		checkModelSize({ name: basename(path), bytes: size }, budget);
 		// One allocation: the file, then room for the appended outputs. No second copy is made.
 		const buffer = new Uint8Array(size + spareFor(size));
 		let off = 0;
@@ -51,12 +55,14 @@ export function fileError(path: string, e: NodeJS.ErrnoException): ModelError {
 		case 'ENOENT': return new ModelError(`No such file: ${path}`);
 		case 'EACCES': case 'EPERM': return new ModelError(`Permission denied: ${path}`);
 		case 'EISDIR': return new ModelError(`${path} is a directory, not a file.`);
+		case 'ENOTDIR': return new ModelError(`No such file: ${path} (a part of the path is not a folder).`);
+		case 'ENAMETOOLONG': return new ModelError(`The file name is too long: ${path.slice(0, 80)}...`);
 		default: return new ModelError(`Cannot read ${path}: ${e.message}`);
 	}
 }
 
+/** Sizes as the summary prints them (KiB and up). */
 export function mb(bytes: number): string {
-	if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GiB`;
-	if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+	if (bytes >= 1 << 20) return formatBytes(bytes);
 	return `${(bytes / 1024).toFixed(1)} KiB`;
 }
