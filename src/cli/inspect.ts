@@ -1,7 +1,7 @@
 // `npm run -s inspect -- MODEL.onnx [options]`: run a model in Node on WASM, capture its
 // intermediates, print a summary or one JSON object, optionally dump .npy files.
 // Errors are one line on stderr with exit code 2 (a stack trace only with --debug).
-import { ModelError } from '../lib/onnx/errors.js';
+import { ModelError, inertJson } from '../lib/onnx/errors.js';
 import { writeDump } from '../lib/runtime/node/dump.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, oneLine } from './errors.js';
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
 			await writeDump(opts.dump, r.store, { model: r.path, backend: r.backend, capture: r.capture }).catch((e: NodeJS.ErrnoException) => {
 				throw new ModelError(`Cannot write the dump to ${opts!.dump}: ${e.code ?? e.message}`);
 			});
-		process.stdout.write(opts.json ? JSON.stringify(buildReport(r)) + '\n' : summary(r) + '\n');
+		process.stdout.write(opts.json ? inertJson(JSON.stringify(buildReport(r))) + '\n' : summary(r) + '\n');
 		if (opts.dump && !opts.json) process.stdout.write(`\nwrote ${r.store.size} tensors + manifest.json to ${opts.dump}\n`);
 		if (npz && !opts.json) process.stdout.write(`\nwrote ${npz.tensors} tensors + manifest.json to ${opts.npz} (${(npz.bytes / 1e6).toFixed(1)} MB)\n`);
 		if (opts.check) {

@@ -1,5 +1,6 @@
 // The readable summary `inspect` prints without --json.
 import { halfToFloat } from '../lib/onnx/tensor.js';
+import { displayName } from '../lib/onnx/errors.js';
 import type { CapturedTensor } from '../lib/runtime/store.js';
 import { mb } from '../lib/runtime/node/model-file.js';
 import type { InspectResult } from './run.js';
@@ -8,7 +9,8 @@ import { healthOf, statsOf } from './check.js';
 export function summary(r: InspectResult): string {
 	const g = r.graph;
 	const lines: string[] = [];
-	const row = (k: string, v: string) => lines.push(`${k.padEnd(9)} ${v}`);
+	// Values hold the model's own names: shown inert (control characters escaped) and clipped.
+	const row = (k: string, v: string) => lines.push(`${k.padEnd(9)} ${displayName(v, 1000)}`);
 	row('model', `${r.path} (${mb(r.bytes)}, opset ${g.opset}, ${g.nodes.length} nodes)`);
 	if (r.externalData.length) row('weights', `external: ${r.externalData.join(', ')}`);
 	row('backend', `${r.backend} (Node, ${r.threads} thread${r.threads === 1 ? '' : 's'})`);
@@ -82,7 +84,7 @@ function captureLine(r: InspectResult): string {
 function tensorTable(r: InspectResult): string {
 	const rows = [...r.store].map((t) => {
 		const s = stats(t);
-		return [t.name, t.dtype, `[${t.dims.join(',')}]`, r.recognition.hookOf(t.name) ?? '', s.min, s.max, s.mean];
+		return [displayName(t.name, 200), t.dtype, `[${t.dims.join(',')}]`, r.recognition.hookOf(t.name) ?? '', s.min, s.max, s.mean];
 	});
 	const head = ['tensor', 'dtype', 'dims', 'hook', 'min', 'max', 'mean'];
 	const all = [head, ...rows];

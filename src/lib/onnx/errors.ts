@@ -27,6 +27,14 @@ export function inert(s: string): string {
 	});
 }
 
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls (U+009B is a terminal's CSI), bidi
+ * overrides and line separators raw. This escapes those too: the same JSON value, safe to print.
+ */
+export function inertJson(json: string): string {
+	return json.replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A name for a one-line message: inert, and at most `max` characters (long ones say how long). */
 export function displayName(s: string, max = 80): string {
 	const safe = inert(s);

@@ -54,6 +54,10 @@ export class Graph {
 		for (const v of [...g.input, ...g.output, ...g.valueInfo]) this.valueInfo.set(v.name, toValueInfo(v));
 		this.inputs = g.input.filter((v) => !this.initializers.has(v.name)).map(toValueInfo);
 		this.outputs = g.output.map(toValueInfo);
+		checkNoNul(g.input.map((v) => v.name), 'graph input');
+		checkNoNul(g.output.map((v) => v.name), 'graph output');
+		checkNoNul(g.initializer.map((t) => t.name), 'initializer');
+		for (const n of g.node) checkNoNul(n.output, 'tensor');
 		const available = new Set([...this.initializers.keys(), ...this.inputs.map((i) => i.name)]);
 		this.nodes = topoSort(g.node, available);
 		for (const n of this.nodes) {
@@ -250,6 +254,16 @@ function checkUnique(names: readonly string[], what: string): void {
 		if (seen.has(n)) throw new ModelError(`Invalid graph: ${what} ${quote(n)} is listed twice.`, 'Every name in a graph must be unique (ONNX graphs are in SSA form).');
 		seen.add(n);
 	}
+}
+
+/**
+ * onnxruntime passes tensor names through C strings: a NUL inside one cuts it short, so feeds and
+ * outputs no longer match by name. Refused here, with the name, instead of failing obscurely later.
+ */
+function checkNoNul(names: readonly string[], what: string): void {
+	for (const n of names)
+		if (n.includes('\0'))
+			throw new ModelError(`Invalid name: ${what} ${quote(n)} contains a NUL character, which onnxruntime cannot handle in tensor names.`);
 }
 
 function quote(s: string): string {
