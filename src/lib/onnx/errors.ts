@@ -62,14 +62,16 @@ export function ortReason(e: unknown, max = 300): string {
 		.replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/g, '')
 		.replace(/^(?:Error:\s*)?(?:\[(?:WebAssembly|WebGPU|wasm)[^\]]*\]\s*)*/i, '')
 		.replace(/^\s*(?:Can't create a session\.|failed to call OrtRun\(\)\.|failed to call OrtCreateSession\(\)\.)\s*/i, '')
-		// "ValidateEmbeddedTensorProtoDataSizeAndShape Initializer ..." -> "Initializer ..."
-		.replace(/^(?:[A-Z][a-z0-9]+){4,}\s+(?=[A-Z])/, '')
 		// "/onnxruntime/core/graph/graph.cc:1234 void onnxruntime::Graph::Foo(const X&) " -> ""
-		.replace(/(?:[\w./\\-]+\.(?:cc|cpp|h)):\d+\s+(?:[^\s(]*\s)?(?:[\w:~<>,*& ]+)?\([^)]*\)\s*(?:const\s*)?/g, '')
-		.replace(/(?:[\w./\\-]+\.(?:cc|cpp|h)):\d+\s*/g, '')
+		.replace(/[\w./\\-]+\.(?:cc|cpp|h):\d+\s+(?:[\w:<>,*&~]+\s)*[\w<>~]*::[\w:<>~]*\([^)]*\)\s*(?:const\s*)?/g, '')
+		.replace(/[\w./\\-]+\.(?:cc|cpp|h):\d+\s*/g, '')
+		// template context: "[KernelContextType = onnxruntime::OpKernelContext] " -> ""
+		.replace(/\[\w+ = [\w:<>, ]+\]\s*/g, '')
 		.replace(/\s+/g, ' ')
 		.trim()
-		.replace(/^Error:\s*/, '');
+		.replace(/^Error:\s*/, '')
+		// "ValidateEmbeddedTensorProtoDataSizeAndShape Initializer ..." -> "Initializer ..."
+		.replace(/^(?:[A-Z][a-z0-9]+){4,}\s+(?=[A-Z])/, '');
 	if (!s) s = 'no reason given';
 	return displayName(s, max);
 }
