@@ -1,0 +1,99 @@
+// The built app in Chromium: open-to-first-heatmap and peak memory. The app is built from the
+// working tree in a scratch copy (so the bench never races `npm test` over build/), then served
+// with its models folder swapped for one that also lists the GPT-2-small-shaped stack.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launch, memoryOf, rendererPids } from './browser.js';
+import { round } from '../stats.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const APP_FILES = ['src', 'static', 'scripts', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json', 'package.json'];
+
+/** `vite build` of the working tree in `dir`; returns the folder with the static site. */
+export function buildApp(dir: string): string {
+	for (const f of APP_FILES) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+	mkdirSync(join(dir, 'models'), { recursive: true });
+	for (const f of readdirSync(join(ROOT, 'models'))) if (f.endsWith('.onnx') || f === 'index.json') cpSync(join(ROOT, 'models', f), join(dir, 'models', f));
+	symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+	const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: dir, encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`vite build failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
+	return join(dir, 'build');
+}
+
+export interface ModelEntry {
+	id: string;
+	file: string;
+	title: string;
+}
+
+/** The models folder the app is served with: index.json listing `entries`, files linked in. */
+export function modelsDir(dir: string, files: { entry: ModelEntry; path: string }[]): string {
+	mkdirSync(dir, { recursive: true });
+	for (const { entry, path } of files) if (!existsSync(join(dir, entry.file))) symlinkSync(path, join(dir, entry.file));
+	writeFileSync(join(dir, 'index.json'), JSON.stringify(files.map((f) => ({ ...f.entry, description: f.entry.title })), null, '\t'));
+	return dir;
+}
+
+export interface OpenResult {
+	model: string;
+	backend: string;
+	capture: string;
+	ms: number | null;
+	/** Peak resident memory of the page's renderer process (page + runtime worker), MiB. */
+	peak_mb: number | null;
+	error?: string;
+}
+
+declare global {
+	interface Window {
+		__benchFirstHeatmap?: number;
+	}
+}
+
+/**
+ * Opens `/?model=ID&backend=B[&capture=C]` in a fresh browser (so the renderer's peak memory is
+ * this model's alone) and times navigation start -> the heatmap canvas's first drawImage.
+ */
+export async function openToFirstHeatmap(origin: string, id: string, opts: { backend: 'wasm' | 'webgpu'; capture?: 'all' | 'semantic'; timeoutMs: number }): Promise<OpenResult> {
+	const browser: Browser = await launch();
+	const result: OpenResult = { model: id, backend: opts.backend, capture: opts.capture ?? 'app default', ms: null, peak_mb: null };
+	let peak = 0;
+	const sample = () => {
+		for (const pid of rendererPids()) peak = Math.max(peak, memoryOf(pid)?.peak ?? 0);
+	};
+	const sampler = setInterval(sample, 250);
+	try {
+		const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+		await page.addInitScript(() => {
+			// The first pixels of the attention heatmap reach its canvas through drawImage (src/lib/viz/canvas.ts).
+			const draw = CanvasRenderingContext2D.prototype.drawImage;
+			CanvasRenderingContext2D.prototype.drawImage = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
+				if (window.__benchFirstHeatmap === undefined && this.canvas.dataset.testid === 'attention-heatmap') window.__benchFirstHeatmap = performance.now();
+				return (draw as (...a: unknown[]) => void).apply(this, args);
+			} as typeof draw;
+		});
+		const q = new URLSearchParams({ model: id, backend: opts.backend, ...(opts.capture ? { capture: opts.capture } : {}) });
+		await page.goto(`${origin}/?${q}`);
+		await page.waitForFunction(
+			() => window.__benchFirstHeatmap !== undefined || document.querySelector('[data-testid="error"]') !== null || document.querySelector('[data-state="error"]') !== null,
+			undefined,
+			{ timeout: opts.timeoutMs, polling: 100 }
+		);
+		const r = await page.evaluate(() => ({
+			at: window.__benchFirstHeatmap ?? null,
+			error: document.querySelector('[data-testid="error"]')?.textContent?.trim() ?? null
+		}));
+		if (r.at !== null) result.ms = round(r.at, 0);
+		else result.error = r.error ?? 'the page reported an error';
+	} catch (e) {
+		result.error = String((e as Error).message ?? e).split('\n')[0];
+	} finally {
+		sample();
+		clearInterval(sampler);
+		result.peak_mb = peak > 0 ? round(peak, 0) : null;
+		await browser.close().catch(() => undefined);
+	}
+	return result;
+}

@@ -1,0 +1,196 @@
+// `npm run bench`: what blockscope costs at GPT-2-small scale (issue 7). Sections:
+//   node      capture cost (plain / semantic / all) in Node on WASM, every zoo model + the GPT-2-shaped stack
+//   rewrite   exposing every intermediate of the ~476 MiB stack: time and extra memory
+//   chromium  capture cost in Chromium on WASM (and the rewrite in the browser)
+//   webgpu    capture cost in Chromium on WebGPU (SwiftShader here)
+//   heatmap   the app's canvas renderer vs one SVG rect per cell, and one hover update
+//   app       the built app: open to first heatmap, peak memory at seq 512
+// `--write-model PATH [--seq N]` only writes the stack. Progress on stderr; the report on stdout.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
+import { GPT2_ID, writeGpt2 } from '../models/gpt2/index.js';
+import { emptyReport, formatReport, type BenchReport } from './report.js';
+import { plan, type Plan } from './plan.js';
+import { writeGpt2Models, zooModels, type BenchModel } from './models.js';
+import { captureInNode, toRow } from './node/capture.js';
+import { rewriteInNode } from './node/rewrite.js';
+import { bundlePages } from './chromium/bundle.js';
+import { serve, type StaticServer } from './chromium/server.js';
+import { launch } from './chromium/browser.js';
+import { captureInChromium } from './chromium/capture.js';
+import { benchHeatmaps } from './chromium/heatmap.js';
+import { buildApp, modelsDir, openToFirstHeatmap } from './chromium/app.js';
+import { median, round } from './stats.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+function machine(): string {
+	const c = cpus();
+	return `${c.length} cores (${c[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`;
+}
+
+async function nodeSection(r: BenchReport, p: Plan, zoo: BenchModel[], gpt2: BenchModel[], threads: number): Promise<void> {
+	for (const m of [...zoo, ...gpt2]) {
+		log(`node capture: ${m.id} seq ${m.seq}`);
+		r.capture.push(await captureInNode(m, m.big ? p.gpt2[m.seq] : p.zoo, threads));
+	}
+}
+
+async function chromiumCapture(r: BenchReport, p: Plan, a: BenchArgs, browser: Browser, srv: StaticServer, zoo: BenchModel[], gpt2: BenchModel[], backend: 'wasm' | 'webgpu'): Promise<void> {
+	const url = (m: BenchModel) => (m.big ? `${srv.url}/gpt2/${m.path.split('/').pop()}` : `${srv.url}/models/${m.path.split('/').pop()}`);
+	for (const m of [...zoo, ...gpt2]) {
+		if (backend === 'webgpu' && m.big && !a.webgpuGpt2) {
+			r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: 'not run: one forward pass takes 40-70 s on SwiftShader (a CPU emulation of a GPU); --webgpu-gpt2 runs it' });
+			continue;
+		}
+		if (backend === 'webgpu' && m.big && m.seq > 128) {
+			r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: 'not run: seq 128 already takes minutes per run on SwiftShader' });
+			continue;
+		}
+		const reps = backend === 'webgpu' ? (m.big ? p.webgpuGpt2 : p.webgpuZoo) : m.big ? p.gpt2[m.seq] : p.zoo;
+		log(`chromium ${backend} capture: ${m.id} seq ${m.seq}`);
+		try {
+			const res = await captureInChromium(
+				browser,
+				srv.url,
+				{ url: url(m), backend, seq: m.seq, sets: ['none', 'semantic', 'all'], warmup: reps.warmup, warmupMs: reps.warmupMs, reps: reps.reps, threads: a.threads },
+				m.big ? 900_000 : 180_000
+			);
+			if (res.unavailable) {
+				r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: res.unavailable });
+				continue;
+			}
+			r.capture.push(toRow(m.id, 'chromium', backend, res.seq, res.sets, { warmup: res.warmup, reps: res.reps, ...(res.adapter ? { adapter: res.adapter } : {}) }));
+			if (m.big && backend === 'wasm' && r.rewrite && m.seq === 128) {
+				r.rewrite.chromium_ms = round(res.rewrite_ms, 2);
+				r.rewrite.chromium_in_place = res.rewrite_in_place;
+			}
+		} catch (e) {
+			r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: String((e as Error).message).split('\n')[0].slice(0, 300) });
+		}
+	}
+}
+
+async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchModel[], zoo: BenchModel[]): Promise<void> {
+	log('app: vite build (scratch copy of the working tree)');
+	let site: string;
+	try {
+		site = buildApp(join(scratch, 'app'));
+	} catch (e) {
+		r.meta.not_measured.push({ what: 'open to first heatmap, memory', why: (e as Error).message });
+		return;
+	}
+	const g = (seq: number) => gpt2.find((m) => m.seq === seq);
+	const files = [{ entry: { id: 'pre-ln', file: 'pre-ln.onnx', title: 'Pre-LN (GPT-2)' }, path: join(ROOT, 'models/pre-ln.onnx') }];
+	for (const m of gpt2) files.push({ entry: { id: `${GPT2_ID}-${m.seq}`, file: `${GPT2_ID}-${m.seq}.onnx`, title: `GPT-2-small-shaped, seq ${m.seq}` }, path: m.path });
+	const models = modelsDir(join(scratch, 'app-models'), files);
+	const srv = await serve([{ prefix: '/models/', dir: models }, { prefix: '/', dir: site, fallback: 'index.html' }]);
+	try {
+		const open = async (id: string, model: string, seq: number, n: number, warmup: number, capture?: 'all' | 'semantic') => {
+			const runs: (number | null)[] = [];
+			let error: string | undefined;
+			let peak: number | null = null;
+			for (let i = 0; i < warmup + n; i++) {
+				log(`app: open ${id}${capture ? ` (capture ${capture})` : ''} ${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${n}`}`);
+				const o = await openToFirstHeatmap(srv.url, id, { backend: 'wasm', capture, timeoutMs: 600_000 });
+				if (o.error) error = o.error;
+				if (i >= warmup) runs.push(o.ms);
+				if (o.peak_mb !== null) peak = Math.max(peak ?? 0, o.peak_mb);
+			}
+			const ok = runs.filter((x): x is number => x !== null);
+			r.open_to_first_heatmap.push({ model, backend: 'wasm', seq, capture: capture ?? 'all (app default)', ms: ok.length ? median(ok) : null, runs_ms: runs, ...(error ? { error } : {}) });
+			return { peak, error };
+		};
+		if (zoo.some((m) => m.id === 'pre-ln')) await open('pre-ln', 'pre-ln', 22, p.openZoo.reps, p.openZoo.warmup);
+		if (g(128)) await open(`${GPT2_ID}-128`, GPT2_ID, 128, p.openGpt2.reps, 0);
+		if (g(512)) {
+			for (const capture of ['all', 'semantic'] as const) {
+				const o = await open(`${GPT2_ID}-512`, GPT2_ID, 512, 1, 0, capture);
+				r.memory.push({ model: GPT2_ID, seq: 512, peak_mb: o.peak, env: 'chromium (renderer: page + runtime worker)', capture, ...(o.error ? { error: o.error } : {}) });
+			}
+		} else r.meta.not_measured.push({ what: 'memory at seq 512', why: '--quick runs seq 128 only' });
+	} finally {
+		await srv.close();
+	}
+}
+
+async function main(): Promise<number> {
+	let a: BenchArgs;
+	try {
+		a = parseBenchArgs(process.argv.slice(2));
+	} catch (e) {
+		process.stderr.write(`bench: ${(e as Error).message}\n${USAGE}\n`);
+		return 2;
+	}
+	if (a.help) {
+		process.stdout.write(USAGE + '\n');
+		return 0;
+	}
+	if (a.writeModel) {
+		const w = writeGpt2(a.writeModel, { seq: a.seq ?? null });
+		process.stdout.write(`wrote ${w.path}: ${GPT2_ID}, ${(w.bytes / 2 ** 20).toFixed(1)} MiB, input_ids [1, ${a.seq ?? 'seq'}]\n`);
+		return 0;
+	}
+	const t0 = performance.now();
+	const r = emptyReport(`npm run -s bench -- ${process.argv.slice(2).join(' ')}`.trim(), machine());
+	const p = plan(a.quick);
+	const scratch = mkdtempSync(join(tmpdir(), 'blockscope-bench-'));
+	try {
+		const wanted = (id: string) => a.models === null || a.models.has(id);
+		const zoo = zooModels().filter((m) => wanted(m.id));
+		const needGpt2 = wanted(GPT2_ID) && ['node', 'rewrite', 'chromium', 'webgpu', 'app'].some((s) => a.only.has(s as never));
+		let gpt2: BenchModel[] = [];
+		if (needGpt2) {
+			log(`writing the ${GPT2_ID} stack at seq ${p.gpt2Seqs.join(', ')} into ${scratch}`);
+			mkdirSync(join(scratch, 'gpt2'));
+			gpt2 = writeGpt2Models(join(scratch, 'gpt2'), p.gpt2Seqs);
+		}
+		if (a.only.has('node')) await nodeSection(r, p, zoo, gpt2, a.threads);
+		if (a.only.has('rewrite') && gpt2.length === 0) r.meta.not_measured.push({ what: 'rewrite', why: `needs the ${GPT2_ID} stack, left out by --models` });
+		else if (a.only.has('rewrite')) {
+			log('rewrite: Node');
+			try {
+				r.rewrite = await rewriteInNode(gpt2[0].path, p.rewriteReps);
+			} catch (e) {
+				r.meta.not_measured.push({ what: 'rewrite', why: (e as Error).message });
+			}
+		}
+		if (['chromium', 'webgpu', 'heatmap'].some((s) => a.only.has(s as never))) {
+			const pages = join(scratch, 'pages');
+			await bundlePages(pages);
+			const srv = await serve([
+				{ prefix: '/bench/', dir: pages },
+				{ prefix: '/ort/', dir: join(ROOT, 'node_modules/onnxruntime-web/dist') },
+				{ prefix: '/models/', dir: join(ROOT, 'models') },
+				{ prefix: '/gpt2/', dir: join(scratch, 'gpt2') }
+			]);
+			const browser = await launch();
+			r.meta.chromium = browser.version();
+			try {
+				if (a.only.has('chromium')) await chromiumCapture(r, p, a, browser, srv, zoo, gpt2, 'wasm');
+				if (a.only.has('webgpu')) await chromiumCapture(r, p, a, browser, srv, zoo, gpt2, 'webgpu');
+				if (a.only.has('heatmap')) {
+					log(`heatmap: sizes ${p.heatmaps.map((h) => h.size).join(', ')}`);
+					r.heatmap = await benchHeatmaps(browser, srv.url, p.heatmaps);
+					if (a.quick) r.meta.not_measured.push({ what: 'heatmap 1024', why: '--quick leaves out the 1024 SVG (about 15 s)' });
+				}
+			} finally {
+				await browser.close().catch(() => undefined);
+				await srv.close();
+			}
+		}
+		if (a.only.has('app')) await appSection(r, p, scratch, gpt2, zoo);
+	} finally {
+		if (a.keep) log(`kept ${scratch}`);
+		else rmSync(scratch, { recursive: true, force: true });
+	}
+	r.meta.seconds = round((performance.now() - t0) / 1000, 1);
+	process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatReport(r) + '\n');
+	return 0;
+}
+
+process.exitCode = await main();

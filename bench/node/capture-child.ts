@@ -1,0 +1,50 @@
+// Child process: capture cost of one model at one seq in Node on WASM. Prints one JSON line.
+// A process per model keeps one model's WASM heap (it never shrinks) from weighing on the next.
+//   node --import tsx bench/node/capture-child.ts MODEL --seq N --warmup W --warmup-ms T --reps R [--threads T]
+import { parseArgs } from 'node:util';
+import { Graph, readModel } from '../../src/lib/onnx/index.js';
+import { analyze } from '../../src/lib/analysis/index.js';
+import type { CaptureSet } from '../../src/lib/runtime/capture.js';
+import { defaultInputs } from '../../src/lib/runtime/inputs.js';
+import { loadOrt, readModelFile } from '../../src/lib/runtime/node/index.js';
+import { timeCapture } from '../capture-core.js';
+import { graphOnlyOpener, sessionOpener } from '../runners.js';
+
+const { values, positionals } = parseArgs({
+	allowPositionals: true,
+	options: {
+		seq: { type: 'string' },
+		warmup: { type: 'string', default: '1' },
+		'warmup-ms': { type: 'string', default: '0' },
+		reps: { type: 'string', default: '5' },
+		threads: { type: 'string', default: '1' },
+		sets: { type: 'string', default: 'none,semantic,all' },
+		// Also time the "all" graph with only the model's outputs fetched (see graphOnlyOpener).
+		explain: { type: 'boolean', default: false }
+	}
+});
+const path = positionals[0];
+const ort = await loadOrt({ threads: Number(values.threads) });
+const model = await readModelFile(path);
+const graph = new Graph(readModel(model.buffer.subarray(0, model.length)));
+let semantic: string[] | null = null;
+try {
+	semantic = analyze(graph).semantic;
+} catch {
+	semantic = null;
+}
+const feeds = defaultInputs(graph, { seq: values.seq ? Number(values.seq) : undefined });
+const seq = Object.values(feeds)[0]?.dims.at(-1) ?? 0;
+const timing = await timeCapture(
+	sessionOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }),
+	values.sets!.split(',') as CaptureSet[],
+	{ rounds: Number(values.warmup), ms: Number(values['warmup-ms']) },
+	Number(values.reps)
+);
+let explain: { all_graph_only_ratio: number | null } | undefined;
+if (values.explain) {
+	const t = await timeCapture(graphOnlyOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }), ['none', 'all'], { rounds: Number(values.warmup), ms: 0 }, Number(values.reps));
+	explain = { all_graph_only_ratio: t.sets[1].ratio };
+}
+const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+process.stdout.write(JSON.stringify({ seq, threads: ort.env.wasm.numThreads, max_rss_mb: maxRssMb, ...timing, ...explain }) + '\n');

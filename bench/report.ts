@@ -1,0 +1,183 @@
+// The output contract of `npm run -s bench -- --json` (issue 7; other tools read it, keep it
+// stable: fields may be added, never renamed), and the readable table printed without --json.
+
+export interface CaptureRow {
+	model: string;
+	env: 'node' | 'chromium';
+	backend: 'wasm' | 'webgpu';
+	seq: number;
+	plain_ms: number | null;
+	semantic_ratio: number | null;
+	all_ratio: number | null;
+	// Added detail (not in the contract's minimum):
+	semantic_ms?: number | null;
+	all_ms?: number | null;
+	exposed?: { semantic: number; all: number };
+	captured_mb?: { none: number; semantic: number; all: number };
+	warmup?: number;
+	reps?: number;
+	max_rss_mb?: number;
+	/** The "all" graph with only the model's own outputs fetched, as a ratio to plain (ORT-side cost alone). */
+	all_graph_only_ratio?: number | null;
+	/** Why a set (or the whole row) was not measured. */
+	skipped?: string;
+}
+
+import type { HeatmapRow } from './chromium/heatmap.js';
+export type { HeatmapRow };
+
+export interface RewriteResult {
+	model_mb: number;
+	ms: number;
+	extra_mb: number;
+	[k: string]: unknown;
+}
+
+export interface OpenRow {
+	model: string;
+	backend: 'wasm' | 'webgpu';
+	ms: number | null;
+	seq?: number;
+	capture?: string;
+	runs_ms?: (number | null)[];
+	error?: string;
+}
+
+export interface MemoryRow {
+	model: string;
+	seq: number;
+	peak_mb: number | null;
+	env?: string;
+	capture?: string;
+	error?: string;
+}
+
+export interface BenchReport {
+	capture: CaptureRow[];
+	heatmap: HeatmapRow[];
+	rewrite: RewriteResult | null;
+	open_to_first_heatmap: OpenRow[];
+	memory: MemoryRow[];
+	/** How and where it ran, and what was left out and why. */
+	meta: {
+		command: string;
+		machine: string;
+		chromium: string | null;
+		started: string;
+		seconds: number;
+		not_measured: { what: string; why: string }[];
+	};
+}
+
+export function emptyReport(command: string, machine: string): BenchReport {
+	return {
+		capture: [],
+		heatmap: [],
+		rewrite: null,
+		open_to_first_heatmap: [],
+		memory: [],
+		meta: { command, machine, chromium: null, started: new Date().toISOString(), seconds: 0, not_measured: [] }
+	};
+}
+
+const TARGETS = {
+	semantic: 1.05,
+	all: 1.15,
+	draw1024: 8,
+	svg: 100,
+	hover: 0.5,
+	rewriteMs: 50,
+	rewritePct: 2,
+	memory512: 1536
+};
+
+function cell(v: unknown, digits = 2): string {
+	if (v === null || v === undefined) return '—';
+	if (typeof v === 'number') return Number.isFinite(v) ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : '—';
+	return String(v);
+}
+
+function table(head: string[], rows: string[][]): string {
+	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	// First column left, numbers right, the last (a note) left and unpadded.
+	const last = head.length - 1;
+	const pad = (c: string, i: number) => (i === 0 ? c.padEnd(w[i]) : i === last ? c : c.padStart(w[i]));
+	const line = (r: string[]) => r.map(pad).join('  ').trimEnd();
+	return [line(head), w.map((n, i) => '-'.repeat(i === last ? head[i].length : n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ok' : ' MISS');
+
+/** The human-readable report (targets beside the figures they apply to). */
+export function formatReport(r: BenchReport): string {
+	const out: string[] = [];
+	out.push(`blockscope bench  (${r.meta.machine}; Chromium ${r.meta.chromium ?? 'not started'}; ${Math.round(r.meta.seconds)} s)`);
+	out.push('');
+	out.push(`Capture cost (median of per-round ratios to the plain run; targets at gpt2 seq 128 on WASM: semantic <= ${TARGETS.semantic}x, all <= ${TARGETS.all}x)`);
+	out.push(
+		table(
+			['model', 'env', 'backend', 'seq', 'plain ms', 'semantic x', 'all x', 'exposed s/a', 'captured MB s/a', 'note'],
+			r.capture.map((c) => {
+				const target = c.model === 'gpt2-small-shaped' && c.seq === 128 && c.backend === 'wasm';
+				return [
+					c.model, c.env, c.backend, String(c.seq), cell(c.plain_ms, 1),
+					cell(c.semantic_ratio, 3) + (target && c.semantic_ratio !== null ? mark(c.semantic_ratio <= TARGETS.semantic) : ''),
+					cell(c.all_ratio, 3) + (target && c.all_ratio !== null ? mark(c.all_ratio <= TARGETS.all) : ''),
+					c.exposed ? `${c.exposed.semantic}/${c.exposed.all}` : '—',
+					c.captured_mb ? `${cell(c.captured_mb.semantic, 1)}/${cell(c.captured_mb.all, 1)}` : '—',
+					[c.all_graph_only_ratio != null ? `all with only the model's outputs fetched: ${c.all_graph_only_ratio}x` : '', c.skipped ? `skipped: ${c.skipped}`.slice(0, 120) : '']
+						.filter(Boolean)
+						.join('; ')
+				];
+			})
+		)
+	);
+	out.push('');
+	out.push(`Heatmap (script ms, median; targets: 1024 drawn in <= ${TARGETS.draw1024} ms, >= ${TARGETS.svg}x faster than one SVG rect per cell, hover <= ${TARGETS.hover} ms)`);
+	out.push(
+		table(
+			['size', 'draw ms', 'of which paint', 'with axes', 'svg ms', 'svg x', 'svg to paint ms', 'hover ms', ''],
+			r.heatmap.map((h) => {
+				const big = h.size === 1024;
+				return [
+					String(h.size),
+					cell(h.draw_ms) + (big ? mark(h.draw_ms <= TARGETS.draw1024) : ''),
+					cell(h.paint_ms),
+					cell(h.full_ms),
+					cell(h.svg_ms, 0),
+					cell(h.svg_ratio, 0) + (big && Number.isFinite(h.svg_ratio) ? mark(h.svg_ratio >= TARGETS.svg) : ''),
+					cell(h.svg_frame_ms, 0),
+					cell(h.hover_ms, 3) + mark(h.hover_ms <= TARGETS.hover),
+					''
+				];
+			})
+		)
+	);
+	out.push('');
+	if (r.rewrite) {
+		const w = r.rewrite;
+		const pct = (100 * w.extra_mb) / w.model_mb;
+		out.push(`Rewrite (expose every intermediate; targets: <= ${TARGETS.rewriteMs} ms, extra <= ${TARGETS.rewritePct}% of the file)`);
+		out.push(
+			`  ${w.model_mb} MiB model: ${w.ms} ms warm (${cell(w.first_ms)} ms cold)${mark(w.ms <= TARGETS.rewriteMs)}, extra ${w.extra_mb} MiB = ${pct.toFixed(2)}%${mark(pct <= TARGETS.rewritePct)}` +
+				`; naive copy: ${cell(w.naive_ms, 0)} ms, ${cell(w.naive_extra_mb, 0)} MiB`
+		);
+		out.push('');
+	}
+	out.push('Open to first heatmap (Chromium, the built app)');
+	out.push(table(['model', 'backend', 'seq', 'capture', 'ms', 'note'], r.open_to_first_heatmap.map((o) => [o.model, o.backend, cell(o.seq), o.capture ?? '', cell(o.ms, 0), o.error ?? ''])));
+	out.push('');
+	out.push(`Peak memory (renderer VmHWM; target: seq 512 debuggable within ${TARGETS.memory512} MiB)`);
+	out.push(
+		table(
+			['model', 'seq', 'env', 'capture', 'peak MiB', 'note'],
+			r.memory.map((m) => [m.model, String(m.seq), m.env ?? '', m.capture ?? '', cell(m.peak_mb, 0) + (m.peak_mb !== null && m.seq === 512 ? mark(m.peak_mb <= TARGETS.memory512) : ''), m.error ?? ''])
+		)
+	);
+	if (r.meta.not_measured.length) {
+		out.push('');
+		out.push('Not measured');
+		for (const n of r.meta.not_measured) out.push(`  ${n.what}: ${n.why}`);
+	}
+	return out.join('\n');
+}
