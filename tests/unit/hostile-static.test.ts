@@ -55,3 +55,16 @@ describe('no markup or code from strings in src/', () => {
 		for (const s of ['el.textContent = name', 'sel.text(name)', 'retrieval(x)', 'medieval (x)']) expect(FORBIDDEN.some(([re]) => re.test(s)), s).toBe(false);
 	});
 });
+
+describe('offline: the service worker caches what the build serves', () => {
+	it("its list of onnxruntime files is the one scripts/vite-assets.ts emits under /ort/", () => {
+		const list = (file: string) => {
+			const m = /const ORT_FILES\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(ROOT, file), 'utf8'));
+			return m ? [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]) : null;
+		};
+		const sw = list('src/service-worker.ts');
+		expect(sw).not.toBeNull();
+		expect(sw!.length).toBeGreaterThan(0);
+		expect(sw).toEqual(list('scripts/vite-assets.ts'));
+	});
+});
