@@ -7,7 +7,7 @@
 //   app       the built app: open to first heatmap, peak memory at seq 512
 // `--write-model PATH [--seq N]` only writes the stack. Progress on stderr; the report on stdout.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
@@ -57,14 +57,14 @@ async function chromiumCapture(r: BenchReport, p: Plan, a: BenchArgs, browser: B
 			const res = await captureInChromium(
 				browser,
 				srv.url,
-				{ url: url(m), backend, seq: m.seq, sets: ['none', 'semantic', 'all'], warmup: reps.warmup, warmupMs: reps.warmupMs, reps: reps.reps, threads: a.threads },
+				{ url: url(m), backend, seq: m.seq, sets: ['none', 'semantic', 'all'], warmup: reps.warmup, warmupMs: reps.warmupMs, reps: reps.reps, batch: reps.batch ?? 1, threads: a.threads },
 				m.big ? 900_000 : 180_000
 			);
 			if (res.unavailable) {
 				r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: res.unavailable });
 				continue;
 			}
-			r.capture.push(toRow(m.id, 'chromium', backend, res.seq, res.sets, { warmup: res.warmup, reps: res.reps, ...(res.adapter ? { adapter: res.adapter } : {}) }));
+			r.capture.push(toRow(m.id, 'chromium', backend, res.seq, res.sets, { warmup: res.warmup, reps: res.reps, batch: res.batch, ...(res.adapter ? { adapter: res.adapter } : {}) }));
 			if (m.big && backend === 'wasm' && r.rewrite && m.seq === 128) {
 				r.rewrite.chromium_ms = round(res.rewrite_ms, 2);
 				r.rewrite.chromium_in_place = res.rewrite_in_place;
@@ -94,15 +94,17 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 			const runs: (number | null)[] = [];
 			let error: string | undefined;
 			let peak: number | null = null;
+			let status: string | undefined;
 			for (let i = 0; i < warmup + n; i++) {
 				log(`app: open ${id}${capture ? ` (capture ${capture})` : ''} ${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${n}`}`);
 				const o = await openToFirstHeatmap(srv.url, id, { backend: 'wasm', capture, timeoutMs: 600_000 });
 				if (o.error) error = o.error;
+				if (o.status) status = o.status;
 				if (i >= warmup) runs.push(o.ms);
 				if (o.peak_mb !== null) peak = Math.max(peak ?? 0, o.peak_mb);
 			}
 			const ok = runs.filter((x): x is number => x !== null);
-			r.open_to_first_heatmap.push({ model, backend: 'wasm', seq, capture: capture ?? 'all (app default)', ms: ok.length ? median(ok) : null, runs_ms: runs, ...(error ? { error } : {}) });
+			r.open_to_first_heatmap.push({ model, backend: 'wasm', seq, capture: capture ?? 'all (app default)', ms: ok.length ? median(ok) : null, runs_ms: runs, ...(status ? { status } : {}), ...(error ? { error } : {}) });
 			return { peak, error };
 		};
 		if (zoo.some((m) => m.id === 'pre-ln')) await open('pre-ln', 'pre-ln', 22, p.openZoo.reps, p.openZoo.warmup);
@@ -137,6 +139,7 @@ async function main(): Promise<number> {
 	}
 	const t0 = performance.now();
 	const r = emptyReport(`npm run -s bench -- ${process.argv.slice(2).join(' ')}`.trim(), machine());
+	r.meta.load[0] = round(loadavg()[0], 1);
 	const p = plan(a.quick);
 	const scratch = mkdtempSync(join(tmpdir(), 'blockscope-bench-'));
 	try {
@@ -149,16 +152,22 @@ async function main(): Promise<number> {
 			mkdirSync(join(scratch, 'gpt2'));
 			gpt2 = writeGpt2Models(join(scratch, 'gpt2'), p.gpt2Seqs);
 		}
-		if (a.only.has('node')) await nodeSection(r, p, zoo, gpt2, a.threads);
+		const section = async (name: string, fn: () => Promise<void>) => {
+			const t = performance.now();
+			await fn();
+			r.meta.sections[name] = round((performance.now() - t) / 1000, 1);
+		};
+		if (a.only.has('node')) await section('node', () => nodeSection(r, p, zoo, gpt2, a.threads));
 		if (a.only.has('rewrite') && gpt2.length === 0) r.meta.not_measured.push({ what: 'rewrite', why: `needs the ${GPT2_ID} stack, left out by --models` });
-		else if (a.only.has('rewrite')) {
-			log('rewrite: Node');
-			try {
-				r.rewrite = await rewriteInNode(gpt2[0].path, p.rewriteReps);
-			} catch (e) {
-				r.meta.not_measured.push({ what: 'rewrite', why: (e as Error).message });
-			}
-		}
+		else if (a.only.has('rewrite'))
+			await section('rewrite', async () => {
+				log('rewrite: Node');
+				try {
+					r.rewrite = await rewriteInNode(gpt2[0].path, p.rewriteReps);
+				} catch (e) {
+					r.meta.not_measured.push({ what: 'rewrite', why: (e as Error).message });
+				}
+			});
 		if (['chromium', 'webgpu', 'heatmap'].some((s) => a.only.has(s as never))) {
 			const pages = join(scratch, 'pages');
 			await bundlePages(pages);
@@ -171,24 +180,26 @@ async function main(): Promise<number> {
 			const browser = await launch();
 			r.meta.chromium = browser.version();
 			try {
-				if (a.only.has('chromium')) await chromiumCapture(r, p, a, browser, srv, zoo, gpt2, 'wasm');
-				if (a.only.has('webgpu')) await chromiumCapture(r, p, a, browser, srv, zoo, gpt2, 'webgpu');
-				if (a.only.has('heatmap')) {
-					log(`heatmap: sizes ${p.heatmaps.map((h) => h.size).join(', ')}`);
-					r.heatmap = await benchHeatmaps(browser, srv.url, p.heatmaps);
-					if (a.quick) r.meta.not_measured.push({ what: 'heatmap 1024', why: '--quick leaves out the 1024 SVG (about 15 s)' });
-				}
+				if (a.only.has('chromium')) await section('chromium', () => chromiumCapture(r, p, a, browser, srv, zoo, gpt2, 'wasm'));
+				if (a.only.has('webgpu')) await section('webgpu', () => chromiumCapture(r, p, a, browser, srv, zoo, gpt2, 'webgpu'));
+				if (a.only.has('heatmap'))
+					await section('heatmap', async () => {
+						log(`heatmap: sizes ${p.heatmaps.map((h) => h.size).join(', ')}`);
+						r.heatmap = await benchHeatmaps(browser, srv.url, p.heatmaps);
+						if (a.quick) r.meta.not_measured.push({ what: 'heatmap 1024', why: '--quick leaves out 1024 (its SVG takes about 10 s)' });
+					});
 			} finally {
 				await browser.close().catch(() => undefined);
 				await srv.close();
 			}
 		}
-		if (a.only.has('app')) await appSection(r, p, scratch, gpt2, zoo);
+		if (a.only.has('app')) await section('app', () => appSection(r, p, scratch, gpt2, zoo));
 	} finally {
 		if (a.keep) log(`kept ${scratch}`);
 		else rmSync(scratch, { recursive: true, force: true });
 	}
 	r.meta.seconds = round((performance.now() - t0) / 1000, 1);
+	r.meta.load[1] = round(loadavg()[0], 1);
 	process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatReport(r) + '\n');
 	return 0;
 }

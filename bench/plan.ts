@@ -20,7 +20,7 @@ export function plan(quick: boolean): Plan {
 	if (quick)
 		return {
 			gpt2Seqs: [128],
-			zoo: { warmup: 3, warmupMs: 1000, reps: 5 },
+			zoo: { warmup: 2, warmupMs: 500, reps: 3, batch: 5 },
 			gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 1 } },
 			webgpuZoo: { warmup: 1, warmupMs: 0, reps: 2 },
 			webgpuGpt2: { warmup: 0, warmupMs: 0, reps: 1 },
@@ -34,17 +34,17 @@ export function plan(quick: boolean): Plan {
 		};
 	return {
 		gpt2Seqs: [128, 512],
-		zoo: { warmup: 10, warmupMs: 3000, reps: 30 },
-		gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 7, explain: true }, 512: { warmup: 1, warmupMs: 0, reps: 3 } },
-		webgpuZoo: { warmup: 3, warmupMs: 0, reps: 7 },
+		zoo: { warmup: 5, warmupMs: 1500, reps: 15, batch: 10 },
+		gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 9, explain: true }, 512: { warmup: 1, warmupMs: 0, reps: 3 } },
+		webgpuZoo: { warmup: 2, warmupMs: 0, reps: 5 },
 		webgpuGpt2: { warmup: 1, warmupMs: 0, reps: 1 },
 		heatmaps: [
-			{ size: 128, reps: 20, svgReps: 5, moves: 300 },
-			{ size: 512, reps: 10, svgReps: 2, moves: 300 },
+			{ size: 128, reps: 20, svgReps: 3, moves: 300 },
+			{ size: 512, reps: 10, svgReps: 1, moves: 300 },
 			{ size: 1024, reps: 10, svgReps: 1, moves: 300 }
 		],
 		rewriteReps: 7,
-		openZoo: { warmup: 1, reps: 5 },
+		openZoo: { warmup: 1, reps: 3 },
 		openGpt2: { reps: 3 }
 	};
 }

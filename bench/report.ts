@@ -16,8 +16,11 @@ export interface CaptureRow {
 	captured_mb?: { none: number; semantic: number; all: number };
 	warmup?: number;
 	reps?: number;
+	/** Runs per timed sample (the sample is their mean). */
+	batch?: number;
 	max_rss_mb?: number;
-	/** The "all" graph with only the model's own outputs fetched, as a ratio to plain (ORT-side cost alone). */
+	/** The capturing graphs with only the model's own outputs fetched, as ratios to plain (ORT-side cost alone). */
+	semantic_graph_only_ratio?: number | null;
 	all_graph_only_ratio?: number | null;
 	/** Why a set (or the whole row) was not measured. */
 	skipped?: string;
@@ -40,6 +43,8 @@ export interface OpenRow {
 	seq?: number;
 	capture?: string;
 	runs_ms?: (number | null)[];
+	/** The app's status line after the first heatmap (its session and run times). */
+	status?: string;
 	error?: string;
 }
 
@@ -65,6 +70,10 @@ export interface BenchReport {
 		chromium: string | null;
 		started: string;
 		seconds: number;
+		/** 1-minute load average at the start and the end (others share these cores; high means noisy). */
+		load: [number, number];
+		/** Wall-clock seconds per section. */
+		sections: Record<string, number>;
 		not_measured: { what: string; why: string }[];
 	};
 }
@@ -76,7 +85,7 @@ export function emptyReport(command: string, machine: string): BenchReport {
 		rewrite: null,
 		open_to_first_heatmap: [],
 		memory: [],
-		meta: { command, machine, chromium: null, started: new Date().toISOString(), seconds: 0, not_measured: [] }
+		meta: { command, machine, chromium: null, started: new Date().toISOString(), seconds: 0, load: [0, 0], sections: {}, not_measured: [] }
 	};
 }
 
@@ -111,7 +120,7 @@ const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ok' : ' MISS');
 /** The human-readable report (targets beside the figures they apply to). */
 export function formatReport(r: BenchReport): string {
 	const out: string[] = [];
-	out.push(`blockscope bench  (${r.meta.machine}; Chromium ${r.meta.chromium ?? 'not started'}; ${Math.round(r.meta.seconds)} s)`);
+	out.push(`blockscope bench  (${r.meta.machine}; Chromium ${r.meta.chromium ?? 'not started'}; ${Math.round(r.meta.seconds)} s; load ${r.meta.load.join(' -> ')})`);
 	out.push('');
 	out.push(`Capture cost (median of per-round ratios to the plain run; targets at gpt2 seq 128 on WASM: semantic <= ${TARGETS.semantic}x, all <= ${TARGETS.all}x)`);
 	out.push(
@@ -125,7 +134,7 @@ export function formatReport(r: BenchReport): string {
 					cell(c.all_ratio, 3) + (target && c.all_ratio !== null ? mark(c.all_ratio <= TARGETS.all) : ''),
 					c.exposed ? `${c.exposed.semantic}/${c.exposed.all}` : '—',
 					c.captured_mb ? `${cell(c.captured_mb.semantic, 1)}/${cell(c.captured_mb.all, 1)}` : '—',
-					[c.all_graph_only_ratio != null ? `all with only the model's outputs fetched: ${c.all_graph_only_ratio}x` : '', c.skipped ? `skipped: ${c.skipped}`.slice(0, 120) : '']
+					[c.all_graph_only_ratio != null ? `fetching only logits: semantic ${c.semantic_graph_only_ratio}x, all ${c.all_graph_only_ratio}x` : '', c.skipped ? `skipped: ${c.skipped}`.slice(0, 120) : '']
 						.filter(Boolean)
 						.join('; ')
 				];

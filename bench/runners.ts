@@ -16,15 +16,15 @@ export interface OpenContext {
 }
 
 /**
- * Like sessionOpener, but "all" fetches only the model's own outputs: the graph is the capturing
- * one (fusions lost, nothing reused), the intermediates are just not returned. Against plain,
- * this isolates what exposing costs inside ORT from what returning the tensors costs.
+ * Like sessionOpener, but a capturing set fetches only the model's own outputs: the graph is the
+ * capturing one (fusions lost, nothing reused), the intermediates are just not returned. Against
+ * plain, this isolates what exposing costs inside ORT from what returning the tensors costs.
  */
 export function graphOnlyOpener(ctx: OpenContext): Opener {
 	const open = sessionOpener(ctx);
 	return async (set: CaptureSet): Promise<Runner> => {
-		if (set !== 'all') return open(set);
-		const session = await CaptureSession.create(ctx.ort, ctx.model, ctx.graph, { backend: ctx.backend, captureSet: 'all' });
+		if (set === 'none') return open(set);
+		const session = await CaptureSession.create(ctx.ort, ctx.model, ctx.graph, { backend: ctx.backend, captureSet: set, semantic: ctx.semantic ?? undefined });
 		const feeds = Object.fromEntries(
 			Object.values(ctx.feeds).map((t) => [t.name, new ctx.ort.Tensor(t.dtype as never, t.data as never, t.dims)])
 		);

@@ -43,6 +43,8 @@ export interface OpenResult {
 	ms: number | null;
 	/** Peak resident memory of the page's renderer process (page + runtime worker), MiB. */
 	peak_mb: number | null;
+	/** What the status line said once the heatmap was drawn (the app's own session and run times). */
+	status?: string;
 	error?: string;
 }
 
@@ -83,8 +85,10 @@ export async function openToFirstHeatmap(origin: string, id: string, opts: { bac
 		);
 		const r = await page.evaluate(() => ({
 			at: window.__benchFirstHeatmap ?? null,
+			status: document.querySelector('[data-testid="status-message"]')?.textContent?.trim() ?? null,
 			error: document.querySelector('[data-testid="error"]')?.textContent?.trim() ?? null
 		}));
+		if (r.status) result.status = r.status;
 		if (r.at !== null) result.ms = round(r.at, 0);
 		else result.error = r.error ?? 'the page reported an error';
 	} catch (e) {

@@ -18,6 +18,7 @@ export interface PageCaptureOptions {
 	warmup: number;
 	warmupMs: number;
 	reps: number;
+	batch: number;
 	threads: number;
 }
 
@@ -68,14 +69,15 @@ async function capture(o: PageCaptureOptions): Promise<PageCaptureResult> {
 	let adapter: string | undefined;
 	if (o.backend === 'webgpu') {
 		const a = await adapterInfo();
-		if (!a.ok) return { ...base, warmup: o.warmup, reps: o.reps, sets: [], unavailable: a.what };
+		if (!a.ok) return { ...base, warmup: o.warmup, reps: o.reps, batch: o.batch, sets: [], unavailable: a.what };
 		adapter = a.what;
 	}
 	const timing = await timeCapture(
 		sessionOpener({ ort: ort as unknown as OrtModule, model, graph, feeds, semantic, backend: o.backend }),
 		o.sets,
 		{ rounds: o.warmup, ms: o.warmupMs },
-		o.reps
+		o.reps,
+		o.batch
 	);
 	return { ...base, ...timing, adapter };
 }

@@ -10,6 +10,8 @@ export interface Reps {
 	/** ...and at least this many ms of them. */
 	warmupMs: number;
 	reps: number;
+	/** Runs per timed sample (default 1). */
+	batch?: number;
 	/** Also time the capturing graph with only the model's outputs fetched. */
 	explain?: boolean;
 }
@@ -20,7 +22,9 @@ interface ChildResult {
 	max_rss_mb: number;
 	warmup: number;
 	reps: number;
+	batch: number;
 	sets: SetTiming[];
+	semantic_graph_only_ratio?: number | null;
 	all_graph_only_ratio?: number | null;
 }
 
@@ -51,14 +55,17 @@ export async function captureInNode(m: BenchModel, r: Reps, threads: number): Pr
 	try {
 		const res = await runChild<ChildResult>(
 			'bench/node/capture-child.ts',
-			[m.path, '--seq', String(m.seq), '--warmup', String(r.warmup), '--warmup-ms', String(r.warmupMs), '--reps', String(r.reps), '--threads', String(threads), ...(r.explain ? ['--explain'] : [])],
+			[m.path, '--seq', String(m.seq), '--warmup', String(r.warmup), '--warmup-ms', String(r.warmupMs), '--reps', String(r.reps), '--batch', String(r.batch ?? 1), '--threads', String(threads), ...(r.explain ? ['--explain'] : [])],
 			{ timeoutMs: m.big ? 900_000 : 120_000 }
 		);
 		return toRow(m.id, 'node', 'wasm', res.seq, res.sets, {
 			warmup: res.warmup,
 			reps: res.reps,
+			batch: res.batch,
 			max_rss_mb: res.max_rss_mb,
-			...(res.all_graph_only_ratio !== undefined ? { all_graph_only_ratio: res.all_graph_only_ratio } : {})
+			...(res.all_graph_only_ratio !== undefined
+				? { semantic_graph_only_ratio: res.semantic_graph_only_ratio ?? null, all_graph_only_ratio: res.all_graph_only_ratio }
+				: {})
 		});
 	} catch (e) {
 		return { model: m.id, env: 'node', backend: 'wasm', seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: (e as Error).message };
