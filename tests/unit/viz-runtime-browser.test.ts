@@ -121,20 +121,25 @@ describe('test hook', () => {
 describe('finding the attention patterns', () => {
 	const graph = new Graph(readModel(tinyAttentionModel()));
 	const store = new TensorStore();
-	store.add({ name: 'scores', dims: [1, 2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
+	store.add({ name: 'masked_scores', dims: [1, 2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
 	store.add({ name: 'pattern', dims: [1, 2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
 
 	it('falls back to Softmax outputs of shape [1, H, S, S] without a structure', () => {
-		expect(softmaxPatterns(graph, store)).toEqual([{ layer: 0, tensor: 'pattern', masked: null }]);
+		expect(softmaxPatterns(graph, store)).toEqual([{ layer: 0, tensor: 'pattern', masked: null, scores: 'masked_scores' }]);
 		expect(findPatterns(graph, null, store).source).toBe('softmax-heuristic');
 		const other = new TensorStore();
 		other.add({ name: 'pattern', dims: [2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
 		expect(softmaxPatterns(graph, other)).toEqual([]);
+		// Scores of other dims than the pattern are not the pattern's scores.
+		const odd = new TensorStore();
+		odd.add({ name: 'masked_scores', dims: [1, 2, 5, 4], dtype: 'float32', data: new Float32Array(40) });
+		odd.add({ name: 'pattern', dims: [1, 2, 5, 5], dtype: 'float32', data: new Float32Array(50) });
+		expect(softmaxPatterns(graph, odd)[0].scores).toBeNull();
 	});
 
 	it('prefers what the recognizer placed, with its mask flag', () => {
 		const found = findPatterns(graph, analyze(graph), store);
 		expect(found.source).toBe('analysis');
-		expect(found.attention).toEqual([{ layer: 0, tensor: 'pattern', masked: true }]);
+		expect(found.attention).toEqual([{ layer: 0, tensor: 'pattern', masked: true, scores: 'masked_scores' }]);
 	});
 });

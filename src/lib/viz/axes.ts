@@ -38,7 +38,7 @@ export function axisLayout(box: GridBox, labels: AxisLabels): AxisLayout {
 }
 
 /** Draws key tokens along the top and query tokens down the left of the grid at (0, 0) of `g`. */
-export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels): void {
+export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels, titles: { x: string; y: string } = { x: 'key', y: 'query' }): void {
 	const { x, y } = gridScales(box);
 	const layout = axisLayout(box, labels);
 	const root = select(g);
@@ -67,11 +67,11 @@ export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels):
 		.attr('x', box.width / 2)
 		.attr('y', -(layout.top - 12))
 		.attr('text-anchor', 'middle')
-		.text('key');
+		.text(titles.x);
 	root
 		.append('text')
 		.attr('class', 'axis-title')
 		.attr('transform', `translate(${-(layout.left - 12)}, ${box.height / 2}) rotate(-90)`)
 		.attr('text-anchor', 'middle')
-		.text('query');
+		.text(titles.y);
 }

@@ -1,5 +1,6 @@
 // The canvas layer: cell pixels (one per cell) blitted to the grid box at device resolution with
-// smoothing off, so cells stay crisp squares at any zoom.
+// smoothing off, so cells stay crisp squares at any zoom. Below one device pixel per cell (long
+// sequences in a small box) smoothing goes on: averaged cells beat dropped ones.
 import type { GridBox } from './grid.js';
 
 export function drawCells(canvas: HTMLCanvasElement, pixels: Uint8ClampedArray, box: GridBox, dpr = 1): void {
@@ -18,7 +19,9 @@ export function drawCells(canvas: HTMLCanvasElement, pixels: Uint8ClampedArray, 
 	const image = new ImageData(box.cols, box.rows);
 	image.data.set(pixels.subarray(0, box.rows * box.cols * 4));
 	sctx.putImageData(image, 0, 0);
-	ctx.imageSmoothingEnabled = false;
+	const shrink = w < box.cols || h < box.rows;
+	ctx.imageSmoothingEnabled = shrink;
+	if (shrink) ctx.imageSmoothingQuality = 'high';
 	ctx.clearRect(0, 0, w, h);
 	ctx.drawImage(src, 0, 0, w, h);
 }

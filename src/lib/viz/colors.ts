@@ -1,6 +1,6 @@
 // Colour lookup tables: a d3 interpolator sampled once into RGBA bytes, so painting a cell is one
 // array read instead of a colour-string parse (matters at 1024 x 1024 cells).
-import { interpolateBlues, interpolateMagma } from 'd3-scale-chromatic';
+import { interpolateBlues, interpolateMagma, interpolateRdBu } from 'd3-scale-chromatic';
 
 export type Rgba = [number, number, number, number];
 
@@ -61,6 +61,35 @@ export function attentionLut(scheme: Scheme): ColorLut {
 	if (!lut) {
 		lut = buildLut(SCHEMES[scheme].interpolate, 256, SCHEMES[scheme].masked);
 		cache.set(scheme, lut);
+	}
+	return lut;
+}
+
+/** Piecewise-linear RGB ramp through three colours (t = 0, 0.5, 1). */
+export function ramp3(lo: string, mid: string, hi: string): (t: number) => string {
+	const [a, b, c] = [parseColor(lo), parseColor(mid), parseColor(hi)];
+	return (t: number) => {
+		const u = t <= 0 ? 0 : t >= 1 ? 1 : t;
+		const [p, q, f] = u < 0.5 ? [a, b, u * 2] : [b, c, (u - 0.5) * 2];
+		const ch = (i: number) => Math.round(p[i] + (q[i] - p[i]) * f);
+		return `rgb(${ch(0)}, ${ch(1)}, ${ch(2)})`;
+	};
+}
+
+// Diverging around 0 for arbitrary tensors: negative blue, positive red, zero the page colour, so
+// "nothing here" recedes in both schemes (RdBu's white centre would glare on a dark page).
+const DIVERGING: Record<Scheme, (t: number) => string> = {
+	light: (t) => interpolateRdBu(1 - t),
+	dark: ramp3('#4f9dff', '#1a1d23', '#ff5f56')
+};
+
+const divCache = new Map<Scheme, ColorLut>();
+
+export function divergingLut(scheme: Scheme): ColorLut {
+	let lut = divCache.get(scheme);
+	if (!lut) {
+		lut = buildLut(DIVERGING[scheme], 256, SCHEMES[scheme].masked);
+		divCache.set(scheme, lut);
 	}
 	return lut;
 }

@@ -56,10 +56,25 @@ function range(n: number): number[] {
 	return Array.from({ length: n }, (_, i) => i);
 }
 
-/** Square cells that fit in the available space (rows x cols grid), never below 1px per cell. */
-export function fitGrid(rows: number, cols: number, maxWidth: number, maxHeight: number): GridBox {
-	const cell = Math.max(1, Math.min(maxWidth / cols, maxHeight / rows));
+/**
+ * Square cells that fit in the available space (rows x cols grid), never below `minCell` px per
+ * cell (default 1; the page passes less so 1024 tokens still fit its column, drawn downsampled).
+ */
+export function fitGrid(rows: number, cols: number, maxWidth: number, maxHeight: number, minCell = 1): GridBox {
+	const cell = Math.max(minCell, Math.min(maxWidth / cols, maxHeight / rows));
 	// Whole CSS pixels keep the grid's bounding box exactly where tests and hover expect it.
-	const size = (n: number) => Math.max(n, Math.floor(cell * n));
+	const size = (n: number) => Math.max(Math.min(n, 1), Math.floor(cell * n));
 	return { rows, cols, width: size(cols), height: size(rows) };
+}
+
+/**
+ * Cells that fill the width, for arbitrary tensors (a [22 x 768] slice would be a sliver with
+ * square cells): rows as tall as a column is wide, or up to `rowPx` taller, within maxHeight.
+ */
+export function fitRect(rows: number, cols: number, maxWidth: number, maxHeight: number, rowPx = 14): GridBox {
+	const cw = maxWidth / cols;
+	const ch = Math.min(maxHeight / rows, Math.max(cw, rowPx));
+	const w = Math.max(1, Math.floor(cw * cols));
+	const h = Math.max(1, Math.floor(ch * rows));
+	return { rows, cols, width: w, height: h };
 }

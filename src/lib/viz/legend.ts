@@ -13,7 +13,8 @@ export function legendStops(lut: ColorLut, n = 11): { offset: number; color: str
 
 let uid = 0;
 
-export function drawLegend(g: SVGGElement, lut: ColorLut, width: number, height = 10, maskedSwatch = true): void {
+/** `domain`: the values at the ramp's ends (attention: the fixed [0, 1]; tensors: [-m, m]). */
+export function drawLegend(g: SVGGElement, lut: ColorLut, width: number, height = 10, maskedSwatch = true, domain: readonly [number, number] = LEGEND_DOMAIN): void {
 	const root = select(g);
 	root.selectAll('*').remove();
 	const id = `bs-legend-${++uid}`;
@@ -21,12 +22,12 @@ export function drawLegend(g: SVGGElement, lut: ColorLut, width: number, height 
 	for (const s of legendStops(lut))
 		grad.append('stop').attr('offset', `${s.offset * 100}%`).attr('stop-color', s.color);
 	root.append('rect').attr('width', width).attr('height', height).attr('fill', `url(#${id})`).attr('class', 'legend-ramp');
-	const x = scaleLinear().domain(LEGEND_DOMAIN).range([0, width]);
+	const x = scaleLinear().domain([domain[0], domain[1]]).range([0, width]);
 	root
 		.append('g')
 		.attr('class', 'axis legend-axis')
 		.attr('transform', `translate(0, ${height})`)
-		.call(axisBottom(x).ticks(5).tickSizeOuter(0));
+		.call(axisBottom(x).ticks(width < 160 ? 3 : 5, domain === LEGEND_DOMAIN ? undefined : '~g').tickSizeOuter(0));
 	if (maskedSwatch) {
 		const [r, gr, b] = lut.masked;
 		const sw = root.append('g').attr('class', 'legend-masked').attr('transform', `translate(${width + 16}, 0)`);

@@ -1,6 +1,17 @@
 // The page's handle on the runtime worker: one request at a time per id, promises for results,
 // a callback for progress. The worker (and its session) lives as long as the handle.
-import type { ErrorMessage, InputOptions, ModelSource, OpenRequest, ProgressMessage, ResultMessage, WorkerMessage, WorkerRequest } from './protocol.js';
+import type {
+	ErrorMessage,
+	InputOptions,
+	ModelSource,
+	OpenRequest,
+	ProgressMessage,
+	ResultMessage,
+	StructureMessage,
+	WorkerMessage,
+	WorkerRequest
+} from './protocol.js';
+import type { Override } from '../../analysis/types.js';
 import type { BackendChoice } from './ep.js';
 import type { CaptureSet } from '../capture.js';
 
@@ -12,7 +23,7 @@ export class RuntimeError extends Error {
 }
 
 interface Pending {
-	resolve: (r: ResultMessage) => void;
+	resolve: (r: ResultMessage | StructureMessage) => void;
 	reject: (e: Error) => void;
 	onProgress?: (p: ProgressMessage) => void;
 }
@@ -36,12 +47,18 @@ export class RuntimeClient {
 	): Promise<ResultMessage> {
 		const id = this.next++;
 		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {} };
-		return this.send(req, source.kind === 'bytes' ? [source.bytes] : [], onProgress);
+		const transfer = source.kind === 'bytes' ? [source.bytes, ...(source.extra ?? []).map((f) => f.bytes)] : [];
+		return this.send(req, transfer, onProgress) as Promise<ResultMessage>;
 	}
 
 	/** Re-run the open model with other inputs, on the session it already has. */
 	run(input: InputOptions, onProgress?: (p: ProgressMessage) => void): Promise<ResultMessage> {
-		return this.send({ type: 'run', id: this.next++, input }, [], onProgress);
+		return this.send({ type: 'run', id: this.next++, input }, [], onProgress) as Promise<ResultMessage>;
+	}
+
+	/** Recognize the open model again with the user's role assignments (no re-run). */
+	analyze(overrides: Override[]): Promise<StructureMessage> {
+		return this.send({ type: 'analyze', id: this.next++, overrides }, []) as Promise<StructureMessage>;
 	}
 
 	dispose(): void {
@@ -49,7 +66,7 @@ export class RuntimeClient {
 		this.failAll('The runtime was closed.');
 	}
 
-	private send(req: WorkerRequest, transfer: Transferable[], onProgress?: (p: ProgressMessage) => void): Promise<ResultMessage> {
+	private send(req: WorkerRequest, transfer: Transferable[], onProgress?: (p: ProgressMessage) => void): Promise<ResultMessage | StructureMessage> {
 		return new Promise((resolve, reject) => {
 			this.pending.set(req.id, { resolve, reject, onProgress });
 			this.worker.postMessage(req, transfer);
@@ -61,7 +78,7 @@ export class RuntimeClient {
 		if (!p) return;
 		if (msg.type === 'progress') return p.onProgress?.(msg);
 		this.pending.delete(msg.id);
-		if (msg.type === 'result') p.resolve(msg);
+		if (msg.type === 'result' || msg.type === 'structure') p.resolve(msg);
 		else p.reject(new RuntimeError((msg as ErrorMessage).message, (msg as ErrorMessage).hint));
 	}
 

@@ -3,11 +3,20 @@
 import type { Backend, CaptureSet } from '../capture.js';
 import type { CapturedTensor } from '../store.js';
 import type { BackendChoice } from './ep.js';
+import type { Note, Override } from '../../analysis/types.js';
 
-export type ModelSource = { kind: 'url'; url: string; name: string } | { kind: 'bytes'; bytes: ArrayBuffer; name: string };
+/** A side file of an uploaded model (external data), matched to the model's `location` by name. */
+export interface ExtraFile {
+	name: string;
+	bytes: ArrayBuffer;
+}
 
+export type ModelSource = { kind: 'url'; url: string; name: string } | { kind: 'bytes'; bytes: ArrayBuffer; name: string; extra?: ExtraFile[] };
+
+/** The same options the inspect CLI takes (--text, --ids, --seq, --seed): same defaultInputs. */
 export interface InputOptions {
 	text?: string;
+	ids?: string;
 	seed?: number;
 	seq?: number;
 }
@@ -30,7 +39,14 @@ export interface RunRequest {
 	input: InputOptions;
 }
 
-export type WorkerRequest = OpenRequest | RunRequest;
+/** Recognize again with the user's overrides (no re-run: the captured tensors stay). */
+export interface AnalyzeRequest {
+	type: 'analyze';
+	id: number;
+	overrides: Override[];
+}
+
+export type WorkerRequest = OpenRequest | RunRequest | AnalyzeRequest;
 
 export type Stage = 'fetch' | 'read' | 'session' | 'run' | 'collect';
 
@@ -64,6 +80,34 @@ export interface AttentionRef {
 	tensor: string;
 	/** The recognizer found a mask (exact zeros are masked cells); null: not known. */
 	masked: boolean | null;
+	/** The softmax input (scores, mask applied) when it was captured: it decides what is masked. */
+	scores?: string | null;
+}
+
+/** What recognition says, in the form the page uses; recomputed when overrides change. */
+export interface StructureInfo {
+	/** How attention patterns were found: the recognizer, or the first-Softmax heuristic. */
+	attentionSource: 'analysis' | 'softmax-heuristic';
+	/** Why the recognizer was not used, when it failed (null otherwise). */
+	analysisError: string | null;
+	attention: AttentionRef[];
+	/** Layers to step through (recognized blocks, else one per attention pattern). */
+	layers: number;
+	variant: string | null;
+	/** Per captured tensor (same order as `tensors`): hook name and layer, where known. */
+	roles: { hook: string | null; layer: number | null }[];
+	unrecognized: Note[];
+	ambiguities: Note[];
+	overrides: Override[];
+}
+
+/** Per captured tensor, computed in the worker so a list of 10,000 costs the page nothing. */
+export interface TensorSummary {
+	min: number;
+	max: number;
+	mean: number;
+	/** Count of NaN and +-Inf values. */
+	nonFinite: number;
 }
 
 export interface ResultMessage {
@@ -79,7 +123,11 @@ export interface ResultMessage {
 	analysisError: string | null;
 	model: ModelSummary;
 	tensors: CapturedTensor[];
+	summaries: TensorSummary[];
 	attention: AttentionRef[];
+	structure: StructureInfo;
+	/** The inputs as the worker used them (the page's URL and the CLI take the same). */
+	input: InputOptions;
 	/** One label per position of the token input (null when the model has no token input). */
 	tokens: string[] | null;
 	timings: { sessionMs: number; runMs: number };
@@ -92,4 +140,10 @@ export interface ErrorMessage {
 	hint?: string;
 }
 
-export type WorkerMessage = ProgressMessage | ResultMessage | ErrorMessage;
+export interface StructureMessage {
+	type: 'structure';
+	id: number;
+	structure: StructureInfo;
+}
+
+export type WorkerMessage = ProgressMessage | ResultMessage | StructureMessage | ErrorMessage;

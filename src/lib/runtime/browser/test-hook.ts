@@ -1,6 +1,6 @@
 // A read-only window into what the page holds, for end-to-end tests and automation:
 // window.__blockscope.tensor(name) -> { dims, dtype, data: number[] } (a copy), names().
-import type { ResultMessage } from './protocol.js';
+import type { InputOptions, ResultMessage, StructureInfo } from './protocol.js';
 
 export interface HookTensor {
 	dims: number[];
@@ -19,6 +19,10 @@ export interface BlockscopeHook {
 		attention: { layer: number; tensor: string; masked: boolean | null }[];
 		attentionSource: string;
 		tokens: string[] | null;
+		/** The inputs the page ran (the inspect CLI's --text/--ids/--seq/--seed). */
+		input: InputOptions;
+		layers: number;
+		overrides: unknown[];
 	};
 }
 
@@ -28,7 +32,8 @@ declare global {
 	}
 }
 
-export function makeHook(r: ResultMessage): BlockscopeHook {
+/** `s`: the structure now shown (after role overrides); defaults to the result's own. */
+export function makeHook(r: ResultMessage, s: StructureInfo | undefined = r.structure): BlockscopeHook {
 	const byName = new Map(r.tensors.map((t) => [t.name, t]));
 	return Object.freeze({
 		names: () => r.tensors.map((t) => t.name),
@@ -43,13 +48,16 @@ export function makeHook(r: ResultMessage): BlockscopeHook {
 			fallback: r.fallback,
 			captureSet: r.captureSet,
 			model: r.model.name,
-			attention: r.attention.map((a) => ({ ...a })),
-			attentionSource: r.attentionSource,
-			tokens: r.tokens ? [...r.tokens] : null
+			attention: (s?.attention ?? r.attention).map((a) => ({ ...a })),
+			attentionSource: s?.attentionSource ?? r.attentionSource,
+			tokens: r.tokens ? [...r.tokens] : null,
+			input: { ...r.input },
+			layers: s?.layers ?? r.attention.length,
+			overrides: structuredClone(s?.overrides ?? [])
 		})
 	});
 }
 
-export function installHook(r: ResultMessage): void {
-	Object.defineProperty(window, '__blockscope', { value: makeHook(r), configurable: true, writable: false, enumerable: false });
+export function installHook(r: ResultMessage, s?: StructureInfo): void {
+	Object.defineProperty(window, '__blockscope', { value: makeHook(r, s ?? r.structure), configurable: true, writable: false, enumerable: false });
 }

@@ -1,16 +1,19 @@
 /// <reference lib="webworker" />
 // The runtime worker: fetch -> read -> session -> run -> captured tensors, off the main thread so
-// the page never freezes. It keeps the session (and the model bytes) for re-runs.
+// the page never freezes. It keeps the session (and the model bytes) for re-runs, and the names
+// and dims of the last run so recognition can be redone with the user's overrides.
 import * as ort from 'onnxruntime-web/webgpu';
 import { Graph, ModelError, readModel } from '../../onnx/index.js';
 import type { ModelBuffer } from '../../onnx/rewrite.js';
-import { CaptureSession, type Backend } from '../capture.js';
+import type { Override, Structure } from '../../analysis/types.js';
+import { CaptureSession, type Backend, type CaptureOptions } from '../capture.js';
 import { defaultInputs, tokenLabels } from '../inputs.js';
 import type { CapturedTensor, TensorStore } from '../store.js';
-import { findPatterns } from './attention.js';
-import { analyze, type Structure } from '../../analysis/index.js';
 import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
 import { fetchModel, withSpare } from './fetch.js';
+import { matchExternal } from './external.js';
+import { structureInfo, tryAnalyze } from './structure.js';
+import { summarize } from './summary.js';
 import type { InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -23,6 +26,11 @@ interface Open {
 	fallback: string | null;
 	structure: Structure | null;
 	analysisError: string | null;
+	overrides: Override[];
+	sessionOptions: CaptureOptions['sessionOptions'];
+	/** Names and dims of the last run's tensors (their data went to the page). */
+	dims: Map<string, { dims: number[] }>;
+	names: string[];
 }
 
 let current: Open | null = null;
@@ -50,14 +58,23 @@ async function handle(req: WorkerRequest): Promise<void> {
 				const session = await CaptureSession.create(ort, opened.buffer, opened.graph, {
 					backend: 'wasm',
 					captureSet: req.captureSet,
-					semantic: opened.structure?.semantic
+					semantic: opened.structure?.semantic,
+					sessionOptions: opened.sessionOptions
 				});
 				opened = current = { ...opened, session, fallback: `running on WebGPU failed: ${e instanceof Error ? e.message : String(e)}` };
 				await run(req.id, opened, req.input, performance.now() - t0);
 			}
-		} else {
+		} else if (req.type === 'run') {
 			if (!current) throw new Error('No model is open.');
 			await run(req.id, current, req.input, 0);
+		} else {
+			if (!current) throw new Error('No model is open.');
+			const o = current;
+			const { structure, error } = tryAnalyze(o.graph, req.overrides);
+			o.structure = structure;
+			o.analysisError = error;
+			o.overrides = [...req.overrides];
+			post({ type: 'structure', id: req.id, structure: structureInfo(o.graph, structure, error, o.dims, o.names, o.overrides) });
 		}
 	} catch (e) {
 		const hint = e instanceof ModelError ? e.hint : undefined;
@@ -99,15 +116,11 @@ async function open(req: OpenRequest): Promise<Open> {
 	}
 	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
 	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
+	const external = matchExternal(graph, src.name, src.kind === 'bytes' ? (src.extra ?? []) : []);
+	const sessionOptions = external.length ? { externalData: external } : undefined;
 	progress(req.id, 'read', 'recognizing attention, norms and residual adds');
 	// Recognition failing must not stop the run: the page falls back to the Softmax heuristic.
-	let structure: Structure | null = null;
-	let analysisError: string | null = null;
-	try {
-		structure = analyze(graph);
-	} catch (e) {
-		analysisError = e instanceof Error ? e.message : String(e);
-	}
+	const { structure, error: analysisError } = tryAnalyze(graph);
 	if (req.captureSet === 'semantic' && !structure) throw new Error(`The "semantic" capture needs recognition, which failed: ${analysisError}`);
 
 	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
@@ -118,7 +131,12 @@ async function open(req: OpenRequest): Promise<Open> {
 		fallback = attempt.reason ?? fallback;
 		progress(req.id, 'session', `creating session on ${label(attempt.backend)}`);
 		try {
-			session = await CaptureSession.create(ort, buf, graph, { backend: attempt.backend, captureSet: req.captureSet, semantic: structure?.semantic });
+			session = await CaptureSession.create(ort, buf, graph, {
+				backend: attempt.backend,
+				captureSet: req.captureSet,
+				semantic: structure?.semantic,
+				sessionOptions
+			});
 			break;
 		} catch (e) {
 			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw new Error(fallbackReason(attempt.backend, e));
@@ -134,7 +152,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
 		metadata: Object.fromEntries(graph.metadata)
 	};
-	current = { session, buffer: buf, graph, model, fallback, structure, analysisError };
+	current = { session, buffer: buf, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [] };
 	return current;
 }
 
@@ -145,7 +163,10 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	const store = await o.session.run(feeds);
 	const runMs = performance.now() - t0;
 	progress(id, 'collect', `collecting ${store.size} tensors`);
-	const found = findPatterns(o.graph, o.structure, store);
+	o.names = [...store.order];
+	o.dims = new Map(o.names.map((n) => [n, { dims: store.get(n)!.dims }]));
+	const structure = structureInfo(o.graph, o.structure, o.analysisError, store, o.names, o.overrides);
+	const summaries = o.names.map((n) => summarize(store.get(n)!));
 	const { tensors, transfer } = transferable(store);
 	const msg: ResultMessage = {
 		type: 'result',
@@ -153,11 +174,14 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		backend: o.session.backend as Backend,
 		fallback: o.fallback,
 		captureSet: o.session.captureSet,
-		attentionSource: found.source,
+		attentionSource: structure.attentionSource,
 		analysisError: o.analysisError,
 		model: o.model,
 		tensors,
-		attention: found.attention,
+		summaries,
+		attention: structure.attention,
+		structure,
+		input,
 		tokens: tokenLabels(o.graph, feeds),
 		timings: { sessionMs, runMs }
 	};

@@ -1,0 +1,59 @@
+// The page's view in the URL: model, backend, layer, head, text (and the other inputs), so a URL
+// reopens the same view. Only what differs from the defaults is written, except layer and head.
+import { parseBackend, type BackendChoice } from '$lib/runtime/browser/ep';
+import type { InputOptions } from '$lib/runtime/browser/protocol';
+import { DEFAULT_TEXT } from '$lib/runtime/inputs';
+
+export interface ViewParams {
+	model: string | null;
+	backend: BackendChoice;
+	layer: number;
+	head: number;
+	input: InputOptions;
+	capture: 'all' | 'semantic';
+}
+
+function index(v: string | null): number {
+	const n = Number(v ?? 0);
+	return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+function optInt(v: string | null, min: number): number | undefined {
+	if (v === null || v === '') return undefined;
+	const n = Number(v);
+	return Number.isInteger(n) && n >= min ? n : undefined;
+}
+
+export function readParams(params: URLSearchParams): ViewParams {
+	const input: InputOptions = {};
+	const text = params.get('text');
+	if (text !== null) input.text = text;
+	const ids = params.get('ids');
+	if (ids) input.ids = ids;
+	const seq = optInt(params.get('seq'), 1);
+	if (seq !== undefined) input.seq = seq;
+	const seed = optInt(params.get('seed'), 0);
+	if (seed !== undefined) input.seed = seed;
+	return {
+		model: params.get('model'),
+		backend: parseBackend(params.get('backend')),
+		layer: index(params.get('layer')),
+		head: index(params.get('head')),
+		input,
+		capture: params.get('capture') === 'semantic' ? 'semantic' : 'all'
+	};
+}
+
+export function writeParams(v: ViewParams): URLSearchParams {
+	const p = new URLSearchParams();
+	if (v.model) p.set('model', v.model);
+	if (v.backend !== 'auto') p.set('backend', v.backend);
+	p.set('layer', String(v.layer));
+	p.set('head', String(v.head));
+	if (v.input.text !== undefined && v.input.text !== DEFAULT_TEXT) p.set('text', v.input.text);
+	if (v.input.ids) p.set('ids', v.input.ids);
+	if (v.input.seq !== undefined) p.set('seq', String(v.input.seq));
+	if (v.input.seed !== undefined) p.set('seed', String(v.input.seed));
+	if (v.capture !== 'all') p.set('capture', v.capture);
+	return p;
+}
