@@ -141,7 +141,7 @@ describe('readouts', () => {
 		expect(r.value).toBe('2');
 		expect(Object.fromEntries(r.fields)['row max']).toBe(fmt(9007199254740992));
 		expect(valueText({ dtype: 'float16', data: Uint16Array.from([0x3c00]) }, 0)).toBe('1');
-		expect([...rowOf(slice2d([1, 2, 3, 4], [2, 2], 1, 0, [0, 0]), 1)]).toEqual([2, 4]);
+		expect(Array.from(rowOf(slice2d([1, 2, 3, 4], [2, 2], 1, 0, [0, 0]), 1))).toEqual([2, 4]);
 	});
 
 	it('formats statistics compactly', () => {
@@ -217,7 +217,15 @@ describe('worker structure info', () => {
 	});
 
 	it('summarizes tensors over finite values, counting the rest', () => {
-		expect(summarize({ dtype: 'float32', data: Float32Array.from([1, -Infinity, 3, NaN]) })).toEqual({ min: 1, max: 3, mean: 2, nonFinite: 2 });
+		expect(summarize({ dtype: 'float32', data: Float32Array.from([1, -Infinity, 3, NaN, Infinity, -Infinity]) })).toEqual({
+			min: 1,
+			max: 3,
+			mean: 2,
+			nonFinite: 4,
+			nan: 1,
+			posInf: 1,
+			negInf: 2
+		});
 		expect(summarize({ dtype: 'int64', data: BigInt64Array.from([2n, 4n]) })).toMatchObject({ min: 2, max: 4, mean: 3 });
 		expect(summarize({ dtype: 'float16', data: Uint16Array.from([0x3c00, 0x4000]) })).toMatchObject({ min: 1, max: 2 });
 		expect(Number.isNaN(summarize({ dtype: 'float32', data: new Float32Array(0) }).mean)).toBe(true);

@@ -106,8 +106,12 @@ export interface TensorSummary {
 	min: number;
 	max: number;
 	mean: number;
-	/** Count of NaN and +-Inf values. */
+	/** Count of NaN and +-Inf values (the three counts below together). */
 	nonFinite: number;
+	nan: number;
+	posInf: number;
+	/** -Inf: in masked scores this is the mask itself, not a fault. */
+	negInf: number;
 }
 
 export interface ResultMessage {

@@ -19,12 +19,16 @@ export function summarize(t: Pick<CapturedTensor, 'dtype' | 'data'>): TensorSumm
 	let max = -Infinity;
 	let sum = 0;
 	let n = 0;
-	let nonFinite = 0;
+	let nan = 0;
+	let posInf = 0;
+	let negInf = 0;
 	for (let i = 0; i < d.length; i++) {
 		const raw = d[i];
 		const v = half ? halfToFloat(raw as number) : brain ? bf16(raw as number) : Number(raw);
 		if (!Number.isFinite(v)) {
-			nonFinite++;
+			if (v === Infinity) posInf++;
+			else if (v === -Infinity) negInf++;
+			else nan++;
 			continue;
 		}
 		if (v < min) min = v;
@@ -32,5 +36,6 @@ export function summarize(t: Pick<CapturedTensor, 'dtype' | 'data'>): TensorSumm
 		sum += v;
 		n++;
 	}
-	return n ? { min, max, mean: sum / n, nonFinite } : { min: NaN, max: NaN, mean: NaN, nonFinite };
+	const counts = { nonFinite: nan + posInf + negInf, nan, posInf, negInf };
+	return n ? { min, max, mean: sum / n, ...counts } : { min: NaN, max: NaN, mean: NaN, ...counts };
 }
