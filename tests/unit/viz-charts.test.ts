@@ -5,7 +5,7 @@ import { scaleLinear } from 'd3-scale';
 import { finiteExtent, meanOf, nearestPoint, nearestX, plotBox, positionAt, positionScale, valueDomain, valueScale } from '../../src/lib/viz/chart';
 import { barsPath, baseline, nonFinitePositions } from '../../src/lib/viz/bars';
 import { binOf, fraction, histogram, maxFraction, sharedDomain, stepPath } from '../../src/lib/viz/histogram';
-import { describePoint, flowScale, layerAtPosition, measuredAfterNorm, pointValue, ratioPoints, streamPoints } from '../../src/lib/viz/flow';
+import { describePoint, flowScale, streamSummary, layerAtPosition, measuredAfterNorm, pointValue, ratioPoints, streamPoints } from '../../src/lib/viz/flow';
 import { linePath, markers, nearestMarker, nonFiniteXs } from '../../src/lib/viz/lines';
 import { flowReadout, histogramReadout, normStatReadout } from '../../src/lib/viz/chart-readout';
 import type { ResidStats } from '../../src/lib/report/resid';
@@ -201,6 +201,17 @@ describe('residual flow points', () => {
 		expect(pointValue(p, null)).toBe(2);
 		expect(pointValue(p, 1)).toBe(3);
 		expect(pointValue(p, 7)).toBeNull();
+	});
+
+	it('summary: growth of the mean stream norm and the largest distance from sqrt(d)', () => {
+		const s = streamSummary([resid(0), resid(1)], 4)!;
+		// points: pre 0, mid 0.5, post 2 (mean of 1 and 3), mid 1.5, post 3
+		expect(s.first).toBe(0);
+		expect(s.last).toBe(3);
+		expect(s.growth).toBe(Infinity);
+		expect(s.maxOff).toBe(1.5);
+		expect(streamSummary([resid(1)], null)!.maxOff).toBeNull();
+		expect(streamSummary([], 4)).toBeNull();
 	});
 
 	it('x positions and the layer under a position', () => {

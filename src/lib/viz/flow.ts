@@ -89,3 +89,26 @@ export function describePoint(p: FlowPoint, measured: ResidStats['measured_at'] 
 	if (side === 'before-norm') return `${where}, before the LN (x + branch)`;
 	return measured === 'after-norm' && p.key !== 'pre' ? `${where}, after the LN` : where;
 }
+
+export interface StreamSummary {
+	/** Mean stream norm at the first and the last point. */
+	first: number;
+	last: number;
+	/** last / first. */
+	growth: number;
+	/** Largest |mean norm - sqrt(d)| over the points after the first (null without d). */
+	maxOff: number | null;
+}
+
+/** The compare view's one-line answer: how much the mean stream norm grows, how far it strays from sqrt(d). */
+export function streamSummary(resid: readonly (ResidStats | null)[], dModel: number | null): StreamSummary | null {
+	const vals = streamPoints(resid)
+		.map((p) => pointValue(p, null))
+		.filter((v): v is number => v !== null && Number.isFinite(v));
+	if (vals.length < 2) return null;
+	const first = vals[0];
+	const last = vals[vals.length - 1];
+	const ref = dModel ? Math.sqrt(dModel) : null;
+	const maxOff = ref === null ? null : Math.max(...vals.slice(1).map((v) => Math.abs(v - ref)));
+	return { first, last, growth: last / first, maxOff };
+}
