@@ -4,6 +4,7 @@ import type { Backend, CaptureSet } from '../capture.js';
 import type { CapturedTensor } from '../store.js';
 import type { BackendChoice } from './ep.js';
 import type { Note, Override } from '../../analysis/types.js';
+import type { StatsPlan } from './stats.js';
 
 /** A side file of an uploaded model (external data), matched to the model's `location` by name. */
 export interface ExtraFile {
@@ -99,6 +100,8 @@ export interface StructureInfo {
 	unrecognized: Note[];
 	ambiguities: Note[];
 	overrides: Override[];
+	/** Issue 5: what the page needs to compute layers[i].stats (null: recognition failed). */
+	stats: StatsPlan | null;
 }
 
 /** Per captured tensor, computed in the worker so a list of 10,000 costs the page nothing. */

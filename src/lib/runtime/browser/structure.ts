@@ -6,6 +6,7 @@ import type { Override, Structure } from '../../analysis/types.js';
 import type { Graph } from '../../onnx/graph.js';
 import { findPatterns, type DimsLookup } from './attention.js';
 import type { StructureInfo } from './protocol.js';
+import { statsPlan } from './stats.js';
 
 /** analyze(), with a failure reported instead of thrown (the page falls back to the heuristic). */
 export function tryAnalyze(graph: Graph, overrides: readonly Override[] = []): { structure: Structure | null; error: string | null } {
@@ -69,6 +70,7 @@ export function structureInfo(
 		roles,
 		unrecognized: s?.unrecognized ?? [],
 		ambiguities: s?.ambiguities ?? [],
-		overrides: [...overrides]
+		overrides: [...overrides],
+		stats: statsPlan(graph, s)
 	};
 }
