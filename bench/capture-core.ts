@@ -1,7 +1,9 @@
 // The capture-cost loop, shared by Node and the Chromium page: one session per capture set, all
 // open at once, runs interleaved round by round (the order rotates each round), so a noisy
 // neighbour slows every set alike. A set's ratio is the median over rounds of its time divided by
-// the plain run's time in the same round.
+// the plain run's time in the same round. With a CPU clock (the process's CPU time) the same is
+// computed on CPU time too: on two shared cores a run can wait for a core as long as it computes,
+// and CPU time does not count the waiting.
 import type { CaptureSet } from '../src/lib/runtime/capture.js';
 import { median, round } from './stats.js';
 
@@ -21,6 +23,9 @@ export interface SetTiming {
 	runs_ms: number[];
 	/** Median over rounds of this set's time / the plain time of the same round (1 for plain). */
 	ratio: number | null;
+	/** The same on CPU time, when a CPU clock was given. */
+	cpu_median_ms?: number;
+	cpu_ratio?: number | null;
 	/** Why this set was not measured (creating or running it failed). */
 	skipped?: string;
 }
@@ -34,32 +39,36 @@ export interface CaptureTiming {
 
 export type Opener = (set: CaptureSet) => Promise<Runner>;
 
-const now = () => performance.now();
-
-export interface Warmup {
+export interface TimingOptions {
 	/** At least this many warm-up rounds (every set runs once per round)... */
-	rounds: number;
+	warmup: number;
 	/** ...and at least this long: WASM code tiers up in the background, slowly on two busy cores. */
-	ms: number;
+	warmupMs: number;
+	reps: number;
+	/**
+	 * Runs per timed sample (the sample is their mean). Tiny models run in a millisecond or two,
+	 * where one descheduling on a busy machine is worth ten runs; batching evens that out.
+	 */
+	batch?: number;
+	/** CPU time of the process(es) doing the work, in ms. */
+	cpu?: () => number | Promise<number>;
 }
 
-/**
- * `batch`: runs per timed sample (the sample is their mean). Tiny models run in a millisecond or
- * two, where one descheduling on a busy machine is worth ten runs; batching evens that out.
- */
-export async function timeCapture(open: Opener, sets: readonly CaptureSet[], warmup: Warmup, reps: number, batch = 1): Promise<CaptureTiming> {
+const now = () => performance.now();
+
+export async function timeCapture(open: Opener, sets: readonly CaptureSet[], o: TimingOptions): Promise<CaptureTiming> {
+	const batch = o.batch ?? 1;
 	const runners: Runner[] = [];
 	const skipped = new Map<CaptureSet, string>();
 	const bytes = new Map<CaptureSet, number>();
-	const attempt = async (r: Runner): Promise<number | null> => {
+	const attempt = async (r: Runner): Promise<boolean> => {
 		try {
-			const b = await r.run();
-			bytes.set(r.set, b);
-			return b;
+			bytes.set(r.set, await r.run());
+			return true;
 		} catch (e) {
 			if (r.set === 'none') throw e;
 			skipped.set(r.set, message(e));
-			return null;
+			return false;
 		}
 	};
 	try {
@@ -73,37 +82,54 @@ export async function timeCapture(open: Opener, sets: readonly CaptureSet[], war
 		}
 		// Warm-up: first runs grow the WASM heap, fault pages in, compile shaders, tier code up.
 		const w0 = now();
-		for (let round = 0; round < warmup.rounds || now() - w0 < warmup.ms; round++)
+		for (let round = 0; round < o.warmup || now() - w0 < o.warmupMs; round++)
 			for (const r of runners) if (!skipped.has(r.set)) await attempt(r);
-		const times = new Map<CaptureSet, number[]>(runners.map((r) => [r.set, []]));
-		const ratios = new Map<CaptureSet, number[]>(runners.map((r) => [r.set, []]));
-		for (let round = 0; round < reps; round++) {
-			const t = new Map<CaptureSet, number>();
+		const wall = new Map<CaptureSet, number[]>(runners.map((r) => [r.set, []]));
+		const cpu = new Map<CaptureSet, number[]>(runners.map((r) => [r.set, []]));
+		const wallRatios = new Map<CaptureSet, number[]>(runners.map((r) => [r.set, []]));
+		const cpuRatios = new Map<CaptureSet, number[]>(runners.map((r) => [r.set, []]));
+		for (let round = 0; round < o.reps; round++) {
+			const tw = new Map<CaptureSet, number>();
+			const tc = new Map<CaptureSet, number>();
 			for (let k = 0; k < runners.length; k++) {
 				const r = runners[(k + round) % runners.length];
 				if (skipped.has(r.set)) continue;
+				const c0 = o.cpu ? await o.cpu() : 0;
 				const t0 = now();
 				let ok = true;
-				for (let b = 0; b < batch && ok; b++) ok = (await attempt(r)) !== null;
-				if (!ok) continue;
+				for (let b = 0; b < batch && ok; b++) ok = await attempt(r);
 				const ms = (now() - t0) / batch;
-				t.set(r.set, ms);
-				times.get(r.set)!.push(ms);
+				const cms = o.cpu ? ((await o.cpu()) - c0) / batch : 0;
+				if (!ok) continue;
+				tw.set(r.set, ms);
+				wall.get(r.set)!.push(ms);
+				if (o.cpu) {
+					tc.set(r.set, cms);
+					cpu.get(r.set)!.push(cms);
+				}
 			}
-			const plain = t.get('none');
-			for (const [set, ms] of t) if (plain) ratios.get(set)!.push(ms / plain);
+			for (const [t, ratios] of [[tw, wallRatios], [tc, cpuRatios]] as const) {
+				const plain = t.get('none');
+				if (plain) for (const [set, ms] of t) ratios.get(set)!.push(ms / plain);
+			}
 		}
 		return {
-			warmup: warmup.rounds,
-			reps,
+			warmup: o.warmup,
+			reps: o.reps,
 			batch,
 			sets: sets.map((set): SetTiming => {
-				const runs = times.get(set) ?? [];
-				const rs = ratios.get(set) ?? [];
+				const runs = wall.get(set) ?? [];
 				const base = { set, exposed: runners.find((r) => r.set === set)?.exposed ?? 0, captured_mb: round((bytes.get(set) ?? 0) / (1 << 20), 1) };
 				if (skipped.has(set) || runs.length === 0)
 					return { ...base, median_ms: NaN, runs_ms: runs.map((x) => round(x, 2)), ratio: null, skipped: skipped.get(set) ?? 'no runs' };
-				return { ...base, median_ms: round(median(runs), 2), runs_ms: runs.map((x) => round(x, 2)), ratio: rs.length ? round(median(rs), 3) : null };
+				const wr = wallRatios.get(set)!;
+				const out: SetTiming = { ...base, median_ms: round(median(runs), 2), runs_ms: runs.map((x) => round(x, 2)), ratio: wr.length ? round(median(wr), 3) : null };
+				if (o.cpu) {
+					const cr = cpuRatios.get(set)!;
+					out.cpu_median_ms = round(median(cpu.get(set)!), 2);
+					out.cpu_ratio = cr.length ? round(median(cr), 3) : null;
+				}
+				return out;
 			})
 		};
 	} finally {

@@ -90,25 +90,27 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 	const models = modelsDir(join(scratch, 'app-models'), files);
 	const srv = await serve([{ prefix: '/models/', dir: models }, { prefix: '/', dir: site, fallback: 'index.html' }]);
 	try {
-		const open = async (id: string, model: string, seq: number, n: number, warmup: number, capture?: 'all' | 'semantic') => {
+		const open = async (id: string, model: string, seq: number, n: number, warmup: number, capture?: 'all' | 'semantic', hoverMoves = 0) => {
 			const runs: (number | null)[] = [];
 			let error: string | undefined;
 			let peak: number | null = null;
 			let status: string | undefined;
+			let hover: number | null | undefined;
 			for (let i = 0; i < warmup + n; i++) {
 				log(`app: open ${id}${capture ? ` (capture ${capture})` : ''} ${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${n}`}`);
-				const o = await openToFirstHeatmap(srv.url, id, { backend: 'wasm', capture, timeoutMs: 600_000 });
+				const o = await openToFirstHeatmap(srv.url, id, { backend: 'wasm', capture, timeoutMs: 600_000, hoverMoves: i === warmup ? hoverMoves : 0 });
+				if (o.hover_ms !== undefined) hover = o.hover_ms;
 				if (o.error) error = o.error;
 				if (o.status) status = o.status;
 				if (i >= warmup) runs.push(o.ms);
 				if (o.peak_mb !== null) peak = Math.max(peak ?? 0, o.peak_mb);
 			}
 			const ok = runs.filter((x): x is number => x !== null);
-			r.open_to_first_heatmap.push({ model, backend: 'wasm', seq, capture: capture ?? 'all (app default)', ms: ok.length ? median(ok) : null, runs_ms: runs, ...(status ? { status } : {}), ...(error ? { error } : {}) });
+			r.open_to_first_heatmap.push({ model, backend: 'wasm', seq, capture: capture ?? 'all (app default)', ms: ok.length ? median(ok) : null, runs_ms: runs, ...(hover !== undefined ? { hover_ms: hover } : {}), ...(status ? { status } : {}), ...(error ? { error } : {}) });
 			return { peak, error };
 		};
-		if (zoo.some((m) => m.id === 'pre-ln')) await open('pre-ln', 'pre-ln', 22, p.openZoo.reps, p.openZoo.warmup);
-		if (g(128)) await open(`${GPT2_ID}-128`, GPT2_ID, 128, p.openGpt2.reps, 0);
+		if (zoo.some((m) => m.id === 'pre-ln')) await open('pre-ln', 'pre-ln', 22, p.openZoo.reps, p.openZoo.warmup, undefined, 100);
+		if (g(128)) await open(`${GPT2_ID}-128`, GPT2_ID, 128, p.openGpt2.reps, 0, undefined, 100);
 		if (g(512)) {
 			for (const capture of ['all', 'semantic'] as const) {
 				const o = await open(`${GPT2_ID}-512`, GPT2_ID, 512, 1, 0, capture);

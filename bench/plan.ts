@@ -36,7 +36,7 @@ export function plan(quick: boolean): Plan {
 		gpt2Seqs: [128, 512],
 		zoo: { warmup: 5, warmupMs: 1500, reps: 15, batch: 10 },
 		gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 9, explain: true }, 512: { warmup: 1, warmupMs: 0, reps: 3 } },
-		webgpuZoo: { warmup: 2, warmupMs: 0, reps: 5 },
+		webgpuZoo: { warmup: 1, warmupMs: 0, reps: 3 },
 		webgpuGpt2: { warmup: 1, warmupMs: 0, reps: 1 },
 		heatmaps: [
 			{ size: 128, reps: 20, svgReps: 3, moves: 300 },

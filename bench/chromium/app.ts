@@ -43,9 +43,47 @@ export interface OpenResult {
 	ms: number | null;
 	/** Peak resident memory of the page's renderer process (page + runtime worker), MiB. */
 	peak_mb: number | null;
+	/** One hover update in the app itself (pointermove -> readout and crosshair updated), median ms. */
+	hover_ms?: number | null;
 	/** What the status line said once the heatmap was drawn (the app's own session and run times). */
 	status?: string;
 	error?: string;
+}
+
+/**
+ * Pointer moves over the app's attention heatmap: from dispatching the event to the end of the
+ * task (Svelte's microtask flush included: readout and crosshair written), median ms. A
+ * MessageChannel hop marks the end of the task; its own ~0.05 ms is included.
+ */
+async function appHover(page: import('playwright-core').Page, moves: number): Promise<number | null> {
+	await page.waitForSelector('[data-state="ready"]', { timeout: 60_000 }).catch(() => undefined);
+	// No named function expressions in here: tsx's keepNames would wrap them in a helper the page lacks.
+	const ms = await page.evaluate(async (n) => {
+		const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="attention-heatmap"]');
+		if (!canvas) return null;
+		const box = canvas.getBoundingClientRect();
+		const ch = new MessageChannel();
+		const times: number[] = [];
+		let seed = 1;
+		for (let k = 0; k < n + 10; k++) {
+			seed = (seed * 16807) % 2147483647;
+			const x = box.left + (seed / 2147483647) * box.width;
+			seed = (seed * 16807) % 2147483647;
+			const y = box.top + (seed / 2147483647) * box.height;
+			const t0 = performance.now();
+			canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: x, clientY: y, bubbles: true }));
+			await new Promise<void>((ok) => {
+				ch.port1.onmessage = () => ok();
+				ch.port2.postMessage(0);
+			});
+			if (k >= 10) times.push(performance.now() - t0);
+			if (k % 10 === 0) await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+		}
+		const shown = document.querySelector('[data-testid="hover-readout"]') !== null;
+		times.sort((a, b) => a - b);
+		return shown ? times[times.length >> 1] : null;
+	}, moves);
+	return ms === null ? null : round(ms, 3);
 }
 
 declare global {
@@ -58,7 +96,11 @@ declare global {
  * Opens `/?model=ID&backend=B[&capture=C]` in a fresh browser (so the renderer's peak memory is
  * this model's alone) and times navigation start -> the heatmap canvas's first drawImage.
  */
-export async function openToFirstHeatmap(origin: string, id: string, opts: { backend: 'wasm' | 'webgpu'; capture?: 'all' | 'semantic'; timeoutMs: number }): Promise<OpenResult> {
+export async function openToFirstHeatmap(
+	origin: string,
+	id: string,
+	opts: { backend: 'wasm' | 'webgpu'; capture?: 'all' | 'semantic'; timeoutMs: number; hoverMoves?: number }
+): Promise<OpenResult> {
 	const browser: Browser = await launch();
 	const result: OpenResult = { model: id, backend: opts.backend, capture: opts.capture ?? 'app default', ms: null, peak_mb: null };
 	let peak = 0;
@@ -91,6 +133,7 @@ export async function openToFirstHeatmap(origin: string, id: string, opts: { bac
 		if (r.status) result.status = r.status;
 		if (r.at !== null) result.ms = round(r.at, 0);
 		else result.error = r.error ?? 'the page reported an error';
+		if (r.at !== null && opts.hoverMoves) result.hover_ms = await appHover(page, opts.hoverMoves);
 	} catch (e) {
 		result.error = String((e as Error).message ?? e).split('\n')[0];
 	} finally {

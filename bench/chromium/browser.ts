@@ -33,9 +33,9 @@ function procs(): Proc[] {
 		if (!/^\d+$/.test(d)) continue;
 		try {
 			const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
 			const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
-			out.push({ pid: Number(d), ppid, cmd });
+			out.push({ pid: Number(d), ppid: Number(f[1]), cmd });
 		} catch {
 			// the process ended while we looked
 		}
@@ -43,8 +43,8 @@ function procs(): Proc[] {
 	return out;
 }
 
-/** Chromium renderer processes started by this process (the page and its workers live there). */
-export function rendererPids(): number[] {
+/** Chromium processes started by this process. */
+function mine(): Proc[] {
 	const all = procs();
 	const mine = new Set([process.pid]);
 	let grew = true;
@@ -56,7 +56,38 @@ export function rendererPids(): number[] {
 				grew = true;
 			}
 	}
-	return all.filter((p) => mine.has(p.pid) && p.cmd.includes('--type=renderer')).map((p) => p.pid);
+	return all.filter((p) => mine.has(p.pid));
+}
+
+/** Chromium renderer processes started by this process (the page and its workers live there). */
+export function rendererPids(): number[] {
+	return mine().filter((p) => p.cmd.includes('--type=renderer')).map((p) => p.pid);
+}
+
+/** Chromium's GPU process (WebGPU's work, SwiftShader's included, happens there). */
+export function gpuPid(): number | null {
+	return mine().find((p) => p.cmd.includes('--type=gpu-process'))?.pid ?? null;
+}
+
+/** CPU time of every thread of these processes, ms (from /proc/PID/task/TID/schedstat, in ns). */
+export function cpuMs(pids: readonly number[]): number {
+	let ns = 0;
+	for (const pid of pids) {
+		let tasks: string[] = [];
+		try {
+			tasks = readdirSync(`/proc/${pid}/task`);
+		} catch {
+			continue;
+		}
+		for (const t of tasks) {
+			try {
+				ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+			} catch {
+				// the thread ended
+			}
+		}
+	}
+	return ns / 1e6;
 }
 
 /** VmHWM (peak resident set) and VmRSS of a process in MiB; null once it has exited. */

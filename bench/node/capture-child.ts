@@ -36,17 +36,32 @@ try {
 }
 const feeds = defaultInputs(graph, { seq: values.seq ? Number(values.seq) : undefined });
 const seq = Object.values(feeds)[0]?.dims.at(-1) ?? 0;
-const timing = await timeCapture(
-	sessionOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }),
-	values.sets!.split(',') as CaptureSet[],
-	{ rounds: Number(values.warmup), ms: Number(values['warmup-ms']) },
-	Number(values.reps),
-	Number(values.batch)
-);
-let explain: { semantic_graph_only_ratio: number | null; all_graph_only_ratio: number | null } | undefined;
+// CPU time of this process (every thread: ORT's, V8's GC helpers), ms.
+const cpu = () => {
+	const u = process.cpuUsage();
+	return (u.user + u.system) / 1000;
+};
+const timing = await timeCapture(sessionOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }), values.sets!.split(',') as CaptureSet[], {
+	warmup: Number(values.warmup),
+	warmupMs: Number(values['warmup-ms']),
+	reps: Number(values.reps),
+	batch: Number(values.batch),
+	cpu
+});
+let explain: Record<string, number | null> | undefined;
 if (values.explain) {
-	const t = await timeCapture(graphOnlyOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }), ['none', 'semantic', 'all'], { rounds: Number(values.warmup), ms: 0 }, Math.max(3, Math.ceil(Number(values.reps) / 2)));
-	explain = { semantic_graph_only_ratio: t.sets[1].ratio, all_graph_only_ratio: t.sets[2].ratio };
+	const t = await timeCapture(graphOnlyOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }), ['none', 'semantic', 'all'], {
+		warmup: Number(values.warmup),
+		warmupMs: 0,
+		reps: 3,
+		cpu
+	});
+	explain = {
+		semantic_graph_only_ratio: t.sets[1].ratio,
+		all_graph_only_ratio: t.sets[2].ratio,
+		semantic_graph_only_cpu_ratio: t.sets[1].cpu_ratio ?? null,
+		all_graph_only_cpu_ratio: t.sets[2].cpu_ratio ?? null
+	};
 }
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 process.stdout.write(JSON.stringify({ seq, threads: ort.env.wasm.numThreads, max_rss_mb: maxRssMb, ...timing, ...explain }) + '\n');

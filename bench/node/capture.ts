@@ -26,6 +26,8 @@ interface ChildResult {
 	sets: SetTiming[];
 	semantic_graph_only_ratio?: number | null;
 	all_graph_only_ratio?: number | null;
+	semantic_graph_only_cpu_ratio?: number | null;
+	all_graph_only_cpu_ratio?: number | null;
 }
 
 export function toRow(model: string, env: CaptureRow['env'], backend: CaptureRow['backend'], seq: number, sets: SetTiming[], extra: Partial<CaptureRow> = {}): CaptureRow {
@@ -42,6 +44,9 @@ export function toRow(model: string, env: CaptureRow['env'], backend: CaptureRow
 		plain_ms: none && !none.skipped ? none.median_ms : null,
 		semantic_ratio: sem?.ratio ?? null,
 		all_ratio: all?.ratio ?? null,
+		...(none?.cpu_median_ms !== undefined
+			? { plain_cpu_ms: none.cpu_median_ms, semantic_cpu_ratio: sem?.cpu_ratio ?? null, all_cpu_ratio: all?.cpu_ratio ?? null }
+			: {}),
 		semantic_ms: sem && !sem.skipped ? sem.median_ms : null,
 		all_ms: all && !all.skipped ? all.median_ms : null,
 		exposed: { semantic: sem?.exposed ?? 0, all: all?.exposed ?? 0 },
@@ -64,7 +69,12 @@ export async function captureInNode(m: BenchModel, r: Reps, threads: number): Pr
 			batch: res.batch,
 			max_rss_mb: res.max_rss_mb,
 			...(res.all_graph_only_ratio !== undefined
-				? { semantic_graph_only_ratio: res.semantic_graph_only_ratio ?? null, all_graph_only_ratio: res.all_graph_only_ratio }
+				? {
+						semantic_graph_only_ratio: res.semantic_graph_only_ratio ?? null,
+						all_graph_only_ratio: res.all_graph_only_ratio,
+						semantic_graph_only_cpu_ratio: res.semantic_graph_only_cpu_ratio ?? null,
+						all_graph_only_cpu_ratio: res.all_graph_only_cpu_ratio ?? null
+					}
 				: {})
 		});
 	} catch (e) {

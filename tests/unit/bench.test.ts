@@ -131,10 +131,14 @@ describe('bench report', () => {
 			},
 			release: async () => undefined
 		});
-		const t = await timeCapture(async (s) => runner(s, s === 'all'), ['none', 'semantic', 'all'], { rounds: 1, ms: 0 }, 3);
+		let clock = 0;
+		const cpu = () => (clock += 5);
+		const t = await timeCapture(async (s) => runner(s, s === 'all'), ['none', 'semantic', 'all'], { warmup: 1, warmupMs: 0, reps: 3, cpu });
 		expect(t.sets.map((s) => s.set)).toEqual(['none', 'semantic', 'all']);
 		expect(t.sets[0].runs_ms).toHaveLength(3);
 		expect(t.sets[0].ratio).toBe(1);
+		expect(t.sets[1].cpu_ratio).toBe(1); // every sample reads 5 ms of CPU time
+		expect(t.sets[1].cpu_median_ms).toBe(5);
 		expect(t.sets[1].captured_mb).toBe(1);
 		expect(t.sets[2].ratio).toBeNull();
 		expect(t.sets[2].skipped).toMatch(/out of memory/);
