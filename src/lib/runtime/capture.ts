@@ -51,12 +51,15 @@ export class CaptureSession {
 		return new CaptureSession(ort, session, graph, opts.backend, opts.captureSet, exposed);
 	}
 
-	/** Run once; returns every graph output and exposed tensor, in graph order, inputs first. */
-	async run(feeds: Record<string, CapturedTensor>): Promise<TensorStore> {
+	/**
+	 * Run once; returns every graph output and exposed tensor, in graph order, inputs first.
+	 * `fetches`: only these outputs (selective capture, plan.ts): ORT hands back just those.
+	 */
+	async run(feeds: Record<string, CapturedTensor>, fetches?: readonly string[] | null): Promise<TensorStore> {
 		const ortFeeds: Record<string, Ort.Tensor> = {};
 		for (const [name, t] of Object.entries(feeds))
 			ortFeeds[name] = new this.ort.Tensor(t.dtype as Ort.Tensor.Type, t.data as Ort.Tensor.DataType, t.dims);
-		const results = await this.session.run(ortFeeds);
+		const results = fetches ? await this.session.run(ortFeeds, fetches) : await this.session.run(ortFeeds);
 		const store = new TensorStore();
 		for (const t of Object.values(feeds)) store.add(t);
 		const produced = new Map<string, Ort.Tensor>(Object.entries(results));

@@ -1,0 +1,258 @@
+// The capture plan: how many bytes a capture set would produce for this input, and whether it fits
+// the memory budget. When it does not, the plan switches by itself to selective capture: one session
+// exposes the semantic tensors of every layer, and each run fetches only the current layer's tensors
+// plus the small residual-stream tensors the residual-flow chart needs across layers. Stepping to
+// another layer is then one forward pass on the same session. Pure: no ORT, no DOM.
+//
+// Sizes come from value_info shapes where the model declares them (symbolic dims bound from the
+// inputs), else from a light propagation: the inputs' dims, MatMul/Gemm/Gather against their
+// weights, attention patterns as [B, H, S, S], everything else as large as its largest input.
+import type { Graph, GraphNode } from '../onnx/graph.js';
+import { dtypeSize, type DType } from '../onnx/dtype.js';
+import type { Layer, Structure } from '../analysis/types.js';
+import { captureNames, type CaptureSet } from './capture.js';
+import { formatBytes } from './limits.js';
+
+export interface PlanInput {
+	graph: Graph;
+	/** Recognition's result (null: it failed; selective capture is then not possible). */
+	structure: Structure | null;
+	/** The feeds' dims by input name (what the run will be given). */
+	feeds: Record<string, readonly number[]>;
+	captureSet: CaptureSet;
+	/** The memory budget in bytes (limits.ts: model plus everything it takes to run it). */
+	budget: number;
+	/** Bytes of the model (file plus external data). */
+	modelBytes: number;
+}
+
+export interface CapturePlan {
+	mode: 'full' | 'selective';
+	/** The capture set asked for. */
+	requested: CaptureSet;
+	/** The set the session exposes ("semantic" in selective mode). */
+	captureSet: CaptureSet;
+	/** Names the session exposes as extra outputs. */
+	exposed: string[];
+	/** Bytes the requested set would produce in one run (graph outputs included). */
+	requestedBytes: number;
+	/** Bytes left for captured tensors: the budget less what the weights take (held twice). */
+	allowance: number;
+	/** Selective: exposed names fetched on every run (streams for the flow chart, embeddings, final norm). */
+	always: string[];
+	/** Selective: exposed names fetched only when their layer is shown, per layer. */
+	perLayer: string[][];
+	/** Selective: bytes of one run (outputs + always + the largest layer). */
+	selectiveBytes: number;
+	/** Why selective (or why not, when it would be needed and is not possible); null: nothing to say. */
+	reason: string | null;
+}
+
+/** The weights are held twice while the model runs: the page's buffer and ORT's own copy. */
+export const WEIGHT_COPIES = 2;
+
+/** Estimated bytes of each named tensor for one run with these feeds (0 where nothing is known). */
+export function estimateSizes(graph: Graph, structure: Structure | null, feeds: Record<string, readonly number[]>): Map<string, number> {
+	const elems = new Map<string, number>();
+	const dtypes = new Map<string, DType>();
+	// Symbolic dims bound from the feeds (batch, sequence, ...).
+	const bound = new Map<string, number>();
+	for (const v of graph.inputs) {
+		const d = feeds[v.name];
+		if (!d) continue;
+		elems.set(v.name, prod(d));
+		dtypes.set(v.name, v.dtype);
+		v.dims?.forEach((x, k) => {
+			if (typeof x === 'string' && d[k] !== undefined) bound.set(x, d[k]);
+		});
+	}
+	const firstFeed = Object.values(feeds)[0] ?? [1, 1];
+	const B = firstFeed.length >= 2 ? firstFeed[0] : 1;
+	const S = firstFeed.length >= 2 ? firstFeed[firstFeed.length - 1] : (firstFeed[0] ?? 1);
+	const D = modelWidth(graph, structure);
+	const H = Math.max(1, Math.round(D / 64));
+	const stream = B * S * D;
+	const attention = new Map<string, number>();
+	for (const a of structure?.attention ?? []) {
+		const n = B * (a.heads ?? H) * S * S;
+		for (const t of [a.pattern, a.scores, a.qk]) attention.set(t, n);
+	}
+	const weight = (name: string): number[] | null => {
+		const t = graph.initializers.get(name) ?? graph.constants.get(name);
+		return t ? t.dims.map(Number) : null;
+	};
+	const patterns = new Set((structure?.attention ?? []).map((a) => a.pattern));
+	const of = (name: string): number => (name ? (elems.get(name) ?? (weight(name) ? prod(weight(name)!) : stream)) : 0);
+	const declared = (name: string): number | null => {
+		const v = graph.valueInfo.get(name);
+		if (!v?.dims) return null;
+		let n = 1;
+		for (const x of v.dims) {
+			const k = typeof x === 'number' ? x : typeof x === 'string' ? bound.get(x) : undefined;
+			if (k === undefined || k < 0) return null;
+			n *= k;
+		}
+		return n;
+	};
+	for (const node of graph.nodes) {
+		const acts = node.inputs.filter((i) => i && !weight(i));
+		const biggest = acts.reduce((m, i) => Math.max(m, of(i)), 0);
+		for (const [k, out] of node.outputs.entries()) {
+			if (!out) continue;
+			const v = graph.valueInfo.get(out);
+			if (v) dtypes.set(out, v.dtype);
+			let n = declared(out) ?? attention.get(out);
+			if (n === undefined) n = propagate(node, k, of, weight, biggest, { square: B * H * S * S, S, patterns });
+			elems.set(out, n);
+		}
+	}
+	const bytes = new Map<string, number>();
+	for (const [name, n] of elems) bytes.set(name, n * Math.max(1, dtypeSize(dtypes.get(name) ?? 'float32') || 4));
+	return bytes;
+}
+
+function propagate(
+	node: GraphNode,
+	k: number,
+	of: (n: string) => number,
+	weight: (n: string) => number[] | null,
+	biggest: number,
+	{ square, S, patterns }: { square: number; S: number; patterns: ReadonlySet<string> }
+): number {
+	const op = node.opType;
+	const [a, b] = node.inputs;
+	const wa = a ? weight(a) : null;
+	// A slice of a table (positions, a causal mask): at most S rows of it.
+	if (wa && op === 'Slice' && wa.length >= 2) return Math.min(prod(wa), S * prod(wa.slice(1)));
+	if (k > 0 && (op === 'LayerNormalization' || op === 'Dropout')) return Math.max(1, biggest / 64); // mean / inv-std / mask: small
+	switch (op) {
+		case 'Shape':
+		case 'Size':
+			return 8;
+		case 'MatMul': {
+			const w = b ? weight(b) : null;
+			if (w && w.length >= 2) return (of(a) / w[w.length - 2]) * w[w.length - 1];
+			// Two activations: pattern x V has V's size (S_q = S_k); Q x K^T is a pattern.
+			if (patterns.has(a)) return of(b);
+			if (patterns.has(b)) return of(a);
+			return Math.max(of(a), of(b), square);
+		}
+		case 'Gemm': {
+			const w = b ? weight(b) : null;
+			const transB = node.proto.attribute.find((x) => x.name === 'transB')?.i;
+			if (w && w.length === 2) return transB ? (of(a) / w[1]) * w[0] : (of(a) / w[0]) * w[1];
+			return Math.max(of(a), of(b));
+		}
+		case 'Gather': {
+			const w = weight(a);
+			if (w && w.length >= 2) return of(b) * prod(w.slice(1));
+			return Math.max(1, of(b));
+		}
+		default:
+			return Math.max(1, biggest);
+	}
+}
+
+/** d_model: the widest norm gain, else the metadata's, else 768. */
+function modelWidth(graph: Graph, s: Structure | null): number {
+	const meta = Number(graph.metadata.get('blockscope.d_model') ?? graph.metadata.get('d_model'));
+	let w = 0;
+	for (const n of s?.norms ?? []) {
+		const g = n.gamma ? (graph.initializers.get(n.gamma) ?? graph.constants.get(n.gamma)) : undefined;
+		if (g) w = Math.max(w, prod(g.dims.map(Number)));
+	}
+	return w > 1 ? w : Number.isFinite(meta) && meta > 0 ? meta : 768;
+}
+
+function prod(d: readonly number[]): number {
+	return d.reduce((a, b) => a * b, 1);
+}
+
+/** The tensors the residual-flow chart reads for a layer (all [B, S, D], small). */
+export function flowNames(L: Layer): string[] {
+	const out: (string | null)[] = [L.input, L.output];
+	for (const r of L.residuals) out.push(r.output, r.stream, r.base, r.branch, r.attnPart, r.mlpPart);
+	return out.filter((n): n is string => !!n);
+}
+
+/** Tensor -> layer, from what recognition placed and the hook names. */
+function layerOf(s: Structure): Map<string, number> {
+	const out = new Map<string, number>();
+	for (const L of s.layers) {
+		const a = L.attention;
+		const put = (n: string | null | undefined) => {
+			if (n && !out.has(n)) out.set(n, L.index);
+		};
+		if (a) for (const n of [a.pattern, a.scores, a.qk]) put(n);
+		for (const n of L.norms) for (const t of [n.output, n.last, n.scale]) put(t);
+		for (const r of L.residuals) for (const t of [r.output, r.branch, r.attnPart, r.mlpPart]) put(t);
+		put(L.output);
+	}
+	for (const [t, hook] of s.hooks) {
+		const m = /^blocks\.(\d+)\./.exec(hook);
+		if (m && !out.has(t)) out.set(t, Number(m[1]));
+	}
+	return out;
+}
+
+export function choosePlan(p: PlanInput): CapturePlan {
+	const { graph, structure } = p;
+	const sizes = estimateSizes(graph, structure, p.feeds);
+	const size = (n: string) => sizes.get(n) ?? 0;
+	const sum = (names: Iterable<string>) => {
+		let t = 0;
+		for (const n of names) t += size(n);
+		return t;
+	};
+	const outputs = graph.outputs.map((o) => o.name);
+	const requested = captureNames(graph, { captureSet: p.captureSet, semantic: structure?.semantic });
+	const requestedBytes = sum(outputs) + sum(requested);
+	const allowance = p.budget - WEIGHT_COPIES * p.modelBytes;
+	const full: CapturePlan = {
+		mode: 'full',
+		requested: p.captureSet,
+		captureSet: p.captureSet,
+		exposed: requested,
+		requestedBytes,
+		allowance,
+		always: [],
+		perLayer: [],
+		selectiveBytes: requestedBytes,
+		reason: null
+	};
+	if (p.captureSet === 'none' || requestedBytes <= allowance) return full;
+	const over = `capturing "${p.captureSet}" would take ${formatBytes(requestedBytes)}, over the ${formatBytes(Math.max(0, allowance))} the memory budget leaves beside the weights`;
+	if (!structure || !structure.layers.length) return { ...full, reason: `${over}; selective capture needs recognized layers, so everything is captured anyway` };
+
+	// Selective: the semantic set of every layer (plus the flow tensors), fetched a layer at a time.
+	const flow = new Set(structure.layers.flatMap(flowNames));
+	const exposed = captureNames(graph, { captureSet: 'semantic', semantic: [...structure.semantic, ...flow] });
+	const placed = layerOf(structure);
+	const perLayer: string[][] = structure.layers.map(() => []);
+	const always: string[] = [];
+	for (const n of exposed) {
+		const l = placed.get(n);
+		if (flow.has(n) || l === undefined || !perLayer[l]) always.push(n);
+		else perLayer[l].push(n);
+	}
+	const selectiveBytes = sum(outputs) + sum(always) + Math.max(0, ...perLayer.map((l) => sum(l)));
+	return {
+		mode: 'selective',
+		requested: p.captureSet,
+		captureSet: 'semantic',
+		exposed,
+		requestedBytes,
+		allowance,
+		always,
+		perLayer,
+		selectiveBytes,
+		reason: `${over}: selective capture, the current layer's tensors and the residual stream of every layer (${formatBytes(selectiveBytes)} a run)`
+	};
+}
+
+/** The names to fetch for a run showing `layer` (null: fetch everything the session exposes). */
+export function fetchesFor(plan: CapturePlan, graph: Graph, layer: number): string[] | null {
+	if (plan.mode !== 'selective') return null;
+	const l = Math.min(Math.max(0, layer), plan.perLayer.length - 1);
+	return [...new Set([...graph.outputs.map((o) => o.name), ...plan.always, ...(plan.perLayer[l] ?? [])])];
+}
