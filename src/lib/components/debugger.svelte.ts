@@ -43,6 +43,10 @@ export class Debugger {
 	slice = $state.raw<Slice | null>(null);
 	hover = $state.raw<CellRef | null>(null);
 	pin = $state.raw<CellRef | null>(null);
+	/** Issue 7: ?budget= (the memory budget: a size such as 1200M, or a bare number of MiB); null: the default. */
+	budgetSetting: string | null = null;
+	/** Selective capture: the hook to select once the stepped-to layer's tensors are in. */
+	private follow: string | null = null;
 
 	private client: RuntimeClient | null = null;
 	private files: File[] = [];
@@ -69,6 +73,15 @@ export class Debugger {
 		this.input = p.input;
 		this.layer = p.layer;
 		this.head = p.head;
+		this.budgetSetting = new URL(location.href).searchParams.get('budget');
+	}
+
+	/** The memory budget (limits.ts), from ?budget= where given. */
+	budget() {
+		const raw = this.budgetSetting?.trim() || null;
+		const setting = raw && /^\d+(\.\d+)?$/.test(raw) ? `${raw}M` : raw;
+		const deviceMemoryGiB = (navigator as { deviceMemory?: number }).deviceMemory ?? null;
+		return memoryBudget({ where: 'browser', setting, settingName: '?budget', deviceMemoryGiB });
 	}
 
 	dispose(): void {
@@ -129,19 +142,18 @@ export class Debugger {
 	private async readFiles(): Promise<ModelSource> {
 		const [model, ...rest] = this.files;
 		// Refused from the sizes alone, before a byte is read (the CLI's budget, browser flavour).
-		const deviceMemoryGiB = (navigator as { deviceMemory?: number }).deviceMemory ?? null;
 		const externalBytes = rest.reduce((n, f) => n + f.size, 0);
-		checkModelSize({ name: model.name, bytes: model.size, externalBytes }, memoryBudget({ where: 'browser', deviceMemoryGiB }));
-		this.message = `reading ${model.name} from disk`;
+		checkModelSize({ name: model.name, bytes: model.size, externalBytes }, this.budget());
 		const extra: ExtraFile[] = await Promise.all(rest.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-		return { kind: 'bytes', bytes: await model.arrayBuffer(), name: model.name, extra };
+		// The worker streams the model itself from disk, reporting bytes read of total.
+		return { kind: 'file', file: model, name: model.name, extra };
 	}
 
 	private openSource(source: () => Promise<ModelSource>, keepView: boolean): Promise<void> {
 		if (!keepView) this.input = this.modelId ? { text: this.input.text } : {};
 		return this.request(async (c) => {
 			const src = await source();
-			return c.open(src, { backend: this.backendChoice, captureSet: this.capture, input: this.input }, this.onProgress);
+			return c.open(src, { backend: this.backendChoice, captureSet: this.capture, input: this.input, budget: this.budget().bytes, layer: this.layer }, this.onProgress);
 		}, keepView);
 	}
 
@@ -156,12 +168,17 @@ export class Debugger {
 	/** New inputs: re-run the open session. */
 	rerun(input: InputOptions): Promise<void> {
 		this.input = input;
-		return this.request((c) => c.run(input, this.onProgress), true);
+		return this.request((c) => c.run(input, this.onProgress, this.layer), true);
 	}
 
 	private async show(r: ResultMessage, keepView: boolean): Promise<void> {
 		this.result = r;
 		this.structure = r.structure;
+		if (this.follow) {
+			const i = r.structure.roles.findIndex((x) => x.hook === this.follow);
+			if (i >= 0 && r.tensors[i]) this.selected = r.tensors[i].name;
+			this.follow = null;
+		}
 		// Same inputs again (the usual case): keep the object, so fields being typed in stay as they are.
 		if (JSON.stringify(r.input) !== JSON.stringify(this.input)) this.input = r.input;
 		if (!keepView) {
@@ -207,8 +224,13 @@ export class Debugger {
 			const want = role.hook.replace(/^blocks\.\d+\./, `blocks.${next}.`);
 			const found = this.result?.tensors.find((_, i) => this.structure?.roles[i]?.hook === want);
 			if (found) this.select(found.name);
+			else this.follow = want;
 		}
 		this.clampView();
+		// Selective capture: that layer's tensors are one more forward pass on the same session.
+		const cap = this.result?.capture;
+		if (cap?.mode === 'selective' && cap.layer !== next) void this.request((c) => c.run(this.input, this.onProgress, next), true);
+		else this.follow = null;
 	}
 
 	setHead(h: number): void {
@@ -274,5 +296,8 @@ function summary(r: ResultMessage): string {
 	const ms = (x: number) => `${Math.round(x)} ms`;
 	// A re-run reuses the open session: no session time to report.
 	const time = r.timings.sessionMs > 0 ? `session ${ms(r.timings.sessionMs)}, run ${ms(r.timings.runMs)}` : `re-run ${ms(r.timings.runMs)} on the open session`;
+	const c = r.capture;
+	if (c?.mode === 'selective')
+		return `${r.model.name} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	return `${r.model.name} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
 }

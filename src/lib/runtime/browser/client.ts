@@ -42,18 +42,18 @@ export class RuntimeClient {
 
 	open(
 		source: ModelSource,
-		opts: { backend: BackendChoice; captureSet: CaptureSet; input?: InputOptions },
+		opts: { backend: BackendChoice; captureSet: CaptureSet; input?: InputOptions; budget?: number; layer?: number },
 		onProgress?: (p: ProgressMessage) => void
 	): Promise<ResultMessage> {
 		const id = this.next++;
-		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {} };
+		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {}, budget: opts.budget, layer: opts.layer };
 		const transfer = source.kind === 'bytes' ? [source.bytes, ...(source.extra ?? []).map((f) => f.bytes)] : [];
 		return this.send(req, transfer, onProgress) as Promise<ResultMessage>;
 	}
 
-	/** Re-run the open model with other inputs, on the session it already has. */
-	run(input: InputOptions, onProgress?: (p: ProgressMessage) => void): Promise<ResultMessage> {
-		return this.send({ type: 'run', id: this.next++, input }, [], onProgress) as Promise<ResultMessage>;
+	/** Re-run the open model with other inputs, on the session it already has (`layer`: selective capture's layer). */
+	run(input: InputOptions, onProgress?: (p: ProgressMessage) => void, layer?: number): Promise<ResultMessage> {
+		return this.send({ type: 'run', id: this.next++, input, layer }, [], onProgress) as Promise<ResultMessage>;
 	}
 
 	/** Recognize the open model again with the user's role assignments (no re-run). */

@@ -12,7 +12,9 @@ export interface ExtraFile {
 	bytes: ArrayBuffer;
 }
 
-export type ModelSource = { kind: 'url'; url: string; name: string } | { kind: 'bytes'; bytes: ArrayBuffer; name: string; extra?: ExtraFile[] };
+export type ModelSource = { kind: 'url'; url: string; name: string } | { kind: 'bytes'; bytes: ArrayBuffer; name: string; extra?: ExtraFile[] }
+	/** A picked or dropped file: the worker streams it from disk (progress in bytes, no extra copy). */
+	| { kind: 'file'; file: Blob; name: string; extra?: ExtraFile[] };
 
 /** The same options the inspect CLI takes (--text, --ids, --seq, --seed): same defaultInputs. */
 export interface InputOptions {
@@ -31,6 +33,10 @@ export interface OpenRequest {
 	ortBase: string;
 	captureSet: CaptureSet;
 	input: InputOptions;
+	/** Issue 7: the memory budget in bytes (limits.ts); over it, capture goes selective. */
+	budget?: number;
+	/** The layer shown first (selective capture fetches it). */
+	layer?: number;
 }
 
 /** Re-run the open session with other inputs (the session is kept). */
@@ -38,6 +44,8 @@ export interface RunRequest {
 	type: 'run';
 	id: number;
 	input: InputOptions;
+	/** Selective capture: the layer whose tensors to fetch (the session is the same). */
+	layer?: number;
 }
 
 /** Recognize again with the user's overrides (no re-run: the captured tensors stay). */
@@ -138,6 +146,8 @@ export interface ResultMessage {
 	/** One label per position of the token input (null when the model has no token input). */
 	tokens: string[] | null;
 	timings: { sessionMs: number; runMs: number };
+	/** Issue 7: full capture, or selective (one layer's tensors a run); absent from older workers. */
+	capture?: CaptureInfo;
 }
 
 export interface ErrorMessage {
@@ -154,3 +164,22 @@ export interface StructureMessage {
 }
 
 export type WorkerMessage = ProgressMessage | ResultMessage | StructureMessage | ErrorMessage;
+
+/** Issue 7: how a result was captured (plan.ts). */
+export interface CaptureInfo {
+	/** full: the requested set in one run; selective: one layer's semantic tensors a run, plus every layer's stream. */
+	mode: 'full' | 'selective';
+	/** The capture set asked for (the result's captureSet is the one that produced it). */
+	requested: CaptureSet;
+	/** Selective: the layer these tensors are from (null: full). */
+	layer: number | null;
+	/** Estimated bytes of the requested set for these inputs. */
+	requestedBytes: number;
+	/** Bytes the budget leaves beside the weights. */
+	allowanceBytes: number;
+	/** Estimated bytes of one run as captured. */
+	runBytes: number;
+	reason: string | null;
+	/** Which session of the worker produced it (the same across re-runs and layer steps). */
+	session: number;
+}

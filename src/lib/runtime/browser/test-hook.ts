@@ -1,6 +1,6 @@
 // A read-only window into what the page holds, for end-to-end tests and automation:
 // window.__blockscope.tensor(name) -> { dims, dtype, data: number[] } (a copy), names().
-import type { InputOptions, ResultMessage, StructureInfo } from './protocol.js';
+import type { CaptureInfo, InputOptions, ResultMessage, StructureInfo } from './protocol.js';
 
 export interface HookTensor {
 	dims: number[];
@@ -23,6 +23,8 @@ export interface BlockscopeHook {
 		input: InputOptions;
 		layers: number;
 		overrides: unknown[];
+		/** Issue 7: full or selective capture, the layer fetched, the session used. */
+		capture: CaptureInfo | null;
 	};
 }
 
@@ -53,7 +55,8 @@ export function makeHook(r: ResultMessage, s: StructureInfo | undefined = r.stru
 			tokens: r.tokens ? [...r.tokens] : null,
 			input: { ...r.input },
 			layers: s?.layers ?? r.attention.length,
-			overrides: structuredClone(s?.overrides ?? [])
+			overrides: structuredClone(s?.overrides ?? []),
+			capture: r.capture ? { ...r.capture } : null
 		})
 	});
 }

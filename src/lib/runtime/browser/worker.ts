@@ -10,11 +10,13 @@ import { CaptureSession, type Backend, type CaptureOptions } from '../capture.js
 import { defaultInputs, tokenLabels } from '../inputs.js';
 import type { CapturedTensor, TensorStore } from '../store.js';
 import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
-import { fetchModel, withSpare } from './fetch.js';
+import { fetchModel, readBody, withSpare } from './fetch.js';
 import { matchExternal } from './external.js';
 import { structureInfo, tryAnalyze } from './structure.js';
 import { summarize } from './summary.js';
-import type { InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
+import { choosePlan, fetchesFor, type CapturePlan } from '../plan.js';
+import { DEFAULT_BROWSER_BUDGET } from '../limits.js';
+import type { CaptureInfo, InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -31,15 +33,24 @@ interface Open {
 	/** Names and dims of the last run's tensors (their data went to the page). */
 	dims: Map<string, { dims: number[] }>;
 	names: string[];
+	/** Issue 7: what is captured (full, or one layer at a time) and the layer selective runs fetch. */
+	plan: CapturePlan;
+	layer: number;
+	/** Which session of this worker (re-runs and layer steps keep it). */
+	sessionNo: number;
 }
 
 let current: Open | null = null;
 let configured = false;
+let sessions = 0;
+/** The newest run request received: an older one still queued is skipped (layers stepped quickly). */
+let newestRun = 0;
 // Requests are handled one at a time, in order (a re-run must not race a model being opened).
 let queue: Promise<void> = Promise.resolve();
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
 	const req = ev.data;
+	if (req.type === 'run') newestRun = Math.max(newestRun, req.id);
 	queue = queue.then(() => handle(req));
 };
 
@@ -57,15 +68,17 @@ async function handle(req: WorkerRequest): Promise<void> {
 				progress(req.id, 'session', 'creating session on WASM');
 				const session = await CaptureSession.create(ort, opened.buffer, opened.graph, {
 					backend: 'wasm',
-					captureSet: req.captureSet,
-					semantic: opened.structure?.semantic,
+					captureSet: opened.plan.captureSet,
+					semantic: opened.plan.exposed,
 					sessionOptions: opened.sessionOptions
 				});
-				opened = current = { ...opened, session, fallback: `running on WebGPU failed: ${e instanceof Error ? e.message : String(e)}` };
+				opened = current = { ...opened, session, sessionNo: ++sessions, fallback: `running on WebGPU failed: ${e instanceof Error ? e.message : String(e)}` };
 				await run(req.id, opened, req.input, performance.now() - t0);
 			}
 		} else if (req.type === 'run') {
 			if (!current) throw new Error('No model is open.');
+			if (req.id < newestRun) throw new Error('Superseded by a newer run.');
+			if (req.layer !== undefined) current.layer = req.layer;
 			await run(req.id, current, req.input, 0);
 		} else {
 			if (!current) throw new Error('No model is open.');
@@ -110,18 +123,25 @@ async function open(req: OpenRequest): Promise<Open> {
 	let buf: ModelBuffer;
 	if (src.kind === 'url') {
 		progress(req.id, 'fetch', `fetching ${src.name}`, 0, null);
-		buf = await fetchModel(src.url, (loaded, total) => progress(req.id, 'fetch', `fetching ${src.name}`, loaded, total));
+		buf = await fetchModel(src.url, throttled((loaded, total) => progress(req.id, 'fetch', `fetching ${src.name}`, loaded, total)));
+	} else if (src.kind === 'file') {
+		// Streamed from disk into a buffer sized for the file plus the rewrite's suffix (no second copy).
+		const size = src.file.size;
+		buf = await readBody(new Response(src.file.stream()), size, throttled((loaded, total) => progress(req.id, 'fetch', `reading ${src.name}`, loaded, total)));
 	} else {
 		buf = withSpare(new Uint8Array(src.bytes), src.bytes.byteLength);
 	}
 	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
 	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
-	const external = matchExternal(graph, src.name, src.kind === 'bytes' ? (src.extra ?? []) : []);
+	const external = matchExternal(graph, src.name, src.kind !== 'url' ? (src.extra ?? []) : []);
 	const sessionOptions = external.length ? { externalData: external } : undefined;
 	progress(req.id, 'read', 'recognizing attention, norms and residual adds');
 	// Recognition failing must not stop the run: the page falls back to the Softmax heuristic.
 	const { structure, error: analysisError } = tryAnalyze(graph);
 	if (req.captureSet === 'semantic' && !structure) throw new Error(`The "semantic" capture needs recognition, which failed: ${analysisError}`);
+	// Issue 7: what capturing this set would take for these inputs; over the budget, one layer at a time.
+	const extraBytes = src.kind !== 'url' ? (src.extra ?? []).reduce((n, f) => n + f.bytes.byteLength, 0) : 0;
+	const capture = choosePlan({ graph, structure, feeds: feedDims(graph, req.input), captureSet: req.captureSet, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes });
 
 	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
 	if (req.backend === 'webgpu' && noGpu) throw new Error(`WebGPU was requested (?backend=webgpu), but ${noGpu}.`);
@@ -133,8 +153,8 @@ async function open(req: OpenRequest): Promise<Open> {
 		try {
 			session = await CaptureSession.create(ort, buf, graph, {
 				backend: attempt.backend,
-				captureSet: req.captureSet,
-				semantic: structure?.semantic,
+				captureSet: capture.captureSet,
+				semantic: capture.exposed,
 				sessionOptions
 			});
 			break;
@@ -152,7 +172,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
 		metadata: Object.fromEntries(graph.metadata)
 	};
-	current = { session, buffer: buf, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [] };
+	current = { session, buffer: buf, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions };
 	return current;
 }
 
@@ -160,7 +180,7 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	const feeds = defaultInputs(o.graph, input);
 	progress(id, 'run', `running on ${label(o.session.backend)}`);
 	const t0 = performance.now();
-	const store = await o.session.run(feeds);
+	const store = await o.session.run(feeds, fetchesFor(o.plan, o.graph, o.layer));
 	const runMs = performance.now() - t0;
 	progress(id, 'collect', `collecting ${store.size} tensors`);
 	o.names = [...store.order];
@@ -183,6 +203,7 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		structure,
 		input,
 		tokens: tokenLabels(o.graph, feeds),
+		capture: captureInfo(o),
 		timings: { sessionMs, runMs }
 	};
 	post(msg, transfer);
@@ -201,4 +222,40 @@ function transferable(store: TensorStore): { tensors: CapturedTensor[]; transfer
 		tensors.push({ ...t, data });
 	}
 	return { tensors, transfer: [...buffers] };
+}
+
+/** Issue 7: how this result was captured, for the status line and the test hook. */
+function captureInfo(o: Open): CaptureInfo {
+	const p = o.plan;
+	const selective = p.mode === 'selective';
+	return {
+		mode: p.mode,
+		requested: p.requested,
+		layer: selective ? Math.min(o.layer, p.perLayer.length - 1) : null,
+		requestedBytes: p.requestedBytes,
+		allowanceBytes: p.allowance,
+		runBytes: p.selectiveBytes,
+		reason: p.reason,
+		session: o.sessionNo
+	};
+}
+
+/** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
+function feedDims(graph: Graph, input: InputOptions): Record<string, number[]> {
+	try {
+		return Object.fromEntries(Object.entries(defaultInputs(graph, input)).map(([k, t]) => [k, t.dims]));
+	} catch {
+		return {};
+	}
+}
+
+/** Byte progress at most every 50 ms (and always the last), so a 500 MB read is not 8,000 messages. */
+function throttled(f: (loaded: number, total: number | null) => void): (loaded: number, total: number | null) => void {
+	let last = 0;
+	return (loaded, total) => {
+		const now = performance.now();
+		if (loaded !== total && loaded !== 0 && now - last < 50) return;
+		last = now;
+		f(loaded, total);
+	};
 }
