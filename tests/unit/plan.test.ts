@@ -11,7 +11,7 @@ import { analyze } from '../../src/lib/analysis';
 import type { Structure } from '../../src/lib/analysis/types';
 import { CaptureSession } from '../../src/lib/runtime';
 import { defaultInputs } from '../../src/lib/runtime/inputs';
-import { choosePlan, estimateSizes, fetchesFor, flowNames, WEIGHT_COPIES } from '../../src/lib/runtime/plan';
+import { choosePlan, estimateSizes, fetchesFor, flowNames, narrow, sessionFetches, WEIGHT_COPIES } from '../../src/lib/runtime/plan';
 import { MiB } from '../../src/lib/runtime/limits';
 
 // GPT-2's topology at a size a unit test can run: 12 layers, d 64, 4 heads, FFN 256.
@@ -121,5 +121,24 @@ describe('choosePlan', () => {
 			for (const L of structure.layers) if (L.output) expect(part.has(L.output)).toBe(true);
 		}
 		await s.release();
+	});
+
+	it('new inputs on the open session: a full plan narrows to selective when they outgrow the budget, never back', async () => {
+		const budget = WEIGHT_COPIES * model + planAt(2 ** 40, 'all', 32).requestedBytes;
+		const small = planAt(budget, 'all', 16);
+		const big = planAt(budget, 'all', 96);
+		expect([small.mode, big.mode]).toEqual(['full', 'selective']);
+		expect(narrow(small, big)).toBe(big);
+		expect(narrow(big, small)).toBe(big);
+		expect(narrow(small, planAt(budget, 'all', 24))).toBe(small);
+		// The session made for "all" returns one layer when asked through the narrowed plan.
+		const s = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, { backend: 'wasm', captureSet: 'all' });
+		const f = sessionFetches(big, graph, 2, s.exposed)!;
+		expect(f.every((n) => s.exposed.includes(n) || n === graph.outputs[0].name)).toBe(true);
+		const store = await s.run(defaultInputs(graph, { seq: 96 }), f);
+		await s.release();
+		expect(store.has(structure.layers[2].attention!.pattern)).toBe(true);
+		expect(store.has(structure.layers[3].attention!.pattern)).toBe(false);
+		expect(store.get(structure.layers[2].attention!.pattern)!.dims).toEqual([1, CFG.heads, 96, 96]);
 	});
 });

@@ -256,3 +256,20 @@ export function fetchesFor(plan: CapturePlan, graph: Graph, layer: number): stri
 	const l = Math.min(Math.max(0, layer), plan.perLayer.length - 1);
 	return [...new Set([...graph.outputs.map((o) => o.name), ...plan.always, ...(plan.perLayer[l] ?? [])])];
 }
+
+/**
+ * New inputs on the open session: a full plan whose inputs grew past the budget narrows to
+ * selective fetching (the session keeps its exposure; the fetch lists only name what it has).
+ * A selective plan stays selective: a session is never re-created for new inputs.
+ */
+export function narrow(current: CapturePlan, next: CapturePlan): CapturePlan {
+	return current.mode === 'full' && next.mode === 'selective' ? next : current;
+}
+
+/** fetchesFor, keeping only names the session can return (its exposed tensors and the graph outputs). */
+export function sessionFetches(plan: CapturePlan, graph: Graph, layer: number, exposed: readonly string[]): string[] | null {
+	const f = fetchesFor(plan, graph, layer);
+	if (!f) return null;
+	const have = new Set([...exposed, ...graph.outputs.map((o) => o.name)]);
+	return f.filter((n) => have.has(n));
+}

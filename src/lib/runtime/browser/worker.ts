@@ -14,7 +14,7 @@ import { fetchModel, readBody, withSpare } from './fetch.js';
 import { matchExternal } from './external.js';
 import { structureInfo, tryAnalyze } from './structure.js';
 import { summarize } from './summary.js';
-import { choosePlan, fetchesFor, type CapturePlan } from '../plan.js';
+import { choosePlan, narrow, sessionFetches, type CapturePlan } from '../plan.js';
 import { DEFAULT_BROWSER_BUDGET } from '../limits.js';
 import type { CaptureInfo, InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 
@@ -38,6 +38,9 @@ interface Open {
 	layer: number;
 	/** Which session of this worker (re-runs and layer steps keep it). */
 	sessionNo: number;
+	/** The memory budget and the model's bytes the plan was made with (new inputs are planned again). */
+	budget: number;
+	modelBytes: number;
 }
 
 let current: Open | null = null;
@@ -172,15 +175,16 @@ async function open(req: OpenRequest): Promise<Open> {
 		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
 		metadata: Object.fromEntries(graph.metadata)
 	};
-	current = { session, buffer: buf, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions };
+	current = { session, buffer: buf, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes };
 	return current;
 }
 
 async function run(id: number, o: Open, input: InputOptions, sessionMs: number): Promise<void> {
 	const feeds = defaultInputs(o.graph, input);
+	replan(o, feeds);
 	progress(id, 'run', `running on ${label(o.session.backend)}`);
 	const t0 = performance.now();
-	const store = await o.session.run(feeds, fetchesFor(o.plan, o.graph, o.layer));
+	const store = await o.session.run(feeds, sessionFetches(o.plan, o.graph, o.layer, o.session.exposed));
 	const runMs = performance.now() - t0;
 	progress(id, 'collect', `collecting ${store.size} tensors`);
 	o.names = [...store.order];
@@ -193,7 +197,7 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		id,
 		backend: o.session.backend as Backend,
 		fallback: o.fallback,
-		captureSet: o.session.captureSet,
+		captureSet: o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet,
 		attentionSource: structure.attentionSource,
 		analysisError: o.analysisError,
 		model: o.model,
@@ -238,6 +242,13 @@ function captureInfo(o: Open): CaptureInfo {
 		reason: p.reason,
 		session: o.sessionNo
 	};
+}
+
+/** Longer inputs on the open session: over the budget, narrow to one layer a run (same session). */
+function replan(o: Open, feeds: Record<string, CapturedTensor>): void {
+	if (o.plan.mode === 'selective' || o.plan.requested === 'none') return;
+	const dims = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
+	o.plan = narrow(o.plan, choosePlan({ graph: o.graph, structure: o.structure, feeds: dims, captureSet: o.plan.requested, budget: o.budget, modelBytes: o.modelBytes }));
 }
 
 /** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
