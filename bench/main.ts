@@ -20,7 +20,7 @@ import { rewriteInNode } from './node/rewrite.js';
 import { bundlePages } from './chromium/bundle.js';
 import { serve, type StaticServer } from './chromium/server.js';
 import { launch } from './chromium/browser.js';
-import { captureInChromium } from './chromium/capture.js';
+import { CapturePage } from './chromium/capture.js';
 import { benchHeatmaps } from './chromium/heatmap.js';
 import { buildApp, modelsDir, openToFirstHeatmap } from './chromium/app.js';
 import { median, round } from './stats.js';
@@ -42,36 +42,49 @@ async function nodeSection(r: BenchReport, p: Plan, zoo: BenchModel[], gpt2: Ben
 
 async function chromiumCapture(r: BenchReport, p: Plan, a: BenchArgs, browser: Browser, srv: StaticServer, zoo: BenchModel[], gpt2: BenchModel[], backend: 'wasm' | 'webgpu'): Promise<void> {
 	const url = (m: BenchModel) => (m.big ? `${srv.url}/gpt2/${m.path.split('/').pop()}` : `${srv.url}/models/${m.path.split('/').pop()}`);
-	for (const m of [...zoo, ...gpt2]) {
-		if (backend === 'webgpu' && m.big && !a.webgpuGpt2) {
-			r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: 'not run: one forward pass takes 40-70 s on SwiftShader (a CPU emulation of a GPU); --webgpu-gpt2 runs it' });
-			continue;
-		}
-		if (backend === 'webgpu' && m.big && m.seq > 128) {
-			r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: 'not run: seq 128 already takes minutes per run on SwiftShader' });
-			continue;
-		}
-		const reps = backend === 'webgpu' ? (m.big ? p.webgpuGpt2 : p.webgpuZoo) : m.big ? p.gpt2[m.seq] : p.zoo;
-		log(`chromium ${backend} capture: ${m.id} seq ${m.seq}`);
-		try {
-			const res = await captureInChromium(
-				browser,
-				srv.url,
-				{ url: url(m), backend, seq: m.seq, sets: ['none', 'semantic', 'all'], warmup: reps.warmup, warmupMs: reps.warmupMs, reps: reps.reps, batch: reps.batch ?? 1, threads: a.threads },
-				m.big ? 900_000 : 180_000
-			);
-			if (res.unavailable) {
-				r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: res.unavailable });
+	const skip = (m: BenchModel, why: string) =>
+		r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: why });
+	let shared: CapturePage | null = null; // the zoo's page
+	try {
+		for (const m of [...zoo, ...gpt2]) {
+			if (backend === 'webgpu' && m.big && !a.webgpuGpt2) {
+				skip(m, 'not run: one forward pass takes 40-70 s on SwiftShader (a CPU emulation of a GPU); --webgpu-gpt2 runs it');
 				continue;
 			}
-			r.capture.push(toRow(m.id, 'chromium', backend, res.seq, res.sets, { warmup: res.warmup, reps: res.reps, batch: res.batch, ...(res.adapter ? { adapter: res.adapter } : {}) }));
-			if (m.big && backend === 'wasm' && r.rewrite && m.seq === 128) {
-				r.rewrite.chromium_ms = round(res.rewrite_ms, 2);
-				r.rewrite.chromium_in_place = res.rewrite_in_place;
+			if (backend === 'webgpu' && m.big && m.seq > 128) {
+				skip(m, 'not run: seq 128 already takes minutes per run on SwiftShader');
+				continue;
 			}
-		} catch (e) {
-			r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: String((e as Error).message).split('\n')[0].slice(0, 300) });
+			const reps = backend === 'webgpu' ? (m.big ? p.webgpuGpt2 : p.webgpuZoo) : m.big ? p.gpt2[m.seq] : p.zoo;
+			log(`chromium ${backend} capture: ${m.id} seq ${m.seq}`);
+			let page: CapturePage | null = null;
+			try {
+				if (m.big) {
+					await shared?.close();
+					shared = null;
+					page = await CapturePage.open(browser, srv.url, backend);
+				} else page = shared ??= await CapturePage.open(browser, srv.url, backend);
+				const res = await page.capture(
+					{ url: url(m), backend, seq: m.seq, sets: ['none', 'semantic', 'all'], warmup: reps.warmup, warmupMs: reps.warmupMs, reps: reps.reps, batch: reps.batch ?? 1, threads: a.threads },
+					m.big ? 900_000 : 180_000
+				);
+				if (res.unavailable) {
+					skip(m, res.unavailable);
+					continue;
+				}
+				r.capture.push(toRow(m.id, 'chromium', backend, res.seq, res.sets, { warmup: res.warmup, reps: res.reps, batch: res.batch, ...(res.adapter ? { adapter: res.adapter } : {}) }));
+				if (m.big && backend === 'wasm' && r.rewrite && m.seq === 128) {
+					r.rewrite.chromium_ms = round(res.rewrite_ms, 2);
+					r.rewrite.chromium_in_place = res.rewrite_in_place;
+				}
+			} catch (e) {
+				skip(m, String((e as Error).message).split('\n')[0].slice(0, 300));
+			} finally {
+				if (m.big) await page?.close();
+			}
 		}
+	} finally {
+		await shared?.close();
 	}
 }
 
@@ -112,10 +125,9 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 		if (zoo.some((m) => m.id === 'pre-ln')) await open('pre-ln', 'pre-ln', 22, p.openZoo.reps, p.openZoo.warmup, undefined, 100);
 		if (g(128)) await open(`${GPT2_ID}-128`, GPT2_ID, 128, p.openGpt2.reps, 0, undefined, 100);
 		if (g(512)) {
-			for (const capture of ['all', 'semantic'] as const) {
-				const o = await open(`${GPT2_ID}-512`, GPT2_ID, 512, 1, 0, capture);
-				r.memory.push({ model: GPT2_ID, seq: 512, peak_mb: o.peak, env: 'chromium (renderer: page + runtime worker)', capture, ...(o.error ? { error: o.error } : {}) });
-			}
+			// What the app does by itself when asked for everything (it may switch to selective capture).
+			const o = await open(`${GPT2_ID}-512`, GPT2_ID, 512, 1, 0);
+			r.memory.push({ model: GPT2_ID, seq: 512, peak_mb: o.peak, env: 'chromium (renderer: page + runtime worker)', capture: 'all (app default)', ...(o.error ? { error: o.error } : {}) });
 		} else r.meta.not_measured.push({ what: 'memory at seq 512', why: '--quick runs seq 128 only' });
 	} finally {
 		await srv.close();

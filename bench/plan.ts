@@ -35,7 +35,7 @@ export function plan(quick: boolean): Plan {
 	return {
 		gpt2Seqs: [128, 512],
 		zoo: { warmup: 5, warmupMs: 1500, reps: 15, batch: 10 },
-		gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 9, explain: true }, 512: { warmup: 1, warmupMs: 0, reps: 3 } },
+		gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 7, explain: true }, 512: { warmup: 1, warmupMs: 0, reps: 3 } },
 		webgpuZoo: { warmup: 1, warmupMs: 0, reps: 3 },
 		webgpuGpt2: { warmup: 1, warmupMs: 0, reps: 1 },
 		heatmaps: [
@@ -44,7 +44,7 @@ export function plan(quick: boolean): Plan {
 			{ size: 1024, reps: 10, svgReps: 1, moves: 300 }
 		],
 		rewriteReps: 7,
-		openZoo: { warmup: 1, reps: 3 },
+		openZoo: { warmup: 0, reps: 3 },
 		openGpt2: { reps: 3 }
 	};
 }
