@@ -63,6 +63,8 @@ export class Debugger {
 	readonly tensor = $derived<CapturedTensor | null>((this.selected ? this.byName.get(this.selected) : null) ?? null);
 	/** What the readout shows: the pinned cell, else the hovered one. */
 	readonly cell = $derived(this.pin ?? this.hover);
+	/** Issue 6: the run's health checks (from the worker); null before a run or when they failed. */
+	readonly health = $derived(this.result?.health ?? null);
 
 	constructor(private readonly root: URL) {}
 
@@ -137,6 +139,13 @@ export class Debugger {
 		this.modelId = null;
 		this.files = [model, ...files.filter((f) => f !== model)];
 		return this.openSource(() => this.readFiles(), false);
+	}
+
+	/** The open model as a source a second worker can open (issue 6's backend diff); null: none open. */
+	modelSource(): Promise<ModelSource> | null {
+		const entry = this.modelId ? this.zoo.find((e) => e.id === this.modelId) : null;
+		if (entry) return Promise.resolve({ kind: 'url', url: new URL(`models/${entry.file}`, this.root).href, name: entry.file });
+		return this.files.length ? this.readFiles() : null;
 	}
 
 	private async readFiles(): Promise<ModelSource> {

@@ -5,6 +5,7 @@ import type { CapturedTensor } from '../store.js';
 import type { BackendChoice } from './ep.js';
 import type { Note, Override } from '../../analysis/types.js';
 import type { StatsPlan } from './stats.js';
+import type { Health } from '../../report/health.js';
 
 /** A side file of an uploaded model (external data), matched to the model's `location` by name. */
 export interface ExtraFile {
@@ -148,6 +149,8 @@ export interface ResultMessage {
 	timings: { sessionMs: number; runMs: number };
 	/** Issue 7: full capture, or selective (one layer's tensors a run); absent from older workers. */
 	capture?: CaptureInfo;
+	/** Issue 6: the run's health (the inspect CLI's `health`), computed in the worker; null when it failed. */
+	health?: Health | null;
 }
 
 export interface ErrorMessage {

@@ -16,6 +16,7 @@ import { structureInfo, tryAnalyze } from './structure.js';
 import { summarize } from './summary.js';
 import { choosePlan, narrow, sessionFetches, type CapturePlan } from '../plan.js';
 import { DEFAULT_BROWSER_BUDGET } from '../limits.js';
+import { health, type Health } from '../../report/health.js';
 import type { CaptureInfo, InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -191,6 +192,7 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	o.dims = new Map(o.names.map((n) => [n, { dims: store.get(n)!.dims }]));
 	const structure = structureInfo(o.graph, o.structure, o.analysisError, store, o.names, o.overrides);
 	const summaries = o.names.map((n) => summarize(store.get(n)!));
+	const checked = healthOf(o, store);
 	const { tensors, transfer } = transferable(store);
 	const msg: ResultMessage = {
 		type: 'result',
@@ -208,9 +210,21 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		input,
 		tokens: tokenLabels(o.graph, feeds),
 		capture: captureInfo(o),
-		timings: { sessionMs, runMs }
+		timings: { sessionMs, runMs },
+		health: checked
 	};
 	post(msg, transfer);
+}
+
+/** Issue 6's health checks, as the inspect CLI computes them (a failure here must not fail the run). */
+function healthOf(o: Open, store: TensorStore): Health | null {
+	try {
+		// Selective capture (issue 7): the checks cover what this run fetched (one layer plus the stream).
+		const capture = o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet;
+		return health(o.graph, o.structure, store, { capture, exposed: o.session.exposed });
+	} catch {
+		return null;
+	}
 }
 
 /** Each tensor's buffer moves to the page (no copy); shared or over-large backing buffers are cut to size first. */
