@@ -14,6 +14,8 @@ export interface Plan {
 	rewriteReps: number;
 	openZoo: { warmup: number; reps: number };
 	openGpt2: { reps: number };
+	/** Layer steps timed in the app at seq 512. */
+	steps512: number;
 }
 
 export function plan(quick: boolean): Plan {
@@ -30,7 +32,8 @@ export function plan(quick: boolean): Plan {
 			],
 			rewriteReps: 3,
 			openZoo: { warmup: 0, reps: 1 },
-			openGpt2: { reps: 1 }
+			openGpt2: { reps: 1 },
+			steps512: 1
 		};
 	return {
 		gpt2Seqs: [128, 512],
@@ -45,6 +48,7 @@ export function plan(quick: boolean): Plan {
 		],
 		rewriteReps: 7,
 		openZoo: { warmup: 0, reps: 3 },
-		openGpt2: { reps: 3 }
+		openGpt2: { reps: 3 },
+		steps512: 2
 	};
 }

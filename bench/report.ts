@@ -51,6 +51,11 @@ export interface OpenRow {
 	runs_ms?: (number | null)[];
 	/** One hover update in the app itself (pointermove to readout and crosshair written), median ms. */
 	hover_ms?: number | null;
+	/** One step to the next layer in the app (click -> that layer's heatmap drawn), median ms... */
+	step_ms?: number | null;
+	/** ...against one plain forward pass at the same length in Chromium on WASM (target: <= 2x). */
+	forward_pass_ms?: number;
+	step_ratio?: number;
 	/** The app's status line after the first heatmap (its session and run times). */
 	status?: string;
 	error?: string;
@@ -186,11 +191,21 @@ export function formatReport(r: BenchReport): string {
 		);
 		out.push('');
 	}
-	out.push('Open to first heatmap (Chromium, the built app)');
+	out.push('Open to first heatmap (Chromium, the built app; stepping a layer at seq 512: target <= 2x one forward pass)');
 	out.push(
 		table(
-			['model', 'backend', 'seq', 'capture', 'ms', 'app hover ms', 'note'],
-			r.open_to_first_heatmap.map((o) => [o.model, o.backend, cell(o.seq), o.capture ?? '', cell(o.ms, 0), cell(o.hover_ms, 3), o.error ?? o.status ?? ''])
+			['model', 'backend', 'seq', 'capture', 'ms', 'app hover ms', 'layer step ms', 'step / pass', 'note'],
+			r.open_to_first_heatmap.map((o) => [
+				o.model,
+				o.backend,
+				cell(o.seq),
+				o.capture ?? '',
+				cell(o.ms, 0),
+				cell(o.hover_ms, 3),
+				cell(o.step_ms, 0),
+				o.step_ratio !== undefined ? cell(o.step_ratio, 2) + mark(o.step_ratio <= 2) : '—',
+				o.error ?? o.status ?? ''
+			])
 		)
 	);
 	out.push('');

@@ -45,6 +45,8 @@ export interface OpenResult {
 	peak_mb: number | null;
 	/** One hover update in the app itself (pointermove -> readout and crosshair updated), median ms. */
 	hover_ms?: number | null;
+	/** One step to the next layer (click -> that layer's heatmap drawn), median ms. */
+	step_ms?: number | null;
 	/** What the status line said once the heatmap was drawn (the app's own session and run times). */
 	status?: string;
 	error?: string;
@@ -86,9 +88,36 @@ async function appHover(page: import('playwright-core').Page, moves: number): Pr
 	return ms === null ? null : round(ms, 3);
 }
 
+/**
+ * Steps to the next layer `steps` times with the page's own control (layer-next) and times each
+ * step from the click to the first draw of the attention heatmap showing that layer; median ms.
+ * In selective capture a step re-runs the model for the new layer; otherwise it only redraws.
+ */
+async function appSteps(page: import('playwright-core').Page, steps: number, timeoutMs: number): Promise<number | null> {
+	const times: number[] = [];
+	for (let i = 0; i < steps; i++) {
+		const target = await page.evaluate(() => {
+			const cur = Number(document.querySelector<HTMLElement>('[data-testid="layer-current"]')?.dataset.layer ?? NaN);
+			const next = document.querySelector<HTMLButtonElement>('[data-testid="layer-next"]');
+			if (!Number.isInteger(cur) || !next || next.disabled) return null;
+			window.__benchStep = { layer: String(cur + 1), t0: performance.now(), at: undefined };
+			next.click();
+			return cur + 1;
+		});
+		if (target === null) break;
+		await page.waitForFunction(() => window.__benchStep?.at !== undefined, undefined, { timeout: timeoutMs, polling: 50 });
+		times.push(await page.evaluate(() => window.__benchStep!.at! - window.__benchStep!.t0));
+	}
+	if (!times.length) return null;
+	times.sort((a, b) => a - b);
+	return round(times[times.length >> 1], 0);
+}
+
 declare global {
 	interface Window {
 		__benchFirstHeatmap?: number;
+		/** A layer step in flight: which layer, when clicked, when first drawn. */
+		__benchStep?: { layer: string; t0: number; at: number | undefined };
 	}
 }
 
@@ -99,7 +128,7 @@ declare global {
 export async function openToFirstHeatmap(
 	origin: string,
 	id: string,
-	opts: { backend: 'wasm' | 'webgpu'; capture?: 'all' | 'semantic'; timeoutMs: number; hoverMoves?: number }
+	opts: { backend: 'wasm' | 'webgpu'; capture?: 'all' | 'semantic'; timeoutMs: number; hoverMoves?: number; steps?: number }
 ): Promise<OpenResult> {
 	const browser: Browser = await launch();
 	const result: OpenResult = { model: id, backend: opts.backend, capture: opts.capture ?? 'app default', ms: null, peak_mb: null };
@@ -114,7 +143,12 @@ export async function openToFirstHeatmap(
 			// The first pixels of the attention heatmap reach its canvas through drawImage (src/lib/viz/canvas.ts).
 			const draw = CanvasRenderingContext2D.prototype.drawImage;
 			CanvasRenderingContext2D.prototype.drawImage = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
-				if (window.__benchFirstHeatmap === undefined && this.canvas.dataset.testid === 'attention-heatmap') window.__benchFirstHeatmap = performance.now();
+				if (this.canvas.dataset.testid === 'attention-heatmap') {
+					const t = performance.now();
+					if (window.__benchFirstHeatmap === undefined) window.__benchFirstHeatmap = t;
+					const s = window.__benchStep;
+					if (s && s.at === undefined && this.canvas.dataset.layer === s.layer) s.at = t;
+				}
 				return (draw as (...a: unknown[]) => void).apply(this, args);
 			} as typeof draw;
 		});
@@ -134,6 +168,11 @@ export async function openToFirstHeatmap(
 		if (r.at !== null) result.ms = round(r.at, 0);
 		else result.error = r.error ?? 'the page reported an error';
 		if (r.at !== null && opts.hoverMoves) result.hover_ms = await appHover(page, opts.hoverMoves);
+		if (r.at !== null && opts.steps) {
+			result.step_ms = await appSteps(page, opts.steps, opts.timeoutMs);
+			// The status line after the steps: the mode the app is in and its last run time.
+			result.status = (await page.locator('[data-testid="status-message"]').textContent().catch(() => null))?.trim() ?? result.status;
+		}
 	} catch (e) {
 		result.error = String((e as Error).message ?? e).split('\n')[0];
 	} finally {
