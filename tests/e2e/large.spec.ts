@@ -92,3 +92,49 @@ test('GPT-2-small-shaped stack: progress while it streams in, selective capture 
 	await expect(page.getByTestId('status-message')).toContainText('on the open session');
 	await expect(status).toHaveAttribute('data-capture-mode', 'selective');
 });
+
+test('GPT-2-small-shaped stack: full capture while it fits; longer inputs switch to selective once, then new inputs keep the session', async ({ page, open }) => {
+	test.setTimeout(900_000);
+	// 1012 MiB less the weights held twice (2 x 475.7 MiB) leaves ~60 MiB: "all" is ~27 MiB at seq 16, ~114 MiB at seq 64.
+	await open('budget=1012');
+	const status = page.getByTestId('status');
+	await expect(status).toHaveAttribute('data-state', 'ready', ready);
+	await page.getByTestId('model-file').setInputFiles(path);
+	await page.waitForFunction(() => window.__blockscope?.info().model === 'gpt2.onnx' || document.querySelector('[data-testid=error]'), null, ready);
+	await expect(page.getByTestId('error')).toHaveCount(0);
+	await expect(status).toHaveAttribute('data-state', 'ready', ready);
+	await expect(status).toHaveAttribute('data-capture-mode', 'full');
+	const full = await hookInfo(page);
+	expect(full.capture).toMatchObject({ mode: 'full', requested: 'all', layer: null });
+	expect(full.captureSet).toBe('all');
+	expect(full.attention).toHaveLength(12);
+
+	await focusPage(page);
+	for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+	await expect(page.getByTestId('attention-heatmap')).toHaveAttribute('data-layer', '3');
+	expect((await hookInfo(page)).capture!.session, 'stepping in full mode runs nothing').toBe(full.capture!.session);
+
+	const seq = page.getByTestId('seq-input');
+	await seq.fill('64');
+	await seq.dispatchEvent('change');
+	await page.waitForFunction(() => window.__blockscope?.info().input.seq === 64, null, ready);
+	await expect(status).toHaveAttribute('data-state', 'ready', ready);
+	await expect(status).toHaveAttribute('data-capture-mode', 'selective');
+	const switched = await hookInfo(page);
+	expect(switched.capture).toMatchObject({ mode: 'selective', requested: 'all', layer: 3 });
+	expect(switched.capture!.session, 'one new session, for the switch').toBe(full.capture!.session + 1);
+	expect(await page.evaluate(() => window.__blockscope!.tensor('layer3/pattern')!.dims)).toEqual([1, 12, 64, 64]);
+	await expect(page.getByTestId('attention-heatmap')).toHaveAttribute('data-layer', '3');
+
+	await focusPage(page);
+	await page.keyboard.press('ArrowRight');
+	await page.waitForFunction(() => window.__blockscope?.info().capture?.layer === 4, null, ready);
+	await expect(status).toHaveAttribute('data-state', 'ready', ready);
+	await seq.fill('48');
+	await seq.dispatchEvent('change');
+	await page.waitForFunction(() => window.__blockscope?.info().input.seq === 48, null, ready);
+	await expect(status).toHaveAttribute('data-state', 'ready', ready);
+	const after = await hookInfo(page);
+	expect(after.capture).toMatchObject({ mode: 'selective', layer: 4, session: switched.capture!.session });
+	expect(await page.evaluate(() => window.__blockscope!.tensor('layer4/pattern')!.dims)).toEqual([1, 12, 48, 48]);
+});

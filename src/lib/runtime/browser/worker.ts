@@ -182,7 +182,7 @@ async function open(req: OpenRequest): Promise<Open> {
 
 async function run(id: number, o: Open, input: InputOptions, sessionMs: number): Promise<void> {
 	const feeds = defaultInputs(o.graph, input);
-	replan(o, feeds);
+	sessionMs += await replan(id, o, feeds);
 	progress(id, 'run', `running on ${label(o.session.backend)}`);
 	const t0 = performance.now();
 	const store = await o.session.run(feeds, sessionFetches(o.plan, o.graph, o.layer, o.session.exposed));
@@ -259,10 +259,24 @@ function captureInfo(o: Open): CaptureInfo {
 }
 
 /** Longer inputs on the open session: over the budget, narrow to one layer a run (same session). */
-function replan(o: Open, feeds: Record<string, CapturedTensor>): void {
-	if (o.plan.mode === 'selective' || o.plan.requested === 'none') return;
+async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>): Promise<number> {
+	if (o.plan.mode === 'selective' || o.plan.requested === 'none') return 0;
 	const dims = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
-	o.plan = narrow(o.plan, choosePlan({ graph: o.graph, structure: o.structure, feeds: dims, captureSet: o.plan.requested, budget: o.budget, modelBytes: o.modelBytes }));
+	const next = narrow(o.plan, choosePlan({ graph: o.graph, structure: o.structure, feeds: dims, captureSet: o.plan.requested, budget: o.budget, modelBytes: o.modelBytes }));
+	if (next === o.plan) return 0;
+	// ORT allocates every exposed output during a run, fetched or not: fetching one layer from a
+	// session that exposes everything would still peak at everything. So, once, on the switch (not
+	// on every new input), a session exposing the selective set replaces it.
+	const t0 = performance.now();
+	const backend = o.session.backend;
+	progress(id, 'session', `these inputs need more than the memory budget: switching to selective capture (new session on ${label(backend)})`);
+	await o.session.release().catch(() => undefined);
+	o.plan = next;
+	o.session = await CaptureSession.create(ort, o.buffer, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions }).catch((e: unknown) => {
+		throw ortError('load', e);
+	});
+	o.sessionNo = ++sessions;
+	return performance.now() - t0;
 }
 
 /** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
