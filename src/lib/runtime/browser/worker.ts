@@ -3,7 +3,7 @@
 // the page never freezes. It keeps the session (and the model bytes) for re-runs, and the names
 // and dims of the last run so recognition can be redone with the user's overrides.
 import * as ort from 'onnxruntime-web/webgpu';
-import { Graph, ModelError, readModel } from '../../onnx/index.js';
+import { Graph, ModelError, ortError, readModel } from '../../onnx/index.js';
 import type { ModelBuffer } from '../../onnx/rewrite.js';
 import type { Override, Structure } from '../../analysis/types.js';
 import { CaptureSession, type Backend, type CaptureOptions } from '../capture.js';
