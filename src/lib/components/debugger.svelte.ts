@@ -28,7 +28,9 @@ export class Debugger {
 	message = $state('starting');
 	/** Bytes read of total while fetching (null: not fetching or unknown total). */
 	fraction = $state<number | null>(null);
-	error = $state<{ message: string; hint?: string } | null>(null);
+	/** `n`: errors so far in this page (tests tell one refusal from the next by it). */
+	error = $state<{ message: string; hint?: string; n: number } | null>(null);
+	private failures = 0;
 	zoo = $state.raw<ZooEntry[]>([]);
 	/** The zoo id open, or null for a model opened from files. */
 	modelId = $state<string | null>(null);
@@ -48,9 +50,16 @@ export class Debugger {
 	/** Selective capture: the hook to select once the stepped-to layer's tensors are in. */
 	private follow: string | null = null;
 
+	/** Issue 9: a link to a local file was opened: its name, until that file is opened again (the view then comes back). */
+	awaiting = $state<string | null>(null);
+
 	private client: RuntimeClient | null = null;
 	private files: File[] = [];
 	private latest = 0;
+	/** What the view shows (issue 8): put back when opening another model fails, so the view stays until a new model is ready. */
+	private shown: { modelId: string | null; files: File[]; input: InputOptions } | null = null;
+	/** An open failed after the worker let go of the shown model: the next request opens it again first. */
+	private stale = false;
 
 	readonly backend = $derived<Backend | null>(this.result?.backend ?? null);
 	readonly byName = $derived(new Map((this.result?.tensors ?? []).map((t) => [t.name, t])));
@@ -94,7 +103,7 @@ export class Debugger {
 	fail(e: unknown): void {
 		this.phase = 'error';
 		const hint = (e as { hint?: unknown } | null)?.hint;
-		this.error = { message: e instanceof Error ? e.message : String(e), hint: typeof hint === 'string' ? hint : undefined };
+		this.error = { message: e instanceof Error ? e.message : String(e), hint: typeof hint === 'string' ? hint : undefined, n: ++this.failures };
 		this.message = 'failed';
 		this.fraction = null;
 	}
@@ -105,7 +114,7 @@ export class Debugger {
 	};
 
 	/** One request at a time from the page's point of view: a newer one makes older answers stale. */
-	private async request(make: (c: RuntimeClient) => Promise<ResultMessage>, keepView: boolean): Promise<void> {
+	private async request(make: (c: RuntimeClient) => Promise<ResultMessage>, keepView: boolean, opening = false): Promise<void> {
 		if (!this.client) return;
 		const token = ++this.latest;
 		this.phase = 'loading';
@@ -113,14 +122,40 @@ export class Debugger {
 		try {
 			const r = await make(this.client);
 			if (token !== this.latest) return;
+			this.shown = { modelId: this.modelId, files: this.files, input: this.input };
+			this.stale = false;
 			await this.show(r, keepView);
 		} catch (e) {
-			if (token === this.latest) this.fail(e);
+			if (token !== this.latest) return;
+			this.fail(e);
+			// The previous model stays on screen (and in the URL) until a new one is ready.
+			if (opening && this.shown && this.result) {
+				this.modelId = this.shown.modelId;
+				this.files = this.shown.files;
+				this.input = this.shown.input;
+				this.stale = true;
+			}
 		}
+	}
+
+	/** The shown model again, on the worker (after a failed open, or another backend). */
+	private reopen(): Promise<void> {
+		if (this.modelId) return this.openZoo(this.modelId, true);
+		if (this.files.length) return this.openSource(() => this.readFiles(), true);
+		return Promise.resolve();
+	}
+
+	/** A link made for a local file: nothing to open until the user picks that file again. */
+	awaitFile(name: string): void {
+		this.awaiting = name;
+		this.modelId = null;
+		this.phase = 'ready';
+		this.message = `this link is for the local file ${name}: open it again to restore the view`;
 	}
 
 	/** `keep`: keep the inputs and the selected tensor (same model again, or the first open from the URL). */
 	openZoo(id: string, keep = this.modelId === id): Promise<void> {
+		this.awaiting = null;
 		const entry = this.zoo.find((e) => e.id === id);
 		if (!entry) {
 			this.fail(new Error(`No model "${id}" in the zoo (have: ${this.zoo.map((x) => x.id).join(', ')}).`));
@@ -138,7 +173,10 @@ export class Debugger {
 		if (!model) return Promise.resolve();
 		this.modelId = null;
 		this.files = [model, ...files.filter((f) => f !== model)];
-		return this.openSource(() => this.readFiles(), false);
+		// The file a link named: keep the link's layer, head and inputs.
+		const keep = this.awaiting === model.name;
+		this.awaiting = null;
+		return this.openSource(() => this.readFiles(), keep);
 	}
 
 	/** The open model as a source a second worker can open (issue 6's backend diff); null: none open. */
@@ -163,20 +201,19 @@ export class Debugger {
 		return this.request(async (c) => {
 			const src = await source();
 			return c.open(src, { backend: this.backendChoice, captureSet: this.capture, input: this.input, budget: this.budget().bytes, layer: this.layer }, this.onProgress);
-		}, keepView);
+		}, keepView, true);
 	}
 
 	/** Same model, other backend: open it again (the view stays). */
 	setBackend(b: BackendChoice): Promise<void> {
 		this.backendChoice = b;
-		if (this.modelId) return this.openZoo(this.modelId);
-		if (this.files.length) return this.openSource(() => this.readFiles(), true);
-		return Promise.resolve();
+		return this.reopen();
 	}
 
 	/** New inputs: re-run the open session. */
 	rerun(input: InputOptions): Promise<void> {
 		this.input = input;
+		if (this.stale) return this.reopen();
 		return this.request((c) => c.run(input, this.onProgress, this.layer), true);
 	}
 
@@ -238,7 +275,7 @@ export class Debugger {
 		this.clampView();
 		// Selective capture: that layer's tensors are one more forward pass on the same session.
 		const cap = this.result?.capture;
-		if (cap?.mode === 'selective' && cap.layer !== next) void this.request((c) => c.run(this.input, this.onProgress, next), true);
+		if (cap?.mode === 'selective' && cap.layer !== next) void (this.stale ? this.reopen() : this.request((c) => c.run(this.input, this.onProgress, next), true));
 		else this.follow = null;
 	}
 
@@ -265,6 +302,8 @@ export class Debugger {
 	/** Role overrides: recognition runs again in the worker and every view follows. */
 	async setOverrides(list: Override[]): Promise<void> {
 		if (!this.client || !this.result) return;
+		if (this.stale) await this.reopen();
+		if (this.stale || !this.result) return;
 		const r = this.result;
 		const token = ++this.latest;
 		this.phase = 'loading';
@@ -297,7 +336,8 @@ export class Debugger {
 	}
 
 	params(): ViewParams {
-		return { model: this.modelId, backend: this.backendChoice, layer: this.layer, head: this.head, input: this.input, capture: this.capture };
+		const file = this.modelId ? null : (this.awaiting ?? this.result?.model.name ?? null);
+		return { model: this.modelId, backend: this.backendChoice, layer: this.layer, head: this.head, input: this.input, capture: this.capture, file };
 	}
 }
 

@@ -5,6 +5,7 @@ import type { ResultMessage, StructureInfo } from '$lib/runtime/browser/protocol
 import { planOf, residOf, storeOf, streamWidth, type StatsPlan } from '$lib/runtime/browser/stats';
 import type { ResidStats } from '$lib/report/resid';
 import type { CapturedTensor, TensorStore } from '$lib/runtime/store';
+import { noAttentionReason } from './structure-notes';
 
 export interface StatsSource {
 	result: ResultMessage | null;
@@ -21,6 +22,8 @@ export class StatsView {
 	readonly dModel: number | null;
 	/** Tokens of the sequence (0 when the stats found no token axis). */
 	readonly seq: number;
+	/** Issue 8: why there are no layers to show (a model that is not a transformer), where known. */
+	readonly reason: string | null;
 
 	constructor(src: () => StatsSource) {
 		this.result = $derived(src().result);
@@ -31,5 +34,6 @@ export class StatsView {
 		this.resid = $derived(this.plan ? residOf(this.plan, this.store) : []);
 		this.dModel = $derived(this.plan ? streamWidth(this.plan, this.store) : null);
 		this.seq = $derived(this.resid.find((r) => r.pre)?.pre?.length ?? 0);
+		this.reason = $derived(noAttentionReason(src().structure));
 	}
 }

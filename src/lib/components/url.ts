@@ -11,6 +11,8 @@ export interface ViewParams {
 	head: number;
 	input: InputOptions;
 	capture: 'all' | 'semantic';
+	/** Issue 9: a model opened from a local file: its name (a link cannot carry the file itself). */
+	file?: string | null;
 }
 
 function index(v: string | null): number {
@@ -40,13 +42,15 @@ export function readParams(params: URLSearchParams): ViewParams {
 		layer: index(params.get('layer')),
 		head: index(params.get('head')),
 		input,
-		capture: params.get('capture') === 'semantic' ? 'semantic' : 'all'
+		capture: params.get('capture') === 'semantic' ? 'semantic' : 'all',
+		file: params.get('model') ? undefined : params.get('file') || undefined
 	};
 }
 
 export function writeParams(v: ViewParams): URLSearchParams {
 	const p = new URLSearchParams();
 	if (v.model) p.set('model', v.model);
+	else if (v.file) p.set('file', v.file);
 	if (v.backend !== 'auto') p.set('backend', v.backend);
 	p.set('layer', String(v.layer));
 	p.set('head', String(v.head));

@@ -1,6 +1,7 @@
 // Which execution provider a session gets. One EP per session: WebGPU first when the browser has
 // an adapter, WASM when it has not or WebGPU session creation fails; `?backend=` forces one.
 import type { Backend } from '../capture.js';
+import { ortReason } from '../../onnx/errors.js';
 
 export type BackendChoice = Backend | 'auto';
 
@@ -40,8 +41,7 @@ export function plan(choice: BackendChoice, noGpuReason: string | null): Attempt
 }
 
 export function fallbackReason(failed: Backend, e: unknown): string {
-	const msg = e instanceof Error ? e.message : String(e);
-	return `creating the session on ${label(failed)} failed: ${msg}`;
+	return `creating the session on ${label(failed)} failed: ${ortReason(e)}`;
 }
 
 export function label(b: Backend): string {

@@ -111,6 +111,8 @@ export interface StructureInfo {
 	overrides: Override[];
 	/** Issue 5: what the page needs to compute layers[i].stats (null: recognition failed). */
 	stats: StatsPlan | null;
+	/** Issue 9: hook name -> ONNX tensor, every alias (names the `.npz` export as the CLI's `--npz` does). */
+	hookTensors?: [string, string][];
 }
 
 /** Per captured tensor, computed in the worker so a list of 10,000 costs the page nothing. */

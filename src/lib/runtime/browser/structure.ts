@@ -71,6 +71,7 @@ export function structureInfo(
 		unrecognized: s?.unrecognized ?? [],
 		ambiguities: s?.ambiguities ?? [],
 		overrides: [...overrides],
-		stats: statsPlan(graph, s)
+		stats: statsPlan(graph, s),
+		hookTensors: s ? [...s.hookTensors] : []
 	};
 }

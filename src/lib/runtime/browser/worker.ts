@@ -3,7 +3,7 @@
 // the page never freezes. It keeps the session (and the model bytes) for re-runs, and the names
 // and dims of the last run so recognition can be redone with the user's overrides.
 import * as ort from 'onnxruntime-web/webgpu';
-import { Graph, ModelError, ortError, readModel } from '../../onnx/index.js';
+import { Graph, ModelError, ortError, ortReason, readModel } from '../../onnx/index.js';
 import type { ModelBuffer } from '../../onnx/rewrite.js';
 import type { Override, Structure } from '../../analysis/types.js';
 import { CaptureSession, type Backend, type CaptureOptions } from '../capture.js';
@@ -75,8 +75,10 @@ async function handle(req: WorkerRequest): Promise<void> {
 					captureSet: opened.plan.captureSet,
 					semantic: opened.plan.exposed,
 					sessionOptions: opened.sessionOptions
+				}).catch((err: unknown) => {
+					throw ortError('load', err);
 				});
-				opened = current = { ...opened, session, sessionNo: ++sessions, fallback: `running on WebGPU failed: ${e instanceof Error ? e.message : String(e)}` };
+				opened = current = { ...opened, session, sessionNo: ++sessions, fallback: `running on WebGPU failed: ${ortReason(e)}` };
 				await run(req.id, opened, req.input, performance.now() - t0);
 			}
 		} else if (req.type === 'run') {
@@ -163,7 +165,8 @@ async function open(req: OpenRequest): Promise<Open> {
 			});
 			break;
 		} catch (e) {
-			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw new Error(fallbackReason(attempt.backend, e));
+			// onnxruntime's own words, without its error codes and C++ internals (as the CLI says them).
+			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw ortError('load', e);
 			fallback = fallbackReason(attempt.backend, e);
 		}
 	}
@@ -185,7 +188,9 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	sessionMs += await replan(id, o, feeds);
 	progress(id, 'run', `running on ${label(o.session.backend)}`);
 	const t0 = performance.now();
-	const store = await o.session.run(feeds, sessionFetches(o.plan, o.graph, o.layer, o.session.exposed));
+	const store = await o.session.run(feeds, sessionFetches(o.plan, o.graph, o.layer, o.session.exposed)).catch((e: unknown) => {
+		throw ortError('run', e);
+	});
 	const runMs = performance.now() - t0;
 	progress(id, 'collect', `collecting ${store.size} tensors`);
 	o.names = [...store.order];
