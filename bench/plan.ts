@@ -38,7 +38,7 @@ export function plan(quick: boolean): Plan {
 	return {
 		gpt2Seqs: [128, 512],
 		zoo: { warmup: 5, warmupMs: 1500, reps: 15, batch: 10 },
-		gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 7, explain: true }, 512: { warmup: 1, warmupMs: 0, reps: 3 } },
+		gpt2: { 128: { warmup: 1, warmupMs: 0, reps: 7, explain: true }, 512: { warmup: 1, warmupMs: 0, reps: 2 } },
 		webgpuZoo: { warmup: 1, warmupMs: 0, reps: 3 },
 		webgpuGpt2: { warmup: 1, warmupMs: 0, reps: 1 },
 		heatmaps: [

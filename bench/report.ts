@@ -56,6 +56,9 @@ export interface OpenRow {
 	/** ...against one plain forward pass at the same length in Chromium on WASM (target: <= 2x). */
 	forward_pass_ms?: number;
 	step_ratio?: number;
+	step_cpu_ms?: number | null;
+	forward_pass_cpu_ms?: number;
+	step_cpu_ratio?: number;
 	/** The app's status line after the first heatmap (its session and run times). */
 	status?: string;
 	error?: string;
@@ -194,7 +197,7 @@ export function formatReport(r: BenchReport): string {
 	out.push('Open to first heatmap (Chromium, the built app; stepping a layer at seq 512: target <= 2x one forward pass)');
 	out.push(
 		table(
-			['model', 'backend', 'seq', 'capture', 'ms', 'app hover ms', 'layer step ms', 'step / pass', 'note'],
+			['model', 'backend', 'seq', 'capture', 'ms', 'app hover ms', 'layer step ms', 'step / pass', 'cpu: step / pass', 'note'],
 			r.open_to_first_heatmap.map((o) => [
 				o.model,
 				o.backend,
@@ -204,6 +207,7 @@ export function formatReport(r: BenchReport): string {
 				cell(o.hover_ms, 3),
 				cell(o.step_ms, 0),
 				o.step_ratio !== undefined ? cell(o.step_ratio, 2) + mark(o.step_ratio <= 2) : '—',
+				o.step_cpu_ratio !== undefined ? cell(o.step_cpu_ratio, 2) + mark(o.step_cpu_ratio <= 2) : '—',
 				o.error ?? o.status ?? ''
 			])
 		)

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launch, memoryOf, rendererPids } from './browser.js';
+import { cpuMs, launch, memoryOf, rendererPids } from './browser.js';
 import { round } from '../stats.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -47,6 +47,8 @@ export interface OpenResult {
 	hover_ms?: number | null;
 	/** One step to the next layer (click -> that layer's heatmap drawn), median ms. */
 	step_ms?: number | null;
+	/** The renderer's CPU time over one step, median ms. */
+	step_cpu_ms?: number | null;
 	/** What the status line said once the heatmap was drawn (the app's own session and run times). */
 	status?: string;
 	error?: string;
@@ -93,9 +95,12 @@ async function appHover(page: import('playwright-core').Page, moves: number): Pr
  * step from the click to the first draw of the attention heatmap showing that layer; median ms.
  * In selective capture a step re-runs the model for the new layer; otherwise it only redraws.
  */
-async function appSteps(page: import('playwright-core').Page, steps: number, timeoutMs: number): Promise<number | null> {
+async function appSteps(page: import('playwright-core').Page, steps: number, timeoutMs: number): Promise<{ ms: number; cpu_ms: number } | null> {
 	const times: number[] = [];
+	const cpu: number[] = [];
+	const pids = rendererPids();
 	for (let i = 0; i < steps; i++) {
+		const c0 = cpuMs(pids);
 		const target = await page.evaluate(() => {
 			const cur = Number(document.querySelector<HTMLElement>('[data-testid="layer-current"]')?.dataset.layer ?? NaN);
 			const next = document.querySelector<HTMLButtonElement>('[data-testid="layer-next"]');
@@ -107,10 +112,11 @@ async function appSteps(page: import('playwright-core').Page, steps: number, tim
 		if (target === null) break;
 		await page.waitForFunction(() => window.__benchStep?.at !== undefined, undefined, { timeout: timeoutMs, polling: 50 });
 		times.push(await page.evaluate(() => window.__benchStep!.at! - window.__benchStep!.t0));
+		cpu.push(cpuMs(pids) - c0); // the renderer's CPU time over the step (all its threads, the worker's included)
 	}
 	if (!times.length) return null;
-	times.sort((a, b) => a - b);
-	return round(times[times.length >> 1], 0);
+	const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+	return { ms: round(mid(times), 0), cpu_ms: round(mid(cpu), 0) };
 }
 
 declare global {
@@ -169,7 +175,9 @@ export async function openToFirstHeatmap(
 		else result.error = r.error ?? 'the page reported an error';
 		if (r.at !== null && opts.hoverMoves) result.hover_ms = await appHover(page, opts.hoverMoves);
 		if (r.at !== null && opts.steps) {
-			result.step_ms = await appSteps(page, opts.steps, opts.timeoutMs);
+			const s = await appSteps(page, opts.steps, opts.timeoutMs);
+			result.step_ms = s?.ms ?? null;
+			result.step_cpu_ms = s?.cpu_ms ?? null;
 			// The status line after the steps: the mode the app is in and its last run time.
 			result.status = (await page.locator('[data-testid="status-message"]').textContent().catch(() => null))?.trim() ?? result.status;
 		}
