@@ -8,6 +8,7 @@ import type { Download, Locator, Page } from '@playwright/test';
 import { test, expect, waitReady } from './backend';
 import { hookInfo, hookTensor, upload } from './helpers';
 import { tinyAttentionModel } from './tiny-model';
+import { softmaxOnlyModel } from './models';
 import { analyze } from '../../src/lib/analysis';
 import { inspectModel } from '../../src/cli/run';
 import { decodeNpy } from '../../src/lib/runtime/npy';
@@ -49,7 +50,15 @@ function parseSvg(page: Page, svg: string) {
 			texts: [...doc.querySelectorAll('text')].map((t) => t.textContent ?? ''),
 			title: doc.querySelector('title')?.textContent ?? '',
 			caption: [...doc.querySelectorAll('.caption text')].map((t) => t.textContent).join(' '),
-			cells: cells ? { tag: cells.nodeName, rows: Number(cells.getAttribute('data-rows')), rects: cells.querySelectorAll('rect').length, first: cells.querySelector('rect')?.getAttribute('fill') ?? null, transform: cells.getAttribute('transform') } : null,
+			cells: cells
+				? {
+						tag: cells.nodeName,
+						rows: Number(cells.getAttribute('data-rows')),
+						rects: cells.querySelectorAll('rect').length,
+						first: cells.querySelector('rect')?.getAttribute('fill') ?? null,
+						href: (cells.getAttribute('href') ?? '').slice(0, 22)
+					}
+				: null,
 			scripts: doc.querySelectorAll('script, foreignObject').length
 		};
 	}, svg);
@@ -165,6 +174,23 @@ test('attention heatmap: SVG parses, with token labels, axis titles, legend, vec
 	const [r, g, b] = await canvasCell(map, 0, 0);
 	const fill = doc.cells!.first!;
 	expect(close([parseInt(fill.slice(1, 3), 16), parseInt(fill.slice(3, 5), 16), parseInt(fill.slice(5, 7), 16)], [r, g, b], 2)).toBe(true);
+});
+
+test('a large heatmap goes into the SVG as one embedded image of one pixel per cell', async ({ page, open }) => {
+	await open();
+	await waitReady(page);
+	await upload(page, [{ name: 'softmax.onnx', bytes: softmaxOnlyModel() }]);
+	await page.getByTestId('seq-input').fill('160');
+	await page.getByTestId('seq-input').press('Enter');
+	const fig = page.getByTestId('attention-figure');
+	await expect(page.getByTestId('attention-heatmap')).toHaveAttribute('data-rows', '160');
+	await waitReady(page);
+	const doc = await parseSvg(page, new TextDecoder().decode((await exportFigure(page, fig, 'svg')).bytes));
+	expect(doc.error).toBeNull();
+	expect(doc.cells).toEqual({ tag: 'image', rows: 160, rects: 0, first: null, href: 'data:image/png;base64,' });
+	expect(doc.texts).toContain('query');
+	const one = pngSize((await exportFigure(page, fig, 'png', 1)).bytes)!;
+	expect(pngSize((await exportFigure(page, fig, 'png', 2)).bytes)).toEqual({ width: 2 * one.width, height: 2 * one.height });
 });
 
 test('every chart, the head grid and the tensor view have the same export menu', async ({ page, open }) => {
