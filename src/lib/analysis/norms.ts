@@ -71,22 +71,7 @@ function decomposedLayerNorm(ctx: Ctx, mean: GraphNode): NormInfo | null {
 	if (!sq) return null;
 	const tail = statTail(ctx, sq, d);
 	if (!tail) return null;
-	const nodes = [mean.index, sub.index, ...tail.nodes];
-	const [input, castNodes] = inputThroughCast(ctx, x, nodes);
-	return {
-		kind: 'layernorm',
-		form: 'decomposed',
-		spelling: ['ReduceMean', 'Sub', ...tail.spelling].join('>'),
-		input,
-		output: publicName(ctx, tail.output),
-		last: tail.output,
-		eps: tail.eps,
-		gamma: tail.gamma,
-		beta: tail.beta,
-		alpha: null,
-		scale: tail.scale,
-		nodes: [...castNodes, ...nodes]
-	};
+	return decomposed(ctx, 'layernorm', x, tail, [mean.index, sub.index], ['ReduceMean', 'Sub']);
 }
 
 /** Pow(x, 2)|Mul(x, x) -> ReduceMean -> Add(eps) -> Sqrt -> Div | Reciprocal+Mul | Pow(-0.5)+Mul -> Mul(gamma) */
@@ -96,11 +81,24 @@ function decomposedRms(ctx: Ctx, sq: GraphNode): NormInfo | null {
 	if (isCentered(ctx, x)) return null; // a LayerNorm's variance, found from its ReduceMean
 	const tail = statTail(ctx, sq, x);
 	if (!tail) return null;
-	const [input, castNodes] = inputThroughCast(ctx, x, tail.nodes);
+	return decomposed(ctx, 'rmsnorm', x, tail, [], []);
+}
+
+/** A decomposed norm from its statistics tail; LayerNorm adds its centring nodes in front. */
+function decomposed(
+	ctx: Ctx,
+	kind: 'layernorm' | 'rmsnorm',
+	x: string,
+	tail: NonNullable<ReturnType<typeof statTail>>,
+	headNodes: number[],
+	headSpelling: string[]
+): NormInfo {
+	const nodes = [...headNodes, ...tail.nodes];
+	const [input, castNodes] = inputThroughCast(ctx, x, nodes);
 	return {
-		kind: 'rmsnorm',
+		kind,
 		form: 'decomposed',
-		spelling: tail.spelling.join('>'),
+		spelling: [...headSpelling, ...tail.spelling].join('>'),
 		input,
 		output: publicName(ctx, tail.output),
 		last: tail.output,
@@ -109,7 +107,7 @@ function decomposedRms(ctx: Ctx, sq: GraphNode): NormInfo | null {
 		beta: tail.beta,
 		alpha: null,
 		scale: tail.scale,
-		nodes: [...castNodes, ...tail.nodes]
+		nodes: [...castNodes, ...nodes]
 	};
 }
 
