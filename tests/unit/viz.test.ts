@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateBlues, interpolateMagma } from 'd3-scale-chromatic';
 import { attentionLut, buildLut, lutIndex, parseColor } from '../../src/lib/viz/colors';
-import { exactZeroIsMasked, paintMatrix, sliceOf } from '../../src/lib/viz/paint';
+import { exactZeroIsMasked, paintMatrix, scoresMask, slice2d, sliceOf, type MaskTest, type MatrixView, type ToUnit } from '../../src/lib/viz/paint';
+import { uniform } from '../../src/lib/stats/random';
 import { cellAt, cellCenter, fitGrid, gridScales, tickPositions } from '../../src/lib/viz/grid';
 import { axisLabel, displayToken } from '../../src/lib/viz/labels';
 import { LEGEND_DOMAIN, legendStops } from '../../src/lib/viz/legend';
@@ -72,6 +73,46 @@ describe('painting a matrix', () => {
 		expect(px(out, 2)).toEqual(lut.invalid);
 		const plain = paintMatrix(m, lut, new Uint8ClampedArray(16));
 		expect(px(plain, 1)).toEqual(entry(0)); // without a mask test, 0 is just the low end
+	});
+
+	// The per-cell definition paintMatrix's packed, inlined loop must reproduce byte for byte.
+	function reference(m: MatrixView, l: typeof lut, isMasked?: MaskTest, toUnit?: ToUnit): number[] {
+		const out: number[] = [];
+		for (let r = 0; r < m.rows; r++)
+			for (let c = 0; c < m.cols; c++) {
+				const v = m.data[m.offset + r * (m.rowStride ?? m.cols) + c * (m.colStride ?? 1)];
+				if (isMasked?.(v, r, c)) out.push(...l.masked);
+				else {
+					const i = lutIndex(toUnit ? toUnit(v) : v, l.steps);
+					out.push(...(i < 0 ? l.invalid : [...l.rgba.subarray(i * 4, i * 4 + 4)]));
+				}
+			}
+		return out;
+	}
+
+	it('matches the per-cell definition on odd values, strided views and every kind of mask', () => {
+		const full = attentionLut('dark');
+		const r = uniform(7);
+		const specials = [0, -0, 1, -1e-30, 1e-30, 0.5, 1 / 510, 3 / 510, NaN, Infinity, -Infinity, 2, -2, 0.99999];
+		const data = Float32Array.from({ length: 5 * 6 * 7 }, (_, i) => (i % 9 === 0 ? specials[(i / 9) % specials.length] : r() * 1.4 - 0.2));
+		const scores = Float32Array.from(data, (_, i) => (i % 4 === 0 ? -1e9 : r()));
+		const dims = [5, 6, 7];
+		// A transposed, strided slice: rows along axis 2, columns along axis 0, axis 1 held at 3.
+		const views = [slice2d(data, dims, 2, 0, [0, 3, 0]), slice2d(data, dims, 1, 2, [4, 0, 0]), sliceOf(data, [30, 7], [])];
+		for (const v of views) {
+			const sv = { ...v, data: scores };
+			const masks: (MaskTest | undefined)[] = [undefined, exactZeroIsMasked, scoresMask(sv, -1e4), (x, row, col) => (row + col) % 3 === 0 || x > 0.9];
+			for (const mask of masks)
+				for (const toUnit of [undefined, (x: number) => (x + 1) / 2]) {
+					const out = paintMatrix(v, full, new Uint8ClampedArray(v.rows * v.cols * 4), mask, toUnit);
+					expect([...out]).toEqual(reference(v, full, mask, toUnit));
+				}
+		}
+	});
+
+	it('refuses a pixel buffer that does not start on a 4-byte boundary', () => {
+		const buf = new Uint8ClampedArray(20).subarray(1);
+		expect(() => paintMatrix({ data: [1], offset: 0, rows: 1, cols: 1 }, lut, buf)).toThrow(/multiple of 4/);
 	});
 
 	it('refuses a buffer that is too small', () => {

@@ -1,6 +1,6 @@
 // Which attention cells are masked. A mask adds -inf (or a large negative) to the scores before the
 // softmax; where the scores were captured that is what decides, else an exact 0 in the pattern.
-import { exactZeroIsMasked, cellIndex, type MaskTest, type MatrixView } from './paint.js';
+import { exactZeroIsMasked, scoresMask, type MaskTest, type MatrixView } from './paint.js';
 
 /** Scores at or below this are a mask, not a small logit (the recognizer's threshold too). */
 export const MASK_SCORE = -1e4;
@@ -11,6 +11,6 @@ export const MASK_SCORE = -1e4;
  */
 export function maskTest(masked: boolean | null, scores: MatrixView | null): MaskTest | undefined {
 	if (masked === false) return undefined;
-	if (scores) return (_v, r, c) => scores.data[cellIndex(scores, r, c)] <= MASK_SCORE;
+	if (scores) return scoresMask(scores, MASK_SCORE);
 	return exactZeroIsMasked;
 }
