@@ -1,6 +1,7 @@
 // src/lib/report on hand-built graphs and stores: every value below is worked by hand.
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../../src/lib/onnx';
+import { Graph, halfToFloat } from '../../src/lib/onnx';
+import { weightCounts } from '../../src/lib/report/health';
 import { buildModel, node, tensorBool, tensorF32, valueInfo, DT } from '../../src/lib/onnx/build';
 import { TensorStore, type CapturedTensor } from '../../src/lib/runtime/store';
 import type { AttentionInfo, Layer, NormInfo, ResidualInfo, Structure } from '../../src/lib/analysis/types';
@@ -447,5 +448,39 @@ describe('backend diff', () => {
 		expect(m1.max_abs).toBe(0.5);
 		expect(() => differenceMatrix(a, b, [0, 2])).toThrow(/outside axis 1/);
 		expect(differenceMatrix(f32('v', [3], [1, 2, 3]), f32('v', [3], [1, 2, 4]))).toMatchObject({ rows: 1, cols: 3, lead: [] });
+	});
+});
+
+describe('NaN/Inf in the weights, read from raw_data in place', () => {
+	// Bytes at an odd offset of a larger buffer, as raw_data is a view into the model file.
+	function raw(bytes: Uint8Array): Uint8Array {
+		const file = new Uint8Array(bytes.byteLength + 3);
+		file.set(bytes, 3);
+		return file.subarray(3);
+	}
+	const specials = [NaN, Infinity, -Infinity, -NaN, 0, -0, 1e-45, 3.4e38, -1, 65504, 65520, 1e300];
+	const values = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? specials[(i / 7) % specials.length] : Math.sin(i) * 10 ** ((i % 9) - 4)));
+	const expected = (xs: ArrayLike<number>) => ({ nan: Array.from(xs).filter((v) => v !== v).length, inf: Array.from(xs).filter((v) => Math.abs(v) === Infinity).length });
+
+	it('counts float32, float64 and float16 like decoding them would', () => {
+		const f32s = Float32Array.from(values);
+		const f64s = Float64Array.from(values);
+		// NaNs whose only set mantissa bit is in the lowest byte (not the canonical NaN).
+		new Uint32Array(f32s.buffer).set([0x7f800001, 0xff800100], 1);
+		new BigUint64Array(f64s.buffer).set([0x7ff0000000000001n, 0xfff0000000000100n], 1);
+		const halves = Uint16Array.from(values.map((_, i) => [0x7c00, 0xfc00, 0x7e00, 0x7c01, 0x3c00, 0x0001][i % 6]));
+		const cases = [
+			{ dataType: DT.FLOAT, bytes: new Uint8Array(f32s.buffer), want: expected(f32s) },
+			{ dataType: DT.DOUBLE, bytes: new Uint8Array(f64s.buffer), want: expected(f64s) },
+			{ dataType: DT.FLOAT16, bytes: new Uint8Array(halves.buffer), want: expected(Array.from(halves, halfToFloat)) }
+		];
+		for (const c of cases) {
+			const t = tensorF32('w', [values.length], []);
+			t.dataType = c.dataType;
+			t.rawData = raw(c.bytes);
+			expect(c.want.nan + c.want.inf).toBeGreaterThan(10);
+			expect(weightCounts(t)).toEqual(c.want);
+			expect(weightCounts(t)).toBe(weightCounts(t)); // counted once, then cached
+		}
 	});
 });
