@@ -56,6 +56,8 @@ test('GPT-2-small-shaped stack: progress while it streams in, selective capture 
 	await expect(page.getByTestId('status-message')).toContainText('asked for "all"');
 	const first = await hookInfo(page);
 	expect(first.capture).toMatchObject({ mode: 'selective', requested: 'all', layer: 0 });
+	// Once the session exists the worker lets go of the 476 MiB (ORT has its own copy of the weights).
+	expect(first.capture!.modelBytesKept).toBe(false);
 	expect(first.layers).toBe(12);
 	const session = first.capture!.session;
 
@@ -105,7 +107,7 @@ test('GPT-2-small-shaped stack: full capture while it fits; longer inputs switch
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
 	await expect(status).toHaveAttribute('data-capture-mode', 'full');
 	const full = await hookInfo(page);
-	expect(full.capture).toMatchObject({ mode: 'full', requested: 'all', layer: null });
+	expect(full.capture).toMatchObject({ mode: 'full', requested: 'all', layer: null, modelBytesKept: false });
 	expect(full.captureSet).toBe('all');
 	expect(full.attention).toHaveLength(12);
 
@@ -114,6 +116,12 @@ test('GPT-2-small-shaped stack: full capture while it fits; longer inputs switch
 	await expect(page.getByTestId('attention-heatmap')).toHaveAttribute('data-layer', '3');
 	expect((await hookInfo(page)).capture!.session, 'stepping in full mode runs nothing').toBe(full.capture!.session);
 
+	await page.evaluate(() => {
+		const w = window as unknown as { __msgs: string[] };
+		w.__msgs = [];
+		const el = document.querySelector('[data-testid=status-message]')!;
+		new MutationObserver(() => w.__msgs.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+	});
 	const seq = page.getByTestId('seq-input');
 	await seq.fill('64');
 	await seq.dispatchEvent('change');
@@ -123,6 +131,10 @@ test('GPT-2-small-shaped stack: full capture while it fits; longer inputs switch
 	const switched = await hookInfo(page);
 	expect(switched.capture).toMatchObject({ mode: 'selective', requested: 'all', layer: 3 });
 	expect(switched.capture!.session, 'one new session, for the switch').toBe(full.capture!.session + 1);
+	// The new session needed the bytes again: read back from the file, then let go of once more.
+	const msgs = await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs);
+	expect(msgs.some((m) => /^re-reading gpt2\.onnx: /.test(m)), msgs.slice(0, 6).join(' | ')).toBe(true);
+	expect(switched.capture!.modelBytesKept).toBe(false);
 	expect(await page.evaluate(() => window.__blockscope!.tensor('layer3/pattern')!.dims)).toEqual([1, 12, 64, 64]);
 	await expect(page.getByTestId('attention-heatmap')).toHaveAttribute('data-layer', '3');
 

@@ -141,6 +141,8 @@ test('?capture=semantic runs the semantic set and still draws the pattern', asyn
 	await waitReady(page);
 	const info = await page.evaluate(() => window.__blockscope!.info());
 	expect(info.captureSet).toBe('semantic');
+	// A small model's bytes stay in the worker (no re-read for a new session); nothing is left out.
+	expect(info.capture).toMatchObject({ modelBytesKept: true, skippedOutputs: [] });
 	await expect(page.getByTestId('status')).toContainText('capture: semantic');
 	const names = await page.evaluate(() => window.__blockscope!.names());
 	expect(names).toContain(info.attention[0].tensor);

@@ -11,7 +11,7 @@ import { analyze } from '../../src/lib/analysis';
 import type { Structure } from '../../src/lib/analysis/types';
 import { CaptureSession } from '../../src/lib/runtime';
 import { defaultInputs } from '../../src/lib/runtime/inputs';
-import { choosePlan, estimateSizes, fetchesFor, flowNames, narrow, sessionFetches, WEIGHT_COPIES } from '../../src/lib/runtime/plan';
+import { choosePlan, estimateSizes, fetchesFor, flowNames, narrow, sessionFetches, OUTPUT_CAP, WEIGHT_COPIES } from '../../src/lib/runtime/plan';
 import { MiB } from '../../src/lib/runtime/limits';
 
 // GPT-2's topology at a size a unit test can run: 12 layers, d 64, 4 heads, FFN 256.
@@ -100,6 +100,26 @@ describe('choosePlan', () => {
 		expect(f5).not.toContain(structure.layers[4].attention!.pattern);
 		expect(f5).toContain(graph.outputs[0].name);
 		expect(fetchesFor(planAt(2 ** 40), graph, 5)).toBeNull();
+	});
+
+	it('leaves out graph outputs over OUTPUT_CAP in selective mode, and says so (a real vocabulary at seq 200: 38 MiB of logits)', () => {
+		const w = writeGpt2(join(dir, 'wide-vocab.onnx'), { layers: 2, dModel: 16, heads: 2, dFF: 32, vocab: 50257, maxPos: 256 });
+		const g = new Graph(readModel(new Uint8Array(readFileSync(w.path))));
+		const st = analyze(g);
+		const feeds = Object.fromEntries(Object.entries(defaultInputs(g, { seq: 200 })).map(([k, t]) => [k, t.dims]));
+		const logits = g.outputs[0].name;
+		expect(estimateSizes(g, st, feeds).get(logits)).toBe(200 * 50257 * 4);
+		expect(200 * 50257 * 4).toBeGreaterThan(OUTPUT_CAP);
+		const p = choosePlan({ graph: g, structure: st, feeds, captureSet: 'all', budget: 0, modelBytes: 0 });
+		expect(p.mode).toBe('selective');
+		expect(p.skippedOutputs).toEqual([logits]);
+		expect(p.reason).toContain(`not fetched: the output "${logits}" (38.3 MiB)`);
+		expect(fetchesFor(p, g, 1)).not.toContain(logits);
+		expect(fetchesFor(p, g, 1)).toContain(st.layers[1].attention!.pattern);
+		// At seq 100 (19 MiB) the logits stay in every fetch.
+		const small = choosePlan({ graph: g, structure: st, feeds: { ...feeds, [g.inputs[0].name]: [1, 100] }, captureSet: 'all', budget: 0, modelBytes: 0 });
+		expect(small.skippedOutputs).toEqual([]);
+		expect(fetchesFor(small, g, 1)).toContain(logits);
 	});
 
 	it('cannot go selective without recognition: says so and captures everything', () => {

@@ -5,3 +5,5 @@ export * from './graph.js';
 export * from './tensor.js';
 export * from './rewrite.js';
 export * from './external.js';
+export * from './externalize.js';
+export * from './detach.js';

@@ -21,9 +21,18 @@ export function isExternal(t: TensorProto): boolean {
 	return t.dataLocation === TensorProto_DataLocation.EXTERNAL;
 }
 
-/** Decode a tensor's values. Returns null for external data, strings and unsupported types. */
+// Weights whose bytes were let go of once ORT had its own copy (detach.ts): no values to read.
+const dropped = new WeakSet<TensorProto>();
+export function markDropped(t: TensorProto): void {
+	dropped.add(t);
+}
+export function isDropped(t: TensorProto): boolean {
+	return dropped.has(t);
+}
+
+/** Decode a tensor's values. Returns null for external data, dropped weights, strings and unsupported types. */
 export function tensorArray(t: TensorProto): NumericArray | null {
-	if (isExternal(t)) return null;
+	if (isExternal(t) || dropped.has(t)) return null;
 	const dtype = dtypeName(t.dataType);
 	const n = tensorSize(t);
 	if (Number.isNaN(n)) return null;

@@ -3,6 +3,7 @@
 import type * as Ort from 'onnxruntime-web';
 import type { Graph } from '../onnx/graph.js';
 import { allIntermediates, exposeOutputs, type ModelBuffer } from '../onnx/rewrite.js';
+import { externalizeWeights } from '../onnx/externalize.js';
 import type { DType } from '../onnx/dtype.js';
 import { TensorStore, type CapturedTensor, type TensorData } from './store.js';
 
@@ -18,7 +19,17 @@ export interface CaptureOptions {
 	semantic?: readonly string[];
 	/** Passed through to ORT, e.g. `externalData` for weights kept in a separate file. */
 	sessionOptions?: Ort.InferenceSession.SessionOptions;
+	/**
+	 * Let ORT keep a second, pre-packed copy of the MatMul weights (default true): ~4% faster at
+	 * GPT-2 seq 128, ~0% at 512, and ~0.25 GiB more for GPT-2 small. Off when memory is tight.
+	 */
+	prepack?: boolean;
+	/** Pass the weights as external data pointing into the model bytes (default true; see externalize.ts). */
+	externalize?: boolean;
 }
+
+/** The name the model's own bytes are mounted under when its weights are passed as external data. */
+export const INLINE_WEIGHTS = '__blockscope_model_bytes__.bin';
 
 export function captureNames(graph: Graph, opts: Pick<CaptureOptions, 'captureSet' | 'semantic'>): string[] {
 	if (opts.captureSet === 'none') return [];
@@ -43,8 +54,15 @@ export class CaptureSession {
 	static async create(ort: OrtModule, model: ModelBuffer, graph: Graph, opts: CaptureOptions): Promise<CaptureSession> {
 		const exposed = captureNames(graph, opts);
 		const bytes = exposeOutputs(model, exposed);
-		const session = await ort.InferenceSession.create(bytes, {
-			...opts.sessionOptions,
+		// One copy of the weights in ORT's heap instead of three (externalize.ts); the offsets index `bytes`.
+		const ext = opts.externalize === false ? null : externalizeWeights(bytes, INLINE_WEIGHTS);
+		const so = opts.sessionOptions;
+		const externalData = ext ? [...(so?.externalData ?? []), { path: INLINE_WEIGHTS, data: bytes }] : so?.externalData;
+		const extra = opts.prepack === false ? { ...so?.extra, session: { ...(so?.extra?.session as object), disable_prepacking: '1' } } : so?.extra;
+		const session = await ort.InferenceSession.create(ext ? ext.model : bytes, {
+			...so,
+			...(externalData ? { externalData } : {}),
+			...(extra ? { extra } : {}),
 			executionProviders: [opts.backend],
 			graphOptimizationLevel: 'all'
 		});

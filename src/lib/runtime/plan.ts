@@ -42,14 +42,22 @@ export interface CapturePlan {
 	always: string[];
 	/** Selective: exposed names fetched only when their layer is shown, per layer. */
 	perLayer: string[][];
-	/** Selective: bytes of one run (outputs + always + the largest layer). */
+	/** Selective: graph outputs not fetched, being over OUTPUT_CAP (GPT-2's logits at seq 512: 98 MiB a run). */
+	skippedOutputs: string[];
+	/** Selective: bytes of one run (fetched outputs + always + the largest layer). */
 	selectiveBytes: number;
 	/** Why selective (or why not, when it would be needed and is not possible); null: nothing to say. */
 	reason: string | null;
 }
 
-/** The weights are held twice while the model runs: the page's buffer and ORT's own copy. */
+/**
+ * The weights are held twice while a session is created: the page's buffer and ORT's own copy
+ * (a large model's buffer is let go of right after: worker.ts).
+ */
 export const WEIGHT_COPIES = 2;
+
+/** Selective capture leaves out graph outputs larger than this (the budget is tight there). */
+export const OUTPUT_CAP = 32 * 1024 * 1024;
 
 /** Estimated bytes of each named tensor for one run with these feeds (0 where nothing is known). */
 export function estimateSizes(graph: Graph, structure: Structure | null, feeds: Record<string, readonly number[]>): Map<string, number> {
@@ -217,6 +225,7 @@ export function choosePlan(p: PlanInput): CapturePlan {
 		allowance,
 		always: [],
 		perLayer: [],
+		skippedOutputs: [],
 		selectiveBytes: requestedBytes,
 		reason: null
 	};
@@ -235,7 +244,9 @@ export function choosePlan(p: PlanInput): CapturePlan {
 		if (flow.has(n) || l === undefined || !perLayer[l]) always.push(n);
 		else perLayer[l].push(n);
 	}
-	const selectiveBytes = sum(outputs) + sum(always) + Math.max(0, ...perLayer.map((l) => sum(l)));
+	const skippedOutputs = outputs.filter((n) => size(n) > OUTPUT_CAP);
+	const selectiveBytes = sum(outputs) - sum(skippedOutputs) + sum(always) + Math.max(0, ...perLayer.map((l) => sum(l)));
+	const skipped = skippedOutputs.length ? `; not fetched: the output${skippedOutputs.length > 1 ? 's' : ''} ${skippedOutputs.map((n) => `"${n}" (${formatBytes(size(n))})`).join(', ')}` : '';
 	return {
 		mode: 'selective',
 		requested: p.captureSet,
@@ -245,8 +256,9 @@ export function choosePlan(p: PlanInput): CapturePlan {
 		allowance,
 		always,
 		perLayer,
+		skippedOutputs,
 		selectiveBytes,
-		reason: `${over}: selective capture, the current layer's tensors and the residual stream of every layer (${formatBytes(selectiveBytes)} a run)`
+		reason: `${over}: selective capture, the current layer's tensors and the residual stream of every layer (${formatBytes(selectiveBytes)} a run)${skipped}`
 	};
 }
 
@@ -254,7 +266,8 @@ export function choosePlan(p: PlanInput): CapturePlan {
 export function fetchesFor(plan: CapturePlan, graph: Graph, layer: number): string[] | null {
 	if (plan.mode !== 'selective') return null;
 	const l = Math.min(Math.max(0, layer), plan.perLayer.length - 1);
-	return [...new Set([...graph.outputs.map((o) => o.name), ...plan.always, ...(plan.perLayer[l] ?? [])])];
+	const skip = new Set(plan.skippedOutputs);
+	return [...new Set([...graph.outputs.map((o) => o.name).filter((n) => !skip.has(n)), ...plan.always, ...(plan.perLayer[l] ?? [])])];
 }
 
 /**

@@ -187,4 +187,8 @@ export interface CaptureInfo {
 	reason: string | null;
 	/** Which session of the worker produced it (the same across re-runs and layer steps). */
 	session: number;
+	/** Whether the worker still holds the model's bytes (a large model's are let go of once its session exists). */
+	modelBytesKept: boolean;
+	/** Graph outputs this run did not fetch (selective capture leaves out very large ones). */
+	skippedOutputs: string[];
 }

@@ -1,9 +1,10 @@
 /// <reference lib="webworker" />
 // The runtime worker: fetch -> read -> session -> run -> captured tensors, off the main thread so
-// the page never freezes. It keeps the session (and the model bytes) for re-runs, and the names
-// and dims of the last run so recognition can be redone with the user's overrides.
+// the page never freezes. It keeps the session for re-runs, and the names and dims of the last run
+// so recognition can be redone with the user's overrides. A large model's bytes are let go of after
+// its first run (ORT has its own copy) and read again only when a new session is needed.
 import * as ort from 'onnxruntime-web/webgpu';
-import { Graph, ModelError, ortError, ortReason, readModel } from '../../onnx/index.js';
+import { Graph, ModelError, detachModel, ortError, ortReason, readModel } from '../../onnx/index.js';
 import type { ModelBuffer } from '../../onnx/rewrite.js';
 import type { Override, Structure } from '../../analysis/types.js';
 import { CaptureSession, type Backend, type CaptureOptions } from '../capture.js';
@@ -15,15 +16,17 @@ import { matchExternal } from './external.js';
 import { structureInfo, tryAnalyze } from './structure.js';
 import { summarize } from './summary.js';
 import { choosePlan, narrow, sessionFetches, type CapturePlan } from '../plan.js';
-import { DEFAULT_BROWSER_BUDGET } from '../limits.js';
-import { health, type Health } from '../../report/health.js';
-import type { CaptureInfo, InputOptions, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
+import { DEFAULT_BROWSER_BUDGET, MiB } from '../limits.js';
+import { health, weightCounts, type Health } from '../../report/health.js';
+import type { CaptureInfo, InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 interface Open {
 	session: CaptureSession;
-	buffer: ModelBuffer;
+	/** The model's bytes; null once let go of (letGo), read again from `source` for a new session. */
+	buffer: ModelBuffer | null;
+	source: ModelSource;
 	graph: Graph;
 	model: ModelSummary;
 	fallback: string | null;
@@ -42,7 +45,12 @@ interface Open {
 	/** The memory budget and the model's bytes the plan was made with (new inputs are planned again). */
 	budget: number;
 	modelBytes: number;
+	/** The Graph no longer points into the bytes (detach.ts). */
+	detached?: boolean;
 }
+
+/** Models this large let go of their bytes after the first run: -476 MiB for GPT-2 small. */
+const LET_GO_BYTES = 64 * MiB;
 
 let current: Open | null = null;
 let configured = false;
@@ -70,14 +78,17 @@ async function handle(req: WorkerRequest): Promise<void> {
 				if (req.backend !== 'auto' || opened.session.backend !== 'webgpu') throw e;
 				await opened.session.release().catch(() => undefined);
 				progress(req.id, 'session', 'creating session on WASM');
-				const session = await CaptureSession.create(ort, opened.buffer, opened.graph, {
+				const bytes = await bytesOf(req.id, opened);
+				const session = await CaptureSession.create(ort, bytes, opened.graph, {
 					backend: 'wasm',
 					captureSet: opened.plan.captureSet,
 					semantic: opened.plan.exposed,
-					sessionOptions: opened.sessionOptions
+					sessionOptions: opened.sessionOptions,
+					prepack: prepackFor(opened.plan)
 				}).catch((err: unknown) => {
 					throw ortError('load', err);
 				});
+				if (bytes !== opened.buffer) freeBytes(bytes);
 				opened = current = { ...opened, session, sessionNo: ++sessions, fallback: `running on WebGPU failed: ${ortReason(e)}` };
 				await run(req.id, opened, req.input, performance.now() - t0);
 			}
@@ -126,17 +137,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		await old.session.release().catch(() => undefined);
 	}
 	const src = req.source;
-	let buf: ModelBuffer;
-	if (src.kind === 'url') {
-		progress(req.id, 'fetch', `fetching ${src.name}`, 0, null);
-		buf = await fetchModel(src.url, throttled((loaded, total) => progress(req.id, 'fetch', `fetching ${src.name}`, loaded, total)));
-	} else if (src.kind === 'file') {
-		// Streamed from disk into a buffer sized for the file plus the rewrite's suffix (no second copy).
-		const size = src.file.size;
-		buf = await readBody(new Response(src.file.stream()), size, throttled((loaded, total) => progress(req.id, 'fetch', `reading ${src.name}`, loaded, total)));
-	} else {
-		buf = withSpare(new Uint8Array(src.bytes), src.bytes.byteLength);
-	}
+	const buf = await readSource(req.id, src, src.kind === 'url' ? 'fetching' : 'reading');
 	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
 	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
 	const external = matchExternal(graph, src.name, src.kind !== 'url' ? (src.extra ?? []) : []);
@@ -161,7 +162,8 @@ async function open(req: OpenRequest): Promise<Open> {
 				backend: attempt.backend,
 				captureSet: capture.captureSet,
 				semantic: capture.exposed,
-				sessionOptions
+				sessionOptions,
+				prepack: prepackFor(capture)
 			});
 			break;
 		} catch (e) {
@@ -179,7 +181,8 @@ async function open(req: OpenRequest): Promise<Open> {
 		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
 		metadata: Object.fromEntries(graph.metadata)
 	};
-	current = { session, buffer: buf, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes };
+	current = { session, buffer: buf, source: src, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes };
+	letGo(current);
 	return current;
 }
 
@@ -259,7 +262,9 @@ function captureInfo(o: Open): CaptureInfo {
 		allowanceBytes: p.allowance,
 		runBytes: p.selectiveBytes,
 		reason: p.reason,
-		session: o.sessionNo
+		session: o.sessionNo,
+		modelBytesKept: o.buffer !== null,
+		skippedOutputs: selective ? p.skippedOutputs : []
 	};
 }
 
@@ -277,11 +282,61 @@ async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>
 	progress(id, 'session', `these inputs need more than the memory budget: switching to selective capture (new session on ${label(backend)})`);
 	await o.session.release().catch(() => undefined);
 	o.plan = next;
-	o.session = await CaptureSession.create(ort, o.buffer, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions }).catch((e: unknown) => {
+	const bytes = await bytesOf(id, o);
+	o.session = await CaptureSession.create(ort, bytes, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions, prepack: prepackFor(next) }).catch((e: unknown) => {
 		throw ortError('load', e);
 	});
+	if (bytes !== o.buffer) freeBytes(bytes);
 	o.sessionNo = ++sessions;
 	return performance.now() - t0;
+}
+
+/** Over the memory budget, ORT's second (pre-packed) copy of the MatMul weights goes: ~0.25 GiB for GPT-2 small, ~0% slower at seq 512. */
+function prepackFor(p: CapturePlan): boolean {
+	return p.mode !== 'selective';
+}
+
+async function readSource(id: number, src: ModelSource, verb: string): Promise<ModelBuffer> {
+	const report = throttled((loaded, total) => progress(id, 'fetch', `${verb} ${src.name}`, loaded, total));
+	if (src.kind === 'url') {
+		progress(id, 'fetch', `${verb} ${src.name}`, 0, null);
+		return fetchModel(src.url, report);
+	}
+	// Streamed from disk into a buffer sized for the file plus the rewrite's suffix (no second copy).
+	if (src.kind === 'file') return readBody(new Response(src.file.stream()), src.file.size, report);
+	return withSpare(new Uint8Array(src.bytes), src.bytes.byteLength);
+}
+
+/** The open model's bytes: kept, or read again (a file from disk, a URL from the browser's cache). */
+async function bytesOf(id: number, o: Open): Promise<ModelBuffer> {
+	if (o.buffer) return o.buffer;
+	const buf = await readSource(id, o.source, 're-reading').catch((e: unknown) => {
+		throw new ModelError(`Could not read ${o.source.name} again for a new session: ${(e as Error).message}`, 'Open the model again.');
+	});
+	if (buf.length !== o.model.bytes) throw new ModelError(`${o.source.name} changed since it was opened (${o.model.bytes} bytes then, ${buf.length} now).`, 'Open the model again.');
+	return buf;
+}
+
+/**
+ * Once a session exists, a large model's bytes go: ORT has its own copy of the weights, their
+ * NaN/Inf counts are taken now (health.ts caches them), and the Graph keeps only what the analysis
+ * reads (detach.ts). The buffer is freed at once (transfer(0)), not whenever the GC gets to it.
+ */
+function letGo(o: Open): void {
+	if (!o.buffer || o.buffer.length < LET_GO_BYTES || o.source.kind === 'bytes') return;
+	if (!o.detached) {
+		for (const t of o.graph.initializers.values()) weightCounts(t);
+		detachModel(o.graph, o.buffer.buffer.buffer);
+		o.detached = true;
+	}
+	freeBytes(o.buffer);
+	o.buffer = null;
+}
+
+/** A re-read model's bytes, once its session exists (nothing else points into them). */
+function freeBytes(buf: ModelBuffer): void {
+	const ab = buf.buffer.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+	if (typeof ab.transfer === 'function') ab.transfer(0);
 }
 
 /** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
