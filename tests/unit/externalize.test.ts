@@ -96,6 +96,23 @@ describe('sessions on externalized weights', () => {
 		expect(externalizeWeights(bytes, INLINE_WEIGHTS)!.moved).toBeGreaterThan(10);
 	});
 
+	it('can be created concurrently on one ORT instance (its table of mounted files is shared)', async () => {
+		const ids = ['pre-ln', 'post-ln', 'dyt'];
+		const graphs = ids.map((id) => {
+			const bytes = new Uint8Array(readFileSync(`models/${id}.onnx`));
+			return { bytes, graph: new Graph(readModel(bytes)) };
+		});
+		const logits = async (s: CaptureSession, graph: Graph) => {
+			const store = await s.run(defaultInputs(graph, { text: 'the cat sat on the mat' }));
+			await s.release();
+			return store.get(graph.outputs[0].name)!.data;
+		};
+		const alone = [];
+		for (const { bytes, graph } of graphs) alone.push(await logits(await CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all', externalize: false }), graph));
+		const sessions = await Promise.all(graphs.map(({ bytes, graph }) => CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all' })));
+		for (const [i, s] of sessions.entries()) expect(await logits(s, graphs[i].graph), ids[i]).toEqual(alone[i]);
+	});
+
 	it('work beside a model\'s own external data and with pre-packing off', async () => {
 		const bytes = model();
 		const graph = new Graph(readModel(bytes));

@@ -40,6 +40,18 @@ export function captureNames(graph: Graph, opts: Pick<CaptureOptions, 'captureSe
 	return [...new Set(opts.semantic ?? [])].filter((n) => known.has(n) && !have.has(n));
 }
 
+// One WASM instance runs one call at a time: onnxruntime-web's run and create keep state on the
+// instance's stack and in one table of mounted external-data files (cleared whenever a session has
+// been created) across awaits, so a create interleaved with another create or run reads the other's
+// weights or fails ("operation does not support unaligned accesses"). Calls are queued per module.
+const queues = new WeakMap<object, Promise<void>>();
+function oneAtATime<T>(ort: OrtModule, f: () => Promise<T>): Promise<T> {
+	const next = (queues.get(ort) ?? Promise.resolve()).then(f);
+	// The queue holds no result (a run's outputs can be a GiB): only when the call is done.
+	queues.set(ort, next.then(() => undefined, () => undefined));
+	return next;
+}
+
 export class CaptureSession {
 	private constructor(
 		readonly ort: OrtModule,
@@ -59,13 +71,15 @@ export class CaptureSession {
 		const so = opts.sessionOptions;
 		const externalData = ext ? [...(so?.externalData ?? []), { path: INLINE_WEIGHTS, data: bytes }] : so?.externalData;
 		const extra = opts.prepack === false ? { ...so?.extra, session: { ...(so?.extra?.session as object), disable_prepacking: '1' } } : so?.extra;
-		const session = await ort.InferenceSession.create(ext ? ext.model : bytes, {
-			...so,
-			...(externalData ? { externalData } : {}),
-			...(extra ? { extra } : {}),
-			executionProviders: [opts.backend],
-			graphOptimizationLevel: 'all'
-		});
+		const session = await oneAtATime(ort, () =>
+			ort.InferenceSession.create(ext ? ext.model : bytes, {
+				...so,
+				...(externalData ? { externalData } : {}),
+				...(extra ? { extra } : {}),
+				executionProviders: [opts.backend],
+				graphOptimizationLevel: 'all'
+			})
+		);
 		return new CaptureSession(ort, session, graph, opts.backend, opts.captureSet, exposed);
 	}
 
@@ -77,7 +91,7 @@ export class CaptureSession {
 		const ortFeeds: Record<string, Ort.Tensor> = {};
 		for (const [name, t] of Object.entries(feeds))
 			ortFeeds[name] = new this.ort.Tensor(t.dtype as Ort.Tensor.Type, t.data as Ort.Tensor.DataType, t.dims);
-		const results = fetches ? await this.session.run(ortFeeds, fetches) : await this.session.run(ortFeeds);
+		const results = await oneAtATime(this.ort, () => (fetches ? this.session.run(ortFeeds, fetches) : this.session.run(ortFeeds)));
 		const store = new TensorStore();
 		for (const t of Object.values(feeds)) store.add(t);
 		const produced = new Map<string, Ort.Tensor>(Object.entries(results));
@@ -92,7 +106,7 @@ export class CaptureSession {
 	}
 
 	async release(): Promise<void> {
-		await this.session.release();
+		await oneAtATime(this.ort, () => this.session.release());
 	}
 }
 
