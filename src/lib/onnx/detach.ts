@@ -41,7 +41,7 @@ function copyOut(obj: unknown, buffer: ArrayBufferLike, out: Detached, seen: Set
 		if (v instanceof Uint8Array) {
 			if (v.buffer !== buffer) return v;
 			out.copiedBytes += v.byteLength;
-			return v.slice();
+			return new Uint8Array(v); // a copy (Buffer#slice would be a view)
 		}
 		copyOut(v, buffer, out, seen);
 		return v;

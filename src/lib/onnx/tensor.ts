@@ -55,7 +55,8 @@ export function tensorArray(t: TensorProto): NumericArray | null {
 
 function fromRaw(dtype: DType, raw: Uint8Array, n: number): NumericArray | null {
 	// Copy into an aligned buffer: raw_data is a view at an arbitrary offset of the file.
-	const buf = raw.slice().buffer;
+	// (new Uint8Array(view) copies; Node's Buffer#slice would return a view of the whole file.)
+	const buf = new Uint8Array(raw).buffer;
 	switch (dtype) {
 		case 'float32': return new Float32Array(buf, 0, Math.min(n, raw.byteLength >> 2));
 		case 'float64': return new Float64Array(buf, 0, Math.min(n, raw.byteLength >> 3));
