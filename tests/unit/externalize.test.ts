@@ -67,6 +67,15 @@ describe('externalizeWeights', () => {
 		expect(m.graph!.initializer.map((t) => t.name)).toEqual(['w', 'b']);
 	});
 
+	it('removes the graph outputs it is told to, and only those', () => {
+		const bytes = exposeOutputs(bufferOf(model()), ['h']);
+		const x = externalizeWeights(bytes, 'here.bin', 1 << 20, new Set(['y']))!; // nothing moved, one output dropped
+		expect(x).toMatchObject({ moved: 0, droppedOutputs: 1 });
+		const m = fromBinary(ModelProtoSchema, x.model);
+		expect(m.graph!.output.map((o) => o.name)).toEqual(['h']);
+		expect(m.graph!.node.map((n) => n.opType)).toEqual(['MatMul', 'Add']);
+	});
+
 	it('leaves alone what it cannot or need not move, and bytes that are not protobuf', () => {
 		const bytes = model();
 		expect(externalizeWeights(bytes, 'here.bin', 1 << 20)).toBeNull(); // nothing over the threshold
@@ -94,6 +103,24 @@ describe('sessions on externalized weights', () => {
 		for (const name of whole.order) expect(ext.get(name)!.data, name).toEqual(whole.get(name)!.data);
 		// The zoo's weights really were moved (d_model 64: every matrix is over the threshold).
 		expect(externalizeWeights(bytes, INLINE_WEIGHTS)!.moved).toBeGreaterThan(10);
+	});
+
+	it('skipOutputs: the session returns the rest, the same numbers, without the skipped output', async () => {
+		const bytes = new Uint8Array(readFileSync('models/pre-ln.onnx'));
+		const graph = new Graph(readModel(bytes));
+		const logits = graph.outputs[0].name;
+		const feeds = defaultInputs(graph, {});
+		const whole = await CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all' });
+		const lean = await CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all', skipOutputs: [logits] });
+		expect(lean.session.outputNames).not.toContain(logits);
+		const [a, b] = [await whole.run(feeds), await lean.run(feeds)];
+		expect(b.has(logits)).toBe(false);
+		expect(b.order).toEqual(a.order.filter((n) => n !== logits));
+		for (const n of b.order) expect(b.get(n)!.data, n).toEqual(a.get(n)!.data);
+		// Nothing exposed: the only output stays (a model with no output would not load).
+		const plain = await CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'none', skipOutputs: [logits] });
+		expect(plain.session.outputNames).toEqual([logits]);
+		for (const s of [whole, lean, plain]) await s.release();
 	});
 
 	it('can be created concurrently on one ORT instance (its table of mounted files is shared)', async () => {

@@ -15,6 +15,8 @@ export interface Externalized {
 	/** How many initializers now point into the original bytes, and how many bytes that is. */
 	moved: number;
 	movedBytes: number;
+	/** Graph outputs removed (dropOutputs). */
+	droppedOutputs: number;
 }
 
 /** Initializers below this size stay inline (not worth an external reference). */
@@ -143,16 +145,25 @@ function tensor(b: Uint8Array, s: number, e: number, location: string, min: numb
 	return { bytes: out.join(), moved: re - rs };
 }
 
+/** The name (field 1) of the ValueInfoProto in b[s, e). */
+function valueName(b: Uint8Array, s: number, e: number): string | null {
+	const f = fields(b, s, e).find((x) => x.no === 1 && x.wire === Wire.Len);
+	return f ? new TextDecoder().decode(b.subarray(f.body![0], f.body![1])) : null;
+}
+
 /**
  * `bytes` with every large initializer's raw_data replaced by a reference to `location`, at the
- * offset it has in `bytes`. Null when there is nothing to move or the bytes are not plain protobuf
- * (the caller then passes the model as it is: never worse than before).
+ * offset it has in `bytes`, and the graph outputs named in `dropOutputs` removed (ORT then frees
+ * such a tensor as soon as it is used, instead of holding it to the end of the run). Null when
+ * there is nothing to change or the bytes are not plain protobuf (the caller then passes the
+ * model as it is: never worse than before).
  */
-export function externalizeWeights(bytes: Uint8Array, location: string, min = MIN_EXTERNAL_BYTES): Externalized | null {
+export function externalizeWeights(bytes: Uint8Array, location: string, min = MIN_EXTERNAL_BYTES, dropOutputs: ReadonlySet<string> = new Set()): Externalized | null {
 	try {
 		const out = new Out();
 		let moved = 0;
 		let movedBytes = 0;
+		let droppedOutputs = 0;
 		for (const mf of fields(bytes, 0, bytes.byteLength)) {
 			if (mf.no !== 7 || mf.wire !== Wire.Len) {
 				out.push(bytes.subarray(mf.start, mf.end));
@@ -160,6 +171,10 @@ export function externalizeWeights(bytes: Uint8Array, location: string, min = MI
 			}
 			const graph = new Out();
 			for (const gf of fields(bytes, mf.body![0], mf.body![1])) {
+				if (dropOutputs.size && gf.no === 12 && gf.wire === Wire.Len && dropOutputs.has(valueName(bytes, gf.body![0], gf.body![1]) ?? '')) {
+					droppedOutputs++;
+					continue;
+				}
 				const t = gf.no === 5 && gf.wire === Wire.Len ? tensor(bytes, gf.body![0], gf.body![1], location, min) : null;
 				if (!t) {
 					graph.push(bytes.subarray(gf.start, gf.end));
@@ -172,7 +187,7 @@ export function externalizeWeights(bytes: Uint8Array, location: string, min = MI
 			out.push(Uint8Array.from([...encVarint(7 * 8 + Wire.Len), ...encVarint(graph.length)]));
 			for (const p of graph.parts) out.push(p);
 		}
-		return moved ? { model: out.join(), moved, movedBytes } : null;
+		return moved || droppedOutputs ? { model: out.join(), moved, movedBytes, droppedOutputs } : null;
 	} catch (e) {
 		if (e instanceof Unsupported) return null;
 		throw e;

@@ -26,6 +26,11 @@ export interface CaptureOptions {
 	prepack?: boolean;
 	/** Pass the weights as external data pointing into the model bytes (default true; see externalize.ts). */
 	externalize?: boolean;
+	/**
+	 * Graph outputs to leave out of the model ORT gets (selective capture's skipped logits: ORT
+	 * then frees them once used instead of holding them for the whole run). Needs `externalize`.
+	 */
+	skipOutputs?: readonly string[];
 }
 
 /** The name the model's own bytes are mounted under when its weights are passed as external data. */
@@ -67,7 +72,9 @@ export class CaptureSession {
 		const exposed = captureNames(graph, opts);
 		const bytes = exposeOutputs(model, exposed);
 		// One copy of the weights in ORT's heap instead of three (externalize.ts); the offsets index `bytes`.
-		const ext = opts.externalize === false ? null : externalizeWeights(bytes, INLINE_WEIGHTS);
+		// Leaving out outputs needs another output to remain (the exposed ones).
+		const skip = new Set(exposed.length ? (opts.skipOutputs ?? []) : []);
+		const ext = opts.externalize === false ? null : externalizeWeights(bytes, INLINE_WEIGHTS, undefined, skip);
 		const so = opts.sessionOptions;
 		const externalData = ext ? [...(so?.externalData ?? []), { path: INLINE_WEIGHTS, data: bytes }] : so?.externalData;
 		const extra = opts.prepack === false ? { ...so?.extra, session: { ...(so?.extra?.session as object), disable_prepacking: '1' } } : so?.extra;

@@ -84,7 +84,8 @@ async function handle(req: WorkerRequest): Promise<void> {
 					captureSet: opened.plan.captureSet,
 					semantic: opened.plan.exposed,
 					sessionOptions: opened.sessionOptions,
-					prepack: prepackFor(opened.plan)
+					prepack: prepackFor(opened.plan),
+					skipOutputs: opened.plan.skippedOutputs
 				}).catch((err: unknown) => {
 					throw ortError('load', err);
 				});
@@ -163,7 +164,8 @@ async function open(req: OpenRequest): Promise<Open> {
 				captureSet: capture.captureSet,
 				semantic: capture.exposed,
 				sessionOptions,
-				prepack: prepackFor(capture)
+				prepack: prepackFor(capture),
+				skipOutputs: capture.skippedOutputs
 			});
 			break;
 		} catch (e) {
@@ -283,7 +285,7 @@ async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>
 	await o.session.release().catch(() => undefined);
 	o.plan = next;
 	const bytes = await bytesOf(id, o);
-	o.session = await CaptureSession.create(ort, bytes, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions, prepack: prepackFor(next) }).catch((e: unknown) => {
+	o.session = await CaptureSession.create(ort, bytes, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions, prepack: prepackFor(next), skipOutputs: next.skippedOutputs }).catch((e: unknown) => {
 		throw ortError('load', e);
 	});
 	if (bytes !== o.buffer) freeBytes(bytes);
