@@ -210,3 +210,46 @@ for (const scheme of ['light', 'dark'] as const)
 		const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 		expect(bg).toBe(scheme === 'dark' ? 'rgb(15, 18, 22)' : 'rgb(255, 255, 255)');
 	});
+
+test('a URL also carries the selected token, the pinned cell and the tensor panel\'s tensor', async ({ page, open, context }) => {
+	await open('layer=1&head=2&token=3&pin=4,2&tensor=layer1/q');
+	await waitReady(page);
+	const map = page.getByTestId('attention-heatmap');
+	await expect(map).toHaveAttribute('data-layer', '1');
+	await expect(page.getByTestId('token-clear')).toContainText('#3');
+	await expect(page.getByTestId('token-mark')).toHaveAttribute('data-token', '3');
+	const readout = page.getByTestId('hover-readout');
+	await expect(readout).toHaveAttribute('data-pinned', 'true');
+	await expect(readout).toHaveAttribute('data-row', '4');
+	await expect(readout).toHaveAttribute('data-col', '2');
+	// The pinned value is the tensor's: layer 1's pattern, head 2, row 4, column 2.
+	const p = (await hookTensor(page, 'layer1/pattern'))!;
+	const S = p.dims[2];
+	await expect(readout).toHaveAttribute('data-value', String(p.data[(2 * S + 4) * S + 2]));
+	await expect(page.getByTestId('tensor-heatmap')).toHaveAttribute('data-tensor', 'layer1/q');
+
+	// Changing them rewrites the URL, and the new URL reopens them.
+	await page.getByTestId('token-clear').click();
+	await expect(page).not.toHaveURL(/[?&]token=/);
+	await focusPage(page);
+	await page.keyboard.press('Escape');
+	await expect(readout).toHaveAttribute('data-pinned', 'false');
+	await expect(page).not.toHaveURL(/[?&]pin=/);
+	await hoverCell(page, map, 6, 1);
+	await page.mouse.down();
+	await page.mouse.up();
+	await expect(page).toHaveURL(/[?&]pin=6%2C1(&|$)/);
+	const again = await context.newPage();
+	await again.goto(page.url());
+	await waitReady(again);
+	await expect(again.getByTestId('hover-readout')).toHaveAttribute('data-pinned', 'true');
+	await expect(again.getByTestId('hover-readout')).toHaveAttribute('data-row', '6');
+	await expect(again.getByTestId('token-clear')).toHaveCount(0);
+	await expect(again.getByTestId('tensor-heatmap')).toHaveAttribute('data-tensor', 'layer1/q');
+
+	// Out of range (a token or cell past the sequence): ignored, the page opens as usual.
+	await again.goto(page.url().replace(/pin=6%2C1/, 'pin=999,1') + '&token=999');
+	await waitReady(again);
+	await expect(again.getByTestId('hover-readout')).toHaveAttribute('data-pinned', 'false');
+	await expect(again.getByTestId('token-clear')).toHaveCount(0);
+});

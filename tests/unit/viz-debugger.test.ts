@@ -182,11 +182,20 @@ describe('tensor list virtualization', () => {
 describe('URL', () => {
 	it('round-trips the view; defaults stay out', () => {
 		const p = readParams(new URLSearchParams('model=post-ln&backend=wasm&layer=2&head=3&text=abc&seed=4&seq=9&ids=1,2'));
-		expect(p).toEqual({ model: 'post-ln', backend: 'wasm', layer: 2, head: 3, input: { text: 'abc', ids: '1,2', seq: 9, seed: 4 }, capture: 'all' });
+		expect(p).toEqual({ model: 'post-ln', backend: 'wasm', layer: 2, head: 3, input: { text: 'abc', ids: '1,2', seq: 9, seed: 4 }, capture: 'all', token: null, pin: null, tensor: null });
 		expect(readParams(writeParams(p))).toEqual(p);
 		const d = readParams(new URLSearchParams('layer=-1&head=x&backend=gpu&seq=0'));
 		expect(d).toMatchObject({ layer: 0, head: 0, backend: 'auto', input: {} });
 		expect(writeParams({ ...d, input: { text: 'the cat sat on the mat' } }).toString()).toBe('layer=0&head=0');
+	});
+
+	it('carries the selected token, the pinned cell and the tensor; malformed ones are dropped', () => {
+		const p = readParams(new URLSearchParams('model=pre-ln&token=4&pin=3,0&tensor=layer1/q'));
+		expect(p).toMatchObject({ token: 4, pin: { row: 3, col: 0 }, tensor: 'layer1/q' });
+		expect(readParams(writeParams(p))).toEqual(p);
+		expect(writeParams(p).toString()).toBe('model=pre-ln&layer=0&head=0&token=4&pin=3%2C0&tensor=layer1%2Fq');
+		for (const bad of ['token=-1&pin=3', 'token=x&pin=a,b', 'token=1.5&pin=1,2,3', 'pin=-1,2'])
+			expect(readParams(new URLSearchParams(bad)), bad).toMatchObject({ token: null, pin: null, tensor: null });
 	});
 });
 

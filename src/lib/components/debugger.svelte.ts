@@ -49,6 +49,8 @@ export class Debugger {
 	budgetSetting: string | null = null;
 	/** Selective capture: the hook to select once the stepped-to layer's tensors are in. */
 	private follow: string | null = null;
+	/** From the URL: the pinned cell and the tensor to select once the first result is in. */
+	private restore: { pin: { row: number; col: number } | null; tensor: string | null } | null = null;
 
 	/** Issue 9: a link to a local file was opened: its name, until that file is opened again (the view then comes back). */
 	awaiting = $state<string | null>(null);
@@ -84,6 +86,7 @@ export class Debugger {
 		this.input = p.input;
 		this.layer = p.layer;
 		this.head = p.head;
+		this.restore = { pin: p.pin ?? null, tensor: p.tensor ?? null };
 		this.budgetSetting = new URL(location.href).searchParams.get('budget');
 	}
 
@@ -231,6 +234,10 @@ export class Debugger {
 			this.selected = null;
 			this.slice = null;
 		}
+		const restore = this.restore;
+		this.restore = null;
+		if (restore?.tensor && this.byName.has(restore.tensor)) this.selected = restore.tensor;
+		if (restore?.pin) this.pin = { source: 'attention', ...restore.pin };
 		this.clampView();
 		installHook(r, r.structure);
 		this.message = summary(r);
@@ -337,7 +344,8 @@ export class Debugger {
 
 	params(): ViewParams {
 		const file = this.modelId ? null : (this.awaiting ?? this.result?.model.name ?? null);
-		return { model: this.modelId, backend: this.backendChoice, layer: this.layer, head: this.head, input: this.input, capture: this.capture, file };
+		const pin = this.pin?.source === 'attention' ? { row: this.pin.row, col: this.pin.col } : null;
+		return { model: this.modelId, backend: this.backendChoice, layer: this.layer, head: this.head, input: this.input, capture: this.capture, file, pin, tensor: this.selected };
 	}
 }
 

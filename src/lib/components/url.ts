@@ -13,6 +13,10 @@ export interface ViewParams {
 	capture: 'all' | 'semantic';
 	/** Issue 9: a model opened from a local file: its name (a link cannot carry the file itself). */
 	file?: string | null;
+	/** The selected token (issue 5's token selection), the pinned attention cell, the tensor in the tensor panel. */
+	token?: number | null;
+	pin?: { row: number; col: number } | null;
+	tensor?: string | null;
 }
 
 function index(v: string | null): number {
@@ -43,8 +47,17 @@ export function readParams(params: URLSearchParams): ViewParams {
 		head: index(params.get('head')),
 		input,
 		capture: params.get('capture') === 'semantic' ? 'semantic' : 'all',
-		file: params.get('model') ? undefined : params.get('file') || undefined
+		file: params.get('model') ? undefined : params.get('file') || undefined,
+		token: optInt(params.get('token'), 0) ?? null,
+		pin: cellOf(params.get('pin')),
+		tensor: params.get('tensor') || null
 	};
+}
+
+/** "ROW,COL" (0-based) -> a cell; anything else -> null. */
+function cellOf(v: string | null): { row: number; col: number } | null {
+	const m = /^(\d{1,7}),(\d{1,7})$/.exec(v ?? '');
+	return m ? { row: Number(m[1]), col: Number(m[2]) } : null;
 }
 
 export function writeParams(v: ViewParams): URLSearchParams {
@@ -59,5 +72,8 @@ export function writeParams(v: ViewParams): URLSearchParams {
 	if (v.input.seq !== undefined) p.set('seq', String(v.input.seq));
 	if (v.input.seed !== undefined) p.set('seed', String(v.input.seed));
 	if (v.capture !== 'all') p.set('capture', v.capture);
+	if (v.token !== undefined && v.token !== null) p.set('token', String(v.token));
+	if (v.pin) p.set('pin', `${v.pin.row},${v.pin.col}`);
+	if (v.tensor) p.set('tensor', v.tensor);
 	return p;
 }
