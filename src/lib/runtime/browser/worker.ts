@@ -4,20 +4,20 @@
 // so recognition can be redone with the user's overrides. A large model's bytes are let go of after
 // its first run (ORT has its own copy) and read again only when a new session is needed.
 import * as ort from 'onnxruntime-web/webgpu';
-import { Graph, ModelError, detachModel, ortError, ortReason, readModel } from '../../onnx/index.js';
+import { Graph, ModelError, ortError, ortReason, readModel } from '../../onnx/index.js';
 import type { ModelBuffer } from '../../onnx/rewrite.js';
 import type { Override, Structure } from '../../analysis/types.js';
 import { CaptureSession, type Backend, type CaptureOptions } from '../capture.js';
 import { defaultInputs, tokenLabels } from '../inputs.js';
 import type { CapturedTensor, TensorStore } from '../store.js';
 import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
-import { fetchModel, readBody, withSpare } from './fetch.js';
+import { bytesOf, freeBytes, letGo, readSource } from './model-bytes.js';
 import { matchExternal } from './external.js';
 import { structureInfo, tryAnalyze } from './structure.js';
 import { summarize } from './summary.js';
 import { choosePlan, narrow, sessionFetches, type CapturePlan } from '../plan.js';
-import { DEFAULT_BROWSER_BUDGET, MiB } from '../limits.js';
-import { health, weightCounts, type Health } from '../../report/health.js';
+import { DEFAULT_BROWSER_BUDGET } from '../limits.js';
+import { health, type Health } from '../../report/health.js';
 import type { CaptureInfo, InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -49,8 +49,9 @@ interface Open {
 	detached?: boolean;
 }
 
-/** Models this large let go of their bytes after the first run: -476 MiB for GPT-2 small. */
-const LET_GO_BYTES = 64 * MiB;
+/** Byte progress of a (re-)read, as the page shows it. */
+const reading = (id: number) => (message: string, loaded: number, total: number | null) => progress(id, 'fetch', message, loaded, total);
+
 
 let current: Open | null = null;
 let configured = false;
@@ -78,7 +79,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 				if (req.backend !== 'auto' || opened.session.backend !== 'webgpu') throw e;
 				await opened.session.release().catch(() => undefined);
 				progress(req.id, 'session', 'creating session on WASM');
-				const bytes = await bytesOf(req.id, opened);
+				const bytes = await bytesOf(opened, reading(req.id));
 				const session = await CaptureSession.create(ort, bytes, opened.graph, {
 					backend: 'wasm',
 					captureSet: opened.plan.captureSet,
@@ -138,7 +139,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		await old.session.release().catch(() => undefined);
 	}
 	const src = req.source;
-	const buf = await readSource(req.id, src, src.kind === 'url' ? 'fetching' : 'reading');
+	const buf = await readSource(src, src.kind === 'url' ? 'fetching' : 'reading', reading(req.id));
 	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
 	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
 	const external = matchExternal(graph, src.name, src.kind !== 'url' ? (src.extra ?? []) : []);
@@ -284,7 +285,7 @@ async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>
 	progress(id, 'session', `these inputs need more than the memory budget: switching to selective capture (new session on ${label(backend)})`);
 	await o.session.release().catch(() => undefined);
 	o.plan = next;
-	const bytes = await bytesOf(id, o);
+	const bytes = await bytesOf(o, reading(id));
 	o.session = await CaptureSession.create(ort, bytes, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions, prepack: prepackFor(next), skipOutputs: next.skippedOutputs }).catch((e: unknown) => {
 		throw ortError('load', e);
 	});
@@ -298,49 +299,6 @@ function prepackFor(p: CapturePlan): boolean {
 	return p.mode !== 'selective';
 }
 
-async function readSource(id: number, src: ModelSource, verb: string): Promise<ModelBuffer> {
-	const report = throttled((loaded, total) => progress(id, 'fetch', `${verb} ${src.name}`, loaded, total));
-	if (src.kind === 'url') {
-		progress(id, 'fetch', `${verb} ${src.name}`, 0, null);
-		return fetchModel(src.url, report);
-	}
-	// Streamed from disk into a buffer sized for the file plus the rewrite's suffix (no second copy).
-	if (src.kind === 'file') return readBody(new Response(src.file.stream()), src.file.size, report);
-	return withSpare(new Uint8Array(src.bytes), src.bytes.byteLength);
-}
-
-/** The open model's bytes: kept, or read again (a file from disk, a URL from the browser's cache). */
-async function bytesOf(id: number, o: Open): Promise<ModelBuffer> {
-	if (o.buffer) return o.buffer;
-	const buf = await readSource(id, o.source, 're-reading').catch((e: unknown) => {
-		throw new ModelError(`Could not read ${o.source.name} again for a new session: ${(e as Error).message}`, 'Open the model again.');
-	});
-	if (buf.length !== o.model.bytes) throw new ModelError(`${o.source.name} changed since it was opened (${o.model.bytes} bytes then, ${buf.length} now).`, 'Open the model again.');
-	return buf;
-}
-
-/**
- * Once a session exists, a large model's bytes go: ORT has its own copy of the weights, their
- * NaN/Inf counts are taken now (health.ts caches them), and the Graph keeps only what the analysis
- * reads (detach.ts). The buffer is freed at once (transfer(0)), not whenever the GC gets to it.
- */
-function letGo(o: Open): void {
-	if (!o.buffer || o.buffer.length < LET_GO_BYTES || o.source.kind === 'bytes') return;
-	if (!o.detached) {
-		for (const t of o.graph.initializers.values()) weightCounts(t);
-		detachModel(o.graph, o.buffer.buffer.buffer);
-		o.detached = true;
-	}
-	freeBytes(o.buffer);
-	o.buffer = null;
-}
-
-/** A re-read model's bytes, once its session exists (nothing else points into them). */
-function freeBytes(buf: ModelBuffer): void {
-	const ab = buf.buffer.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
-	if (typeof ab.transfer === 'function') ab.transfer(0);
-}
-
 /** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
 function feedDims(graph: Graph, input: InputOptions): Record<string, number[]> {
 	try {
@@ -348,15 +306,4 @@ function feedDims(graph: Graph, input: InputOptions): Record<string, number[]> {
 	} catch {
 		return {};
 	}
-}
-
-/** Byte progress at most every 50 ms (and always the last), so a 500 MB read is not 8,000 messages. */
-function throttled(f: (loaded: number, total: number | null) => void): (loaded: number, total: number | null) => void {
-	let last = 0;
-	return (loaded, total) => {
-		const now = performance.now();
-		if (loaded !== total && loaded !== 0 && now - last < 50) return;
-		last = now;
-		f(loaded, total);
-	};
 }
