@@ -7,7 +7,7 @@ import { scaleSequential } from 'd3-scale';
 import { interpolateBlues } from 'd3-scale-chromatic';
 import { attentionLut } from '../../src/lib/viz/colors.js';
 import { exactZeroIsMasked, paintMatrix, sliceOf } from '../../src/lib/viz/paint.js';
-import { cellPixels, drawCells } from '../../src/lib/viz/canvas.js';
+import { cellBuffer, drawCells } from '../../src/lib/viz/canvas.js';
 import { drawTokenAxes } from '../../src/lib/viz/axes.js';
 import { drawLegend } from '../../src/lib/viz/legend.js';
 import type { GridBox } from '../../src/lib/viz/grid.js';
@@ -83,7 +83,7 @@ async function canvasDraw(n: number, data: Float32Array, reps: number): Promise<
 		const t0 = now();
 		// What AttentionHeatmap.svelte's effect does on every draw.
 		const m = sliceOf(data, [1, 1, n, n], [0, 0]);
-		const pixels = paintMatrix(m, lut, cellPixels(canvas, n, n), exactZeroIsMasked);
+		const pixels = paintMatrix(m, lut, cellBuffer(canvas, n, n), exactZeroIsMasked);
 		const tp = now();
 		drawCells(canvas, pixels, box, 1);
 		const t1 = now();

@@ -26,7 +26,7 @@ function cellsOf(canvas: HTMLCanvasElement, rows: number, cols: number): Cells {
  * The pixel buffer of a canvas's cells (rows x cols RGBA), kept between draws: paint into it and
  * pass it to drawCells, which then puts it as it is (no allocation, no 4 MiB copy at 1024 x 1024).
  */
-export function cellPixels(canvas: HTMLCanvasElement, rows: number, cols: number): Uint8ClampedArray {
+export function cellBuffer(canvas: HTMLCanvasElement, rows: number, cols: number): Uint8ClampedArray {
 	return cellsOf(canvas, rows, cols).image.data;
 }
 
