@@ -172,6 +172,8 @@ test('assigning a role: an unplaced softmax becomes layer 1 attention, and back'
 	await waitReady(page);
 	const info = await hookInfo(page);
 	expect(info.overrides).toEqual([{ kind: 'attention', pattern: 'bias_pattern', layer: 1 }]);
+	// The assignment goes into the URL (a copied link brings it back).
+	expect(new URL(page.url()).searchParams.get('roles')).toBe(JSON.stringify([{ kind: 'attention', pattern: 'bias_pattern', layer: 1 }]));
 	expect(info.attention.map((a) => [a.layer, a.tensor])).toEqual([
 		[0, 'pattern'],
 		[1, 'bias_pattern']
@@ -189,6 +191,20 @@ test('assigning a role: an unplaced softmax becomes layer 1 attention, and back'
 	await waitReady(page);
 	await expect(page.getByTestId('layer-current')).toHaveAttribute('data-layer', '0');
 	await expect(map).toHaveAttribute('data-tensor', 'pattern');
+	await expect(page).not.toHaveURL(/[?&]roles=/);
+});
+
+test('?roles= reopens role assignments; malformed entries are dropped, unknown tensors noted', async ({ page, open }) => {
+	const roles = [{ kind: 'ignore', tensor: 'layer3/pattern' }, { kind: 'attention', pattern: 'no such tensor', layer: 9 }, { kind: 'norm', output: 'x', normKind: '<b>bad</b>' }];
+	await open(`roles=${encodeURIComponent(JSON.stringify(roles))}`);
+	await waitReady(page);
+	await page.waitForFunction(() => (window.__blockscope!.info().overrides ?? []).length > 0);
+	await waitReady(page);
+	const info = await hookInfo(page);
+	// The malformed norm (its kind is not one recognition knows) never reaches recognition.
+	expect(info.overrides).toEqual(roles.slice(0, 2));
+	expect(info.attention.map((a) => a.layer)).toEqual([0, 1, 2]);
+	await expect(page.getByTestId('role-panel')).toContainText('the graph has no tensor "no such tensor"');
 });
 
 test('10,000 captured tensors: the list stays virtual and responsive', async ({ page, open }) => {

@@ -182,11 +182,31 @@ describe('tensor list virtualization', () => {
 describe('URL', () => {
 	it('round-trips the view; defaults stay out', () => {
 		const p = readParams(new URLSearchParams('model=post-ln&backend=wasm&layer=2&head=3&text=abc&seed=4&seq=9&ids=1,2'));
-		expect(p).toEqual({ model: 'post-ln', backend: 'wasm', layer: 2, head: 3, input: { text: 'abc', ids: '1,2', seq: 9, seed: 4 }, capture: 'all', token: null, pin: null, tensor: null });
+		expect(p).toEqual({ model: 'post-ln', backend: 'wasm', layer: 2, head: 3, input: { text: 'abc', ids: '1,2', seq: 9, seed: 4 }, capture: 'all', token: null, pin: null, tensor: null, roles: null });
 		expect(readParams(writeParams(p))).toEqual(p);
 		const d = readParams(new URLSearchParams('layer=-1&head=x&backend=gpu&seq=0'));
 		expect(d).toMatchObject({ layer: 0, head: 0, backend: 'auto', input: {} });
 		expect(writeParams({ ...d, input: { text: 'the cat sat on the mat' } }).toString()).toBe('layer=0&head=0');
+	});
+
+	it('carries role overrides as JSON, keeping only well-formed entries', () => {
+		const good = [
+			{ kind: 'attention', pattern: 'p', layer: 1, heads: 4, masked: true },
+			{ kind: 'norm', output: 'n', input: 'i', normKind: 'rmsnorm', placement: 'pre', sublayer: 'mlp' },
+			{ kind: 'residual', output: 'r', stream: 's', sublayer: 'attn' },
+			{ kind: 'ignore', tensor: 't' }
+		];
+		const bad = [
+			null, 3, 'x', [], { kind: 'script' }, { kind: 'ignore' }, { kind: 'ignore', tensor: '' }, { kind: 'ignore', tensor: 't', extra: 1 },
+			{ kind: 'attention', pattern: 'p', layer: -1 }, { kind: 'attention', pattern: 'p', layer: 1.5 }, { kind: 'attention', pattern: 'p', masked: 'yes' },
+			{ kind: 'norm', output: 'n', normKind: 'batchnorm' }, { kind: 'norm', output: 'n' }, { kind: 'residual', output: 'r', sublayer: 'ffn' },
+			{ kind: 'attention', pattern: { toString: 1 } }
+		];
+		const p = readParams(new URLSearchParams({ roles: JSON.stringify([...good, ...bad]) }));
+		expect(p.roles).toEqual(good);
+		expect(readParams(writeParams(p)).roles).toEqual(good);
+		for (const v of ['', 'not json', '{"kind":"ignore","tensor":"t"}', '[]', JSON.stringify(bad)]) expect(readParams(new URLSearchParams({ roles: v })).roles, v).toBeNull();
+		expect(writeParams({ ...p, roles: [] }).has('roles')).toBe(false);
 	});
 
 	it('carries the selected token, the pinned cell and the tensor; malformed ones are dropped', () => {
@@ -195,7 +215,7 @@ describe('URL', () => {
 		expect(readParams(writeParams(p))).toEqual(p);
 		expect(writeParams(p).toString()).toBe('model=pre-ln&layer=0&head=0&token=4&pin=3%2C0&tensor=layer1%2Fq');
 		for (const bad of ['token=-1&pin=3', 'token=x&pin=a,b', 'token=1.5&pin=1,2,3', 'pin=-1,2'])
-			expect(readParams(new URLSearchParams(bad)), bad).toMatchObject({ token: null, pin: null, tensor: null });
+			expect(readParams(new URLSearchParams(bad)), bad).toMatchObject({ token: null, pin: null, tensor: null, roles: null });
 	});
 });
 

@@ -345,7 +345,8 @@ export class Debugger {
 	params(): ViewParams {
 		const file = this.modelId ? null : (this.awaiting ?? this.result?.model.name ?? null);
 		const pin = this.pin?.source === 'attention' ? { row: this.pin.row, col: this.pin.col } : null;
-		return { model: this.modelId, backend: this.backendChoice, layer: this.layer, head: this.head, input: this.input, capture: this.capture, file, pin, tensor: this.selected };
+		const roles = this.structure?.overrides ?? null;
+		return { model: this.modelId, backend: this.backendChoice, layer: this.layer, head: this.head, input: this.input, capture: this.capture, file, pin, tensor: this.selected, roles };
 	}
 }
 

@@ -3,6 +3,8 @@
 import { parseBackend, type BackendChoice } from '$lib/runtime/browser/ep';
 import type { InputOptions } from '$lib/runtime/browser/protocol';
 import { DEFAULT_TEXT } from '$lib/runtime/inputs';
+import type { Override } from '$lib/analysis/types';
+import { parseRoles, writeRoles } from './url-roles';
 
 export interface ViewParams {
 	model: string | null;
@@ -17,6 +19,8 @@ export interface ViewParams {
 	token?: number | null;
 	pin?: { row: number; col: number } | null;
 	tensor?: string | null;
+	/** Role overrides from the role panel (`?roles=`, JSON). */
+	roles?: Override[] | null;
 }
 
 function index(v: string | null): number {
@@ -50,7 +54,8 @@ export function readParams(params: URLSearchParams): ViewParams {
 		file: params.get('model') ? undefined : params.get('file') || undefined,
 		token: optInt(params.get('token'), 0) ?? null,
 		pin: cellOf(params.get('pin')),
-		tensor: params.get('tensor') || null
+		tensor: params.get('tensor') || null,
+		roles: parseRoles(params.get('roles'))
 	};
 }
 
@@ -75,5 +80,7 @@ export function writeParams(v: ViewParams): URLSearchParams {
 	if (v.token !== undefined && v.token !== null) p.set('token', String(v.token));
 	if (v.pin) p.set('pin', `${v.pin.row},${v.pin.col}`);
 	if (v.tensor) p.set('tensor', v.tensor);
+	const roles = writeRoles(v.roles);
+	if (roles) p.set('roles', roles);
 	return p;
 }
