@@ -4,7 +4,7 @@
 import { tick } from 'svelte';
 import { RuntimeClient } from '$lib/runtime/browser/client';
 import type { BackendChoice } from '$lib/runtime/browser/ep';
-import { describeProgress } from '$lib/runtime/browser/progress';
+import { describeProgress, describeResult } from '$lib/runtime/browser/progress';
 import { installHook } from '$lib/runtime/browser/test-hook';
 import type { ExtraFile, InputOptions, ModelSource, ProgressMessage, ResultMessage, StructureInfo } from '$lib/runtime/browser/protocol';
 import type { ZooEntry } from '$lib/runtime/browser/zoo';
@@ -240,7 +240,7 @@ export class Debugger {
 		if (restore?.pin) this.pin = { source: 'attention', ...restore.pin };
 		this.clampView();
 		installHook(r, r.structure);
-		this.message = summary(r);
+		this.message = describeResult(r);
 		if (!r.structure.attention.length) this.message += ' · no attention pattern found';
 		await this.drawn();
 	}
@@ -348,14 +348,4 @@ export class Debugger {
 		const roles = this.structure?.overrides ?? null;
 		return { model: this.modelId, backend: this.backendChoice, layer: this.layer, head: this.head, input: this.input, capture: this.capture, file, pin, tensor: this.selected, roles };
 	}
-}
-
-function summary(r: ResultMessage): string {
-	const ms = (x: number) => `${Math.round(x)} ms`;
-	// A re-run reuses the open session: no session time to report.
-	const time = r.timings.sessionMs > 0 ? `session ${ms(r.timings.sessionMs)}, run ${ms(r.timings.runMs)}` : `re-run ${ms(r.timings.runMs)} on the open session`;
-	const c = r.capture;
-	if (c?.mode === 'selective')
-		return `${r.model.name} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
-	return `${r.model.name} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
 }

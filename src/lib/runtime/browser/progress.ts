@@ -1,5 +1,5 @@
-// Progress messages as the status line shows them.
-import type { ProgressMessage } from './protocol.js';
+// Progress and results as the status line shows them.
+import type { ProgressMessage, ResultMessage } from './protocol.js';
 
 export function formatBytes(n: number): string {
 	if (n < 1024) return `${n} B`;
@@ -13,4 +13,15 @@ export function describeProgress(p: ProgressMessage): string {
 		return `${p.message}: ${formatBytes(p.loaded)}${of}`;
 	}
 	return p.message;
+}
+
+/** A finished run: the model, what was captured (and why, under selective capture) and the time it took. */
+export function describeResult(r: ResultMessage): string {
+	const ms = (x: number) => `${Math.round(x)} ms`;
+	// A re-run reuses the open session: no session time to report.
+	const time = r.timings.sessionMs > 0 ? `session ${ms(r.timings.sessionMs)}, run ${ms(r.timings.runMs)}` : `re-run ${ms(r.timings.runMs)} on the open session`;
+	const c = r.capture;
+	if (c?.mode === 'selective')
+		return `${r.model.name} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
+	return `${r.model.name} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
 }
