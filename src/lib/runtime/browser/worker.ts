@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 // The runtime worker: fetch -> read -> session -> run -> captured tensors, off the main thread so
 // the page never freezes. It keeps the session for re-runs, and the names and dims of the last run
-// so recognition can be redone with the user's overrides. A large model's bytes are let go of after
-// its first run (ORT has its own copy) and read again only when a new session is needed.
+// so recognition can be redone with the user's overrides. A large model's bytes are let go of once
+// its session exists (ORT has its own copy) and read again only when a new session is needed.
 import * as ort from 'onnxruntime-web/webgpu';
 import { Graph, ModelError, ortError, ortReason, readModel } from '../../onnx/index.js';
 import type { ModelBuffer } from '../../onnx/rewrite.js';
@@ -51,7 +51,6 @@ interface Open {
 
 /** Byte progress of a (re-)read, as the page shows it. */
 const reading = (id: number) => (message: string, loaded: number, total: number | null) => progress(id, 'fetch', message, loaded, total);
-
 
 let current: Open | null = null;
 let configured = false;
