@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeGpt2 } from '../../models/gpt2';
 import { Graph, detachModel, isDropped, readModel, tensorArray } from '../../src/lib/onnx';
 import { analyze } from '../../src/lib/analysis';
-import { weightCounts } from '../../src/lib/report/health';
+import { weightCounts } from '../../src/lib/onnx/weights';
 
 let dir: string;
 let file: Uint8Array;

@@ -1,7 +1,7 @@
 // src/lib/report on hand-built graphs and stores: every value below is worked by hand.
 import { describe, expect, it } from 'vitest';
 import { Graph, halfToFloat } from '../../src/lib/onnx';
-import { weightCounts } from '../../src/lib/report/health';
+import { weightCounts } from '../../src/lib/onnx/weights';
 import { buildModel, node, tensorBool, tensorF32, valueInfo, DT } from '../../src/lib/onnx/build';
 import { TensorStore, type CapturedTensor } from '../../src/lib/runtime/store';
 import type { AttentionInfo, Layer, NormInfo, ResidualInfo, Structure } from '../../src/lib/analysis/types';

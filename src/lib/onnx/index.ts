@@ -7,3 +7,4 @@ export * from './rewrite.js';
 export * from './external.js';
 export * from './externalize.js';
 export * from './detach.js';
+export * from './weights.js';

@@ -2,10 +2,9 @@
 // capture rewrite, let go of once a session has its own copy of the weights (large models), read
 // again only when another session is needed (WebGPU failing over to WASM, the switch to selective
 // capture). A picked file is read again from disk, a URL from the browser's cache.
-import { ModelError, detachModel } from '../../onnx/index.js';
+import { ModelError, detachModel, weightCounts } from '../../onnx/index.js';
 import type { Graph } from '../../onnx/graph.js';
 import type { ModelBuffer } from '../../onnx/rewrite.js';
-import { weightCounts } from '../../report/health.js';
 import { MiB } from '../limits.js';
 import { fetchModel, readBody, withSpare } from './fetch.js';
 import type { ModelSource } from './protocol.js';
