@@ -3,7 +3,7 @@
 import type { Graph } from '../src/lib/onnx/graph.js';
 import type { ModelBuffer } from '../src/lib/onnx/rewrite.js';
 import { CaptureSession, type Backend, type CaptureSet, type OrtModule } from '../src/lib/runtime/capture.js';
-import type { CapturedTensor } from '../src/lib/runtime/store.js';
+import type { CapturedTensor } from '../src/lib/tensor/store.js';
 import type { Opener, Runner } from './capture-core.js';
 
 export interface OpenContext {

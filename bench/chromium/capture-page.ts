@@ -6,7 +6,7 @@ import { Graph, allIntermediates, exposeOutputs, readModel } from '../../src/lib
 import { analyze } from '../../src/lib/analysis/index.js';
 import type { Backend, CaptureSet, OrtModule } from '../../src/lib/runtime/capture.js';
 import { defaultInputs } from '../../src/lib/runtime/inputs.js';
-import { fetchModel } from '../../src/lib/runtime/browser/fetch.js';
+import { fetchModel } from '../../src/lib/worker/fetch.js';
 import { timeCapture, type CaptureTiming } from '../capture-core.js';
 import { sessionOpener } from '../runners.js';
 

@@ -4,7 +4,7 @@ import { encodeModel } from '../../src/lib/onnx/build.js';
 import { Graph } from '../../src/lib/onnx/graph.js';
 import { bufferOf } from '../../src/lib/onnx/rewrite.js';
 import { CaptureSession, type CaptureSet, type OrtModule } from '../../src/lib/runtime/capture.js';
-import type { TensorStore } from '../../src/lib/runtime/store.js';
+import type { TensorStore } from '../../src/lib/tensor/store.js';
 import type { ZooId } from './config.js';
 import type { OracleTensor } from './oracle.js';
 import { zooBuild } from './oracle.js';

@@ -1,9 +1,9 @@
-// `inspect --npz FILE`: the archive the page's "Download all" makes (src/lib/runtime/npz.ts).
+// `inspect --npz FILE`: the archive the page's "Download all" makes (src/lib/formats/npz.ts).
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { analyze, type Structure } from '../lib/analysis/index.js';
-import { npyDescr } from '../lib/runtime/npy.js';
-import { buildNpz } from '../lib/runtime/npz.js';
+import { npyDescr } from '../lib/formats/npy.js';
+import { buildNpz } from '../lib/formats/npz.js';
 import { UsageError } from './errors.js';
 import type { InspectResult } from './run.js';
 

@@ -1,7 +1,7 @@
 // The readable summary `inspect` prints without --json.
 import { halfToFloat } from '../lib/onnx/tensor.js';
 import { displayName } from '../lib/onnx/errors.js';
-import type { CapturedTensor } from '../lib/runtime/store.js';
+import type { CapturedTensor } from '../lib/tensor/store.js';
 import { mb } from '../lib/runtime/node/model-file.js';
 import type { InspectResult } from './run.js';
 import { healthOf, statsOf } from './check.js';

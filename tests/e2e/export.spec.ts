@@ -11,13 +11,13 @@ import { tinyAttentionModel } from './tiny-model';
 import { softmaxOnlyModel } from './models';
 import { analyze } from '../../src/lib/analysis';
 import { inspectModel } from '../../src/cli/run';
-import { decodeNpy } from '../../src/lib/runtime/npy';
-import { npzManifest, readNpz } from '../../src/lib/runtime/npz';
-import type { TensorData } from '../../src/lib/runtime/store';
-import { pngSize, pngText } from '../../src/lib/viz/export-png';
+import { decodeNpy } from '../../src/lib/formats/npy';
+import { npzManifest, readNpz } from '../../src/lib/formats/npz';
+import type { TensorData } from '../../src/lib/tensor/store';
+import { pngSize, pngText } from '../../src/lib/viz/figure/png';
 import { axisLabel } from '../../src/lib/viz/labels';
 
-const PAD = 8; // src/lib/viz/export.ts
+const PAD = 8; // src/lib/viz/figure/export.ts
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
 async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Uint8Array; dl: Download }> {

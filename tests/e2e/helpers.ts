@@ -1,7 +1,7 @@
 // Shared steps for the debugger's end-to-end tests.
 import type { Locator, Page } from '@playwright/test';
 import { expect, waitReady } from './backend';
-import type {} from '../../src/lib/runtime/browser/test-hook'; // window.__blockscope
+import type {} from '../../src/lib/worker/test-hook'; // window.__blockscope
 
 /** Moves the mouse to the centre of cell (r, c), per the contract: box = cell grid. */
 export async function hoverCell(page: Page, map: Locator, r: number, c: number): Promise<void> {

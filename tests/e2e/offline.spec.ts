@@ -2,7 +2,7 @@
 // and the zoo; with the network off, a reload reaches "ready" on the same backend, still
 // cross-origin isolated (the cached responses keep COOP/COEP, so WASM keeps its threads).
 import { test, expect, waitReady } from './backend';
-import type {} from '../../src/lib/runtime/browser/test-hook'; // window.__blockscope
+import type {} from '../../src/lib/worker/test-hook'; // window.__blockscope
 
 test('works offline after the first visit', async ({ page, context, open, backend }) => {
 	await open();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Graph, readModel } from '../../src/lib/onnx';
 import { isZooId, oracleTensors } from '../../models/zoo/oracle';
 import { test, expect, waitReady } from './backend';
-import type {} from '../../src/lib/runtime/browser/test-hook'; // window.__blockscope
+import type {} from '../../src/lib/worker/test-hook'; // window.__blockscope
 
 const MODELS_DIR = process.env.BLOCKSCOPE_MODELS_DIR || 'models';
 

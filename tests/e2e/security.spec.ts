@@ -4,7 +4,7 @@
 // under it without a single violation, and it blocks what it should; names holding HTML stay text.
 import { encodeModel, buildModel, node, tensorF32, valueInfo, DT } from '../../src/lib/onnx/build';
 import { test, expect, waitReady } from './backend';
-import type {} from '../../src/lib/runtime/browser/test-hook'; // window.__blockscope
+import type {} from '../../src/lib/worker/test-hook'; // window.__blockscope
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
 

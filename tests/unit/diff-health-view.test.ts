@@ -1,11 +1,11 @@
 // Issue 6's page helpers: the test-only perturbation, the two runs as WebGPU/WASM stores, the
 // texts of a diff row, and the health panel's lines (levels: a healthy run has no bad or warn).
 import { describe, expect, it } from 'vitest';
-import { bySide, formatPerturb, hookMap, leadOf, otherBackend, parsePerturb, perturbed, storeFrom, whereText } from '../../src/lib/components/diff-view';
-import { healthLines } from '../../src/lib/components/health-view';
+import { bySide, formatPerturb, hookMap, leadOf, otherBackend, parsePerturb, perturbed, storeFrom, whereText } from '../../src/lib/features/diff/diff-view';
+import { healthLines } from '../../src/lib/features/health/health-view';
 import { diffStores, type Health } from '../../src/lib/report';
-import type { ResultMessage } from '../../src/lib/runtime/browser/protocol';
-import type { CapturedTensor } from '../../src/lib/runtime/store';
+import type { ResultMessage } from '../../src/lib/worker/protocol';
+import type { CapturedTensor } from '../../src/lib/tensor/store';
 
 const t = (name: string, data: number[], dims = [data.length]): CapturedTensor => ({ name, dims, dtype: 'float32', data: Float32Array.from(data) });
 

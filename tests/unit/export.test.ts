@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { inspectModel } from '../../src/cli/run';
 import { analyze } from '../../src/lib/analysis';
-import { structureInfo, tryAnalyze } from '../../src/lib/runtime/browser/structure';
-import type { ResultMessage } from '../../src/lib/runtime/browser/protocol';
-import { decodeNpy } from '../../src/lib/runtime/npy';
-import { buildNpz, readNpz } from '../../src/lib/runtime/npz';
-import { crc32 } from '../../src/lib/runtime/zip';
-import { captionLines, captionParts, captionText, fileName } from '../../src/lib/viz/export-file';
-import { itxtChunk, pngSize, pngText, withPngText } from '../../src/lib/viz/export-png';
-import { npyName, npzMeta, npzNaming, pageNpz, tensorNpy } from '../../src/lib/viz/export-tensors';
-import { readParams, writeParams } from '../../src/lib/components/url';
+import { structureInfo, tryAnalyze } from '../../src/lib/worker/structure';
+import type { ResultMessage } from '../../src/lib/worker/protocol';
+import { decodeNpy } from '../../src/lib/formats/npy';
+import { buildNpz, readNpz } from '../../src/lib/formats/npz';
+import { crc32 } from '../../src/lib/formats/zip';
+import { captionLines, captionParts, captionText, fileName } from '../../src/lib/viz/figure/file';
+import { itxtChunk, pngSize, pngText, withPngText } from '../../src/lib/viz/figure/png';
+import { npyName, npzMeta, npzNaming, pageNpz, tensorNpy } from '../../src/lib/features/export/tensors';
+import { readParams, writeParams } from '../../src/lib/app/url';
 
 function chunk(type: string, body: Uint8Array): Uint8Array {
 	const out = new Uint8Array(12 + body.length);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
-import { crc32, readZip, unsafeZipName, writeZip, ZipError, type ZipInput } from '../../src/lib/runtime/zip';
+import { crc32, readZip, unsafeZipName, writeZip, ZipError, type ZipInput } from '../../src/lib/formats/zip';
 
 const hasPython = spawnSync('python3', ['-c', 'import zipfile'], { stdio: 'ignore' }).status === 0;
 if (!hasPython) console.warn('npz-zip.test: python3 not found; skipping the zipfile interop checks');

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, type Structure } from '../../src/lib/analysis';
 import { inspectModel, type InspectResult } from '../../src/cli/run';
-import { buildNpz, NPZ_FORMAT, npzManifest, readNpz, safeKey, type NpzManifest } from '../../src/lib/runtime/npz';
-import { TensorStore, type CapturedTensor, type TensorData } from '../../src/lib/runtime/store';
-import { readZip, unsafeZipName } from '../../src/lib/runtime/zip';
+import { buildNpz, NPZ_FORMAT, npzManifest, readNpz, safeKey, type NpzManifest } from '../../src/lib/formats/npz';
+import { TensorStore, type CapturedTensor, type TensorData } from '../../src/lib/tensor/store';
+import { readZip, unsafeZipName } from '../../src/lib/formats/zip';
 
 const ROOT = join(__dirname, '../..');
 const PRE_LN = join(ROOT, 'models/pre-ln.onnx');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph, halfToFloat } from '../../src/lib/onnx';
 import { weightCounts } from '../../src/lib/onnx/weights';
 import { buildModel, node, tensorBool, tensorF32, valueInfo, DT } from '../../src/lib/onnx/build';
-import { TensorStore, type CapturedTensor } from '../../src/lib/runtime/store';
+import { TensorStore, type CapturedTensor } from '../../src/lib/tensor/store';
 import type { AttentionInfo, Layer, NormInfo, ResidualInfo, Structure } from '../../src/lib/analysis/types';
 import {
 	diffStores, diffTensor, differenceMatrix, elementDiff, health, healthProblems, maskedByDesign, normStats, residStats,

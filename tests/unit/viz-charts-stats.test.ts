@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { analyze } from '../../src/lib/analysis';
 import { modelStats } from '../../src/lib/report';
-import { finalNormOf, normLabel, normsOf, planOf, residOf, statsPlan, storeOf, streamWidth } from '../../src/lib/runtime/browser/stats';
+import { finalNormOf, normLabel, normsOf, planOf, residOf, statsPlan, storeOf, streamWidth } from '../../src/lib/worker/stats';
 import { ZOO_IDS, tokenize } from '../../models/zoo/oracle';
 import { runZoo } from '../../models/zoo/run';
 

@@ -1,15 +1,15 @@
 // The browser runtime's pure parts: EP choice, model pick, progress text, streamed reading.
 import { describe, expect, it } from 'vitest';
-import { fallbackReason, parseBackend, plan, webgpuUnavailable } from '../../src/lib/runtime/browser/ep';
-import { pickModel, type ZooEntry } from '../../src/lib/runtime/browser/zoo';
-import { describeProgress, formatBytes } from '../../src/lib/runtime/browser/progress';
-import { readBody } from '../../src/lib/runtime/browser/fetch';
-import { makeHook } from '../../src/lib/runtime/browser/test-hook';
-import type { ResultMessage } from '../../src/lib/runtime/browser/protocol';
-import { findPatterns, softmaxPatterns } from '../../src/lib/runtime/browser/attention';
+import { fallbackReason, parseBackend, plan, webgpuUnavailable } from '../../src/lib/worker/ep';
+import { pickModel, type ZooEntry } from '../../src/lib/worker/zoo';
+import { describeProgress, formatBytes } from '../../src/lib/worker/progress';
+import { readBody } from '../../src/lib/worker/fetch';
+import { makeHook } from '../../src/lib/worker/test-hook';
+import type { ResultMessage } from '../../src/lib/worker/protocol';
+import { findPatterns, softmaxPatterns } from '../../src/lib/worker/attention';
 import { Graph, readModel } from '../../src/lib/onnx';
 import { analyze } from '../../src/lib/analysis';
-import { TensorStore } from '../../src/lib/runtime/store';
+import { TensorStore } from '../../src/lib/tensor/store';
 import { tinyAttentionModel } from '../e2e/tiny-model';
 
 describe('execution provider choice', () => {

@@ -6,7 +6,7 @@
 // An element is over tolerance when |a - b| > tol * max(1, |a|, |b|): absolute for values up to 1,
 // relative above (logits and an un-normalized residual stream are large, float32 spacing grows
 // with them).
-import type { CapturedTensor, TensorStore } from '../runtime/store.js';
+import type { CapturedTensor, TensorStore } from '../tensor/store.js';
 import { floatsOf, tokenAxis, unravel } from './numeric.js';
 
 export const DIFF_TOLERANCE = 1e-4;

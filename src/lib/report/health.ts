@@ -5,7 +5,7 @@
 import type { Graph } from '../onnx/graph.js';
 import { weightCounts } from '../onnx/weights.js';
 import type { NormInfo, Structure } from '../analysis/types.js';
-import type { CapturedTensor, TensorStore } from '../runtime/store.js';
+import type { CapturedTensor, TensorStore } from '../tensor/store.js';
 import { FP16_MAX } from '../stats/health.js';
 import { mapRows } from '../stats/rows.js';
 import { meanSquare, variance } from '../stats/moments.js';

@@ -2,7 +2,7 @@
 // its residual stream, plus the final norm.
 import type { Graph } from '../onnx/graph.js';
 import type { Structure } from '../analysis/types.js';
-import type { TensorStore } from '../runtime/store.js';
+import type { TensorStore } from '../tensor/store.js';
 import { normStats, type NormStats } from './norms.js';
 import { residStats, type ResidStats } from './resid.js';
 

@@ -2,7 +2,7 @@
 // beta come from the graph; the statistics from the captured input and output tensors.
 import type { Graph } from '../onnx/graph.js';
 import type { NormInfo } from '../analysis/types.js';
-import type { TensorStore } from '../runtime/store.js';
+import type { TensorStore } from '../tensor/store.js';
 import { dytStats, layerNormStats, rmsNormStats } from '../stats/norms.js';
 import { mapRows } from '../stats/rows.js';
 import { mean, variance } from '../stats/moments.js';

@@ -1,6 +1,6 @@
 // Captured tensors as plain float arrays for the statistics (float16 bits decoded once).
 import { halfToFloat } from '../onnx/tensor.js';
-import type { CapturedTensor } from '../runtime/store.js';
+import type { CapturedTensor } from '../tensor/store.js';
 
 export type FloatArray = Float32Array | Float64Array;
 

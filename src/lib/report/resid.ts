@@ -11,7 +11,7 @@
 //   null; both ratios divide by ||x|| (both branches read x and are added to it), and
 //   `both_ratio` is ||attn + mlp|| / ||x||, the block's whole update.
 import type { Layer, ResidualInfo } from '../analysis/types.js';
-import type { TensorStore } from '../runtime/store.js';
+import type { TensorStore } from '../tensor/store.js';
 import { tokenNorms, updateRatio } from '../stats/residual.js';
 import { floatsOf } from './numeric.js';
 

@@ -5,7 +5,7 @@ import type { Graph } from '../onnx/graph.js';
 import { allIntermediates, exposeOutputs, type ModelBuffer } from '../onnx/rewrite.js';
 import { externalizeWeights } from '../onnx/externalize.js';
 import type { DType } from '../onnx/dtype.js';
-import { TensorStore, type CapturedTensor, type TensorData } from './store.js';
+import { TensorStore, type CapturedTensor, type TensorData } from '../tensor/store.js';
 
 export type OrtModule = typeof Ort;
 export type Backend = 'wasm' | 'webgpu';

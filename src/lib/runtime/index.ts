@@ -1,2 +1,2 @@
-export * from './store.js';
+export * from '../tensor/store.js';
 export * from './capture.js';

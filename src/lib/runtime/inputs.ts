@@ -6,7 +6,7 @@ import type { DType } from '../onnx/dtype.js';
 import { ModelError } from '../onnx/errors.js';
 import { checkInputSize } from './limits.js';
 import { integers, normal } from '../stats/random.js';
-import type { CapturedTensor, TensorData } from './store.js';
+import type { CapturedTensor, TensorData } from '../tensor/store.js';
 
 /** Documented defaults (README: "Inputs"). */
 export const DEFAULT_TEXT = 'the cat sat on the mat';

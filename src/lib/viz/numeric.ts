@@ -2,7 +2,7 @@
 // plain numbers (int64 arrives as BigInt64Array, float16 as raw bits); the readout prints the value
 // exactly as stored: String() of the float32 (or int) read from the tensor's own array.
 import { halfToFloat } from '../onnx/tensor.js';
-import type { CapturedTensor } from '../runtime/store.js';
+import type { CapturedTensor } from '../tensor/store.js';
 
 type Held = Pick<CapturedTensor, 'dtype' | 'data'>;
 

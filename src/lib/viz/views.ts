@@ -1,7 +1,7 @@
 // Tensor -> the matrix a heatmap shows. Attention: pattern[b=0, head] (or heads folded into the
 // first axis), masked cells decided by the captured scores. Any other tensor: a 2-D slice along two
 // chosen axes, every other axis held at an index, on a diverging scale centred at 0.
-import type { CapturedTensor } from '../runtime/store.js';
+import type { CapturedTensor } from '../tensor/store.js';
 import { centredDomain, centredToUnit } from './diverging.js';
 import { maskTest } from './mask.js';
 import { numericData, valueText } from './numeric.js';

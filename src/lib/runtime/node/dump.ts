@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DType } from '../../onnx/dtype.js';
-import { encodeNpy, npyDescr } from '../npy.js';
-import type { CapturedTensor } from '../store.js';
+import { encodeNpy, npyDescr } from '../../formats/npy.js';
+import type { CapturedTensor } from '../../tensor/store.js';
 
 export interface ManifestEntry {
 	name: string; // ONNX tensor name

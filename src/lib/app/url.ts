@@ -1,0 +1,86 @@
+// The page's view in the URL: model, backend, layer, head, text (and the other inputs), so a URL
+// reopens the same view. Only what differs from the defaults is written, except layer and head.
+import { parseBackend, type BackendChoice } from '$lib/worker/ep';
+import type { InputOptions } from '$lib/worker/protocol';
+import { DEFAULT_TEXT } from '$lib/runtime/inputs';
+import type { Override } from '$lib/analysis/types';
+import { parseRoles, writeRoles } from './url-roles';
+
+export interface ViewParams {
+	model: string | null;
+	backend: BackendChoice;
+	layer: number;
+	head: number;
+	input: InputOptions;
+	capture: 'all' | 'semantic';
+	/** Issue 9: a model opened from a local file: its name (a link cannot carry the file itself). */
+	file?: string | null;
+	/** The selected token (issue 5's token selection), the pinned attention cell, the tensor in the tensor panel. */
+	token?: number | null;
+	pin?: { row: number; col: number } | null;
+	tensor?: string | null;
+	/** Role overrides from the role panel (`?roles=`, JSON). */
+	roles?: Override[] | null;
+}
+
+function index(v: string | null): number {
+	const n = Number(v ?? 0);
+	return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+function optInt(v: string | null, min: number): number | undefined {
+	if (v === null || v === '') return undefined;
+	const n = Number(v);
+	return Number.isInteger(n) && n >= min ? n : undefined;
+}
+
+export function readParams(params: URLSearchParams): ViewParams {
+	const input: InputOptions = {};
+	const text = params.get('text');
+	if (text !== null) input.text = text;
+	const ids = params.get('ids');
+	if (ids) input.ids = ids;
+	const seq = optInt(params.get('seq'), 1);
+	if (seq !== undefined) input.seq = seq;
+	const seed = optInt(params.get('seed'), 0);
+	if (seed !== undefined) input.seed = seed;
+	return {
+		model: params.get('model'),
+		backend: parseBackend(params.get('backend')),
+		layer: index(params.get('layer')),
+		head: index(params.get('head')),
+		input,
+		capture: params.get('capture') === 'semantic' ? 'semantic' : 'all',
+		file: params.get('model') ? undefined : params.get('file') || undefined,
+		token: optInt(params.get('token'), 0) ?? null,
+		pin: cellOf(params.get('pin')),
+		tensor: params.get('tensor') || null,
+		roles: parseRoles(params.get('roles'))
+	};
+}
+
+/** "ROW,COL" (0-based) -> a cell; anything else -> null. */
+function cellOf(v: string | null): { row: number; col: number } | null {
+	const m = /^(\d{1,7}),(\d{1,7})$/.exec(v ?? '');
+	return m ? { row: Number(m[1]), col: Number(m[2]) } : null;
+}
+
+export function writeParams(v: ViewParams): URLSearchParams {
+	const p = new URLSearchParams();
+	if (v.model) p.set('model', v.model);
+	else if (v.file) p.set('file', v.file);
+	if (v.backend !== 'auto') p.set('backend', v.backend);
+	p.set('layer', String(v.layer));
+	p.set('head', String(v.head));
+	if (v.input.text !== undefined && v.input.text !== DEFAULT_TEXT) p.set('text', v.input.text);
+	if (v.input.ids) p.set('ids', v.input.ids);
+	if (v.input.seq !== undefined) p.set('seq', String(v.input.seq));
+	if (v.input.seed !== undefined) p.set('seed', String(v.input.seed));
+	if (v.capture !== 'all') p.set('capture', v.capture);
+	if (v.token !== undefined && v.token !== null) p.set('token', String(v.token));
+	if (v.pin) p.set('pin', `${v.pin.row},${v.pin.col}`);
+	if (v.tensor) p.set('tensor', v.tensor);
+	const roles = writeRoles(v.roles);
+	if (roles) p.set('roles', roles);
+	return p;
+}

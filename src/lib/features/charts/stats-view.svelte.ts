@@ -1,0 +1,39 @@
+// One model's issue-5 numbers on the page, derived from what the worker sent: the tensors as a
+// store, the stats plan (in StructureInfo), the residual stream of every layer and d_model. The
+// main model (Debugger) and the compared one (CompareModel) each have one.
+import type { ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import { planOf, residOf, storeOf, streamWidth, type StatsPlan } from '$lib/worker/stats';
+import type { ResidStats } from '$lib/report/resid';
+import type { CapturedTensor, TensorStore } from '$lib/tensor/store';
+import { noAttentionReason } from '../../app/structure-notes';
+
+export interface StatsSource {
+	result: ResultMessage | null;
+	structure: StructureInfo | null;
+}
+
+export class StatsView {
+	readonly result: ResultMessage | null;
+	readonly plan: StatsPlan | null;
+	readonly store: TensorStore;
+	readonly byName: ReadonlyMap<string, CapturedTensor>;
+	readonly tokens: readonly string[] | null;
+	readonly resid: ResidStats[];
+	readonly dModel: number | null;
+	/** Tokens of the sequence (0 when the stats found no token axis). */
+	readonly seq: number;
+	/** Issue 8: why there are no layers to show (a model that is not a transformer), where known. */
+	readonly reason: string | null;
+
+	constructor(src: () => StatsSource) {
+		this.result = $derived(src().result);
+		this.plan = $derived(planOf(src().structure));
+		this.store = $derived(storeOf(this.result?.tensors ?? []));
+		this.byName = $derived(new Map((this.result?.tensors ?? []).map((t) => [t.name, t])));
+		this.tokens = $derived(this.result?.tokens ?? null);
+		this.resid = $derived(this.plan ? residOf(this.plan, this.store) : []);
+		this.dModel = $derived(this.plan ? streamWidth(this.plan, this.store) : null);
+		this.seq = $derived(this.resid.find((r) => r.pre)?.pre?.length ?? 0);
+		this.reason = $derived(noAttentionReason(src().structure));
+	}
+}

@@ -1,0 +1,149 @@
+// Issue 6's backend diff: the page's run (on one backend) against the same model, capture set and
+// inputs run in a second worker on the other backend (one EP per session: WebGPU vs WASM), compared
+// tensor by tensor with the report's diffStores. When the browser has no WebGPU adapter it says so
+// instead of comparing WASM with itself.
+import { RuntimeClient } from '$lib/worker/client';
+import { label, webgpuUnavailable } from '$lib/worker/ep';
+import { describeProgress } from '$lib/worker/progress';
+import type { ModelSource, ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import type { Backend } from '$lib/runtime/capture';
+import { DIFF_TOLERANCE, diffStores, type BackendDiff } from '$lib/report/diff';
+import { bySide, hookMap, otherBackend, storeFrom, type Perturb } from './diff-view';
+
+export type DiffPhase = 'idle' | 'loading' | 'ready' | 'unavailable' | 'error';
+
+/** What the diff needs from the page: its run, the structure shown, and how to open the model again. */
+export interface DiffSource {
+	result: ResultMessage | null;
+	/** The memory budget (bytes) the page's worker planned the capture with (issue 7). */
+	budget: number | null;
+	structure: StructureInfo | null;
+	/** Identifies the open model (zoo id or file name and size): a new one opens a new session. */
+	key: string | null;
+	source: () => Promise<ModelSource> | null;
+}
+
+export class BackendDiffModel {
+	phase = $state<DiffPhase>('idle');
+	message = $state('');
+	/** Why the other backend cannot run (no WebGPU adapter, or its session failed), said plainly. */
+	unavailable = $state<string | null>(null);
+	error = $state<string | null>(null);
+	/** The run on the other backend. */
+	other = $state.raw<ResultMessage | null>(null);
+	/** The page's run the other one was made for (the diff compares exactly these two). */
+	main = $state.raw<ResultMessage | null>(null);
+	tolerance = $state(DIFF_TOLERANCE);
+	selected = $state<string | null>(null);
+
+	readonly sides = $derived(bySide(this.main, this.other));
+	readonly diff = $derived.by((): BackendDiff | null => {
+		const s = this.sides;
+		const main = this.main;
+		if (!s || !main || this.phase !== 'ready') return null;
+		const p = this.perturb;
+		return diffStores(storeFrom(s.webgpu.tensors, p), storeFrom(s.wasm.tensors, null), {
+			tolerance: this.tolerance,
+			order: main.tensors.map((t) => t.name),
+			seq: main.tokens?.length ?? null,
+			hooks: hookMap(main, this.src().structure)
+		});
+	});
+
+	private client: RuntimeClient | null = null;
+	private opened = '';
+	private latest = 0;
+	private probe: Promise<string | null> | null = null;
+
+	constructor(
+		private readonly root: URL,
+		private readonly src: () => DiffSource,
+		/** Test-only: one element of the WebGPU run changed before diffing (`?perturb=`). */
+		readonly perturb: Perturb | null = null
+	) {}
+
+	private ensure(): RuntimeClient {
+		this.client ??= new RuntimeClient(new URL('ort/', this.root).href);
+		return this.client;
+	}
+
+	/** Brings the other run up to date with the page's run (called when that changes). */
+	async sync(): Promise<void> {
+		const { result: main, key, source, budget } = this.src();
+		if (!main || !key) return;
+		if (this.main === main && this.phase !== 'error') return;
+		const token = ++this.latest;
+		const want: Backend = otherBackend(main.backend);
+		this.phase = 'loading';
+		this.error = null;
+		this.unavailable = null;
+		this.message = `running the model on ${label(want)} to compare with the page's ${label(main.backend)} run`;
+		if (want === 'webgpu' || main.fallback) {
+			// The page is on WASM: is there a WebGPU adapter at all? (Probed once.)
+			this.probe ??= webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
+			const why = await this.probe;
+			if (token !== this.latest) return;
+			if (why) return this.noWebgpu(why);
+		}
+		const sessionKey = `${key}|${main.capture?.requested ?? main.captureSet}|${want}|${budget}`;
+		try {
+			const c = this.ensure();
+			const onProgress = (p: Parameters<typeof describeProgress>[0]) => {
+				if (token === this.latest) this.message = `${label(want)}: ${describeProgress(p)}`;
+			};
+			// Selective capture (issue 7): the same layer's tensors on the other side.
+			const layer = main.capture?.layer ?? undefined;
+			let r: ResultMessage;
+			if (sessionKey === this.opened && this.other) r = await c.run(main.input, onProgress, layer);
+			else {
+				const s = source();
+				if (!s) throw new Error('The model cannot be opened again (no source).');
+				this.opened = '';
+				const captureSet = (main.capture?.requested ?? main.captureSet) === 'semantic' ? 'semantic' : 'all';
+				r = await c.open(await s, { backend: want, captureSet, input: main.input, budget: budget ?? undefined, layer }, onProgress);
+				this.opened = sessionKey;
+			}
+			if (token !== this.latest) return;
+			if (r.backend !== want) throw new Error(`The second run came back on ${label(r.backend)}, not ${label(want)}.`);
+			if (JSON.stringify(r.input) !== JSON.stringify(main.input)) throw new Error('The second run used other inputs than the page.');
+			this.other = r;
+			this.main = main;
+			if (this.selected && !r.tensors.some((t) => t.name === this.selected)) this.selected = null;
+			this.phase = 'ready';
+			this.message = `${r.tensors.length} tensors from ${label(main.backend)} (the page) and ${label(want)}, same model, capture set and inputs`;
+		} catch (e) {
+			if (token !== this.latest) return;
+			const msg = e instanceof Error ? e.message : String(e);
+			this.opened = '';
+			this.other = null;
+			this.main = main;
+			// WebGPU failing to run is "unavailable" too: comparing WASM with itself would say nothing.
+			if (want === 'webgpu') return this.noWebgpu(msg);
+			this.phase = 'error';
+			this.error = msg;
+			this.message = 'failed';
+		}
+	}
+
+	private noWebgpu(why: string): void {
+		this.phase = 'unavailable';
+		this.unavailable = why;
+		this.other = null;
+		this.main = this.src().result;
+		this.message = 'WebGPU unavailable';
+	}
+
+	select(name: string | null): void {
+		this.selected = name;
+	}
+
+	setTolerance(v: number): void {
+		if (Number.isFinite(v) && v >= 0) this.tolerance = v;
+	}
+
+	dispose(): void {
+		this.latest++;
+		this.client?.dispose();
+		this.client = null;
+	}
+}

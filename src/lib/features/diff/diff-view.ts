@@ -1,0 +1,86 @@
+// Pure helpers of the backend diff view (issue 6): the test-only perturbation (`?perturb=`), the
+// two runs as stores in WebGPU/WASM order, and the texts a row prints. No DOM, no runes.
+import type { ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import type { Backend } from '$lib/runtime/capture';
+import { TensorStore, type CapturedTensor } from '$lib/tensor/store';
+import type { DiffWhere } from '$lib/report/diff';
+import { displayToken } from '$lib/viz/labels';
+
+/** A test-only change to one element of one tensor of the WebGPU run, applied before diffing. */
+export interface Perturb {
+	tensor: string;
+	index: number;
+	delta: number;
+}
+
+/**
+ * `?perturb=INDEX,DELTA,TENSOR` (the tensor name last: it may hold commas). Honoured only in the
+ * diff view, on the WebGPU side. null when absent or malformed.
+ */
+export function parsePerturb(v: string | null): Perturb | null {
+	if (!v) return null;
+	const m = /^(\d+),([^,]+),(.+)$/s.exec(v);
+	if (!m) return null;
+	const index = Number(m[1]);
+	const delta = Number(m[2]);
+	if (!Number.isSafeInteger(index) || !Number.isFinite(delta)) return null;
+	return { tensor: m[3], index, delta };
+}
+
+export function formatPerturb(p: Perturb): string {
+	return `${p.index},${p.delta},${p.tensor}`;
+}
+
+/** A copy of `t` with `delta` added at flat `index` (float32/float64 only; others are returned as they are). */
+export function perturbed(t: CapturedTensor, p: Perturb): CapturedTensor {
+	if (t.name !== p.tensor || p.index >= t.data.length) return t;
+	if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) return t;
+	const data = t.data.slice();
+	data[p.index] += p.delta;
+	return { ...t, data };
+}
+
+/** The tensors of one run as a store (the perturbation applied to a copy, the page's data untouched). */
+export function storeFrom(tensors: readonly CapturedTensor[], p: Perturb | null = null): TensorStore {
+	const s = new TensorStore();
+	for (const t of tensors) s.add(p && t.name === p.tensor ? perturbed(t, p) : t);
+	return s;
+}
+
+/** The backend the other side of the diff needs, given the one the page ran on. */
+export function otherBackend(b: Backend): Backend {
+	return b === 'webgpu' ? 'wasm' : 'webgpu';
+}
+
+/** Two runs as { webgpu, wasm } (whichever order they came in); null unless one of each. */
+export function bySide(x: ResultMessage | null, y: ResultMessage | null): { webgpu: ResultMessage; wasm: ResultMessage } | null {
+	if (!x || !y || x.backend === y.backend) return null;
+	return x.backend === 'webgpu' ? { webgpu: x, wasm: y } : { webgpu: y, wasm: x };
+}
+
+/** Tensor name -> hook name, from the structure the page shows (roles are in result order). */
+export function hookMap(r: ResultMessage, s: StructureInfo | null): Map<string, string> {
+	const out = new Map<string, string>();
+	const roles = (s ?? r.structure).roles;
+	r.tensors.forEach((t, i) => {
+		const h = roles[i]?.hook;
+		if (h) out.set(t.name, h);
+	});
+	return out;
+}
+
+/** "[0, 1, 3, 7] · token #3 “cat”" */
+export function whereText(w: DiffWhere | null, tokens: readonly string[] | null): string {
+	if (!w) return '—';
+	const idx = `[${w.index.join(', ')}]`;
+	if (w.token === null) return idx;
+	const label = tokens?.[w.token];
+	return `${idx} · token #${w.token}${label === undefined ? '' : ` “${displayToken(label, 12)}”`}`;
+}
+
+/** The leading-axes index (batch, head, ...) a difference heatmap starts at: where the max is. */
+export function leadOf(dims: readonly number[], w: DiffWhere | null): number[] {
+	const n = Math.max(0, dims.length - 2);
+	return Array.from({ length: n }, (_, k) => w?.index[k] ?? 0);
+}
+

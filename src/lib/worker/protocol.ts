@@ -1,0 +1,194 @@
+// Messages between the page and the runtime worker. Everything here is structured-cloneable;
+// tensor data crosses as transferred ArrayBuffers (moved, not copied).
+import type { Backend, CaptureSet } from '../runtime/capture.js';
+import type { CapturedTensor } from '../tensor/store.js';
+import type { BackendChoice } from './ep.js';
+import type { Note, Override } from '../analysis/types.js';
+import type { StatsPlan } from './stats.js';
+import type { Health } from '../report/health.js';
+
+/** A side file of an uploaded model (external data), matched to the model's `location` by name. */
+export interface ExtraFile {
+	name: string;
+	bytes: ArrayBuffer;
+}
+
+export type ModelSource = { kind: 'url'; url: string; name: string } | { kind: 'bytes'; bytes: ArrayBuffer; name: string; extra?: ExtraFile[] }
+	/** A picked or dropped file: the worker streams it from disk (progress in bytes, no extra copy). */
+	| { kind: 'file'; file: Blob; name: string; extra?: ExtraFile[] };
+
+/** The same options the inspect CLI takes (--text, --ids, --seq, --seed): same defaultInputs. */
+export interface InputOptions {
+	text?: string;
+	ids?: string;
+	seed?: number;
+	seq?: number;
+}
+
+export interface OpenRequest {
+	type: 'open';
+	id: number;
+	source: ModelSource;
+	backend: BackendChoice;
+	/** Absolute URL of the folder holding onnxruntime-web's .wasm/.mjs (the app's own /ort/). */
+	ortBase: string;
+	captureSet: CaptureSet;
+	input: InputOptions;
+	/** Issue 7: the memory budget in bytes (limits.ts); over it, capture goes selective. */
+	budget?: number;
+	/** The layer shown first (selective capture fetches it). */
+	layer?: number;
+}
+
+/** Re-run the open session with other inputs (the session is kept). */
+export interface RunRequest {
+	type: 'run';
+	id: number;
+	input: InputOptions;
+	/** Selective capture: the layer whose tensors to fetch (the session is the same). */
+	layer?: number;
+}
+
+/** Recognize again with the user's overrides (no re-run: the captured tensors stay). */
+export interface AnalyzeRequest {
+	type: 'analyze';
+	id: number;
+	overrides: Override[];
+}
+
+export type WorkerRequest = OpenRequest | RunRequest | AnalyzeRequest;
+
+export type Stage = 'fetch' | 'read' | 'session' | 'run' | 'collect';
+
+export interface ProgressMessage {
+	type: 'progress';
+	id: number;
+	stage: Stage;
+	message: string;
+	loaded?: number;
+	total?: number | null;
+}
+
+export interface TensorInfo {
+	name: string;
+	dtype: string;
+	dims: (number | string | null)[] | null;
+}
+
+export interface ModelSummary {
+	name: string;
+	bytes: number;
+	opset: number;
+	inputs: TensorInfo[];
+	outputs: TensorInfo[];
+	metadata: Record<string, string>;
+}
+
+/** An attention pattern [1, H, S_q, S_k] (or heads folded, [H, S_q, S_k]) and its layer. */
+export interface AttentionRef {
+	layer: number;
+	tensor: string;
+	/** The recognizer found a mask (exact zeros are masked cells); null: not known. */
+	masked: boolean | null;
+	/** The softmax input (scores, mask applied) when it was captured: it decides what is masked. */
+	scores?: string | null;
+}
+
+/** What recognition says, in the form the page uses; recomputed when overrides change. */
+export interface StructureInfo {
+	/** How attention patterns were found: the recognizer, or the first-Softmax heuristic. */
+	attentionSource: 'analysis' | 'softmax-heuristic';
+	/** Why the recognizer was not used, when it failed (null otherwise). */
+	analysisError: string | null;
+	attention: AttentionRef[];
+	/** Layers to step through (recognized blocks, else one per attention pattern). */
+	layers: number;
+	variant: string | null;
+	/** Per captured tensor (same order as `tensors`): hook name and layer, where known. */
+	roles: { hook: string | null; layer: number | null }[];
+	unrecognized: Note[];
+	ambiguities: Note[];
+	overrides: Override[];
+	/** Issue 5: what the page needs to compute layers[i].stats (null: recognition failed). */
+	stats: StatsPlan | null;
+	/** Issue 9: hook name -> ONNX tensor, every alias (names the `.npz` export as the CLI's `--npz` does). */
+	hookTensors?: [string, string][];
+}
+
+/** Per captured tensor, computed in the worker so a list of 10,000 costs the page nothing. */
+export interface TensorSummary {
+	min: number;
+	max: number;
+	mean: number;
+	/** Count of NaN and +-Inf values (the three counts below together). */
+	nonFinite: number;
+	nan: number;
+	posInf: number;
+	/** -Inf: in masked scores this is the mask itself, not a fault. */
+	negInf: number;
+}
+
+export interface ResultMessage {
+	type: 'result';
+	id: number;
+	backend: Backend;
+	/** Why the preferred backend was not used (null: it was). */
+	fallback: string | null;
+	captureSet: CaptureSet;
+	/** How attention patterns were found: the recognizer, or the first-Softmax heuristic. */
+	attentionSource: 'analysis' | 'softmax-heuristic';
+	/** Why the recognizer was not used, when it failed (null otherwise). */
+	analysisError: string | null;
+	model: ModelSummary;
+	tensors: CapturedTensor[];
+	summaries: TensorSummary[];
+	attention: AttentionRef[];
+	structure: StructureInfo;
+	/** The inputs as the worker used them (the page's URL and the CLI take the same). */
+	input: InputOptions;
+	/** One label per position of the token input (null when the model has no token input). */
+	tokens: string[] | null;
+	timings: { sessionMs: number; runMs: number };
+	/** Issue 7: full capture, or selective (one layer's tensors a run); absent from older workers. */
+	capture?: CaptureInfo;
+	/** Issue 6: the run's health (the inspect CLI's `health`), computed in the worker; null when it failed. */
+	health?: Health | null;
+}
+
+export interface ErrorMessage {
+	type: 'error';
+	id: number;
+	message: string;
+	hint?: string;
+}
+
+export interface StructureMessage {
+	type: 'structure';
+	id: number;
+	structure: StructureInfo;
+}
+
+export type WorkerMessage = ProgressMessage | ResultMessage | StructureMessage | ErrorMessage;
+
+/** Issue 7: how a result was captured (plan.ts). */
+export interface CaptureInfo {
+	/** full: the requested set in one run; selective: one layer's semantic tensors a run, plus every layer's stream. */
+	mode: 'full' | 'selective';
+	/** The capture set asked for (the result's captureSet is the one that produced it). */
+	requested: CaptureSet;
+	/** Selective: the layer these tensors are from (null: full). */
+	layer: number | null;
+	/** Estimated bytes of the requested set for these inputs. */
+	requestedBytes: number;
+	/** Bytes the budget leaves beside the weights. */
+	allowanceBytes: number;
+	/** Estimated bytes of one run as captured. */
+	runBytes: number;
+	reason: string | null;
+	/** Which session of the worker produced it (the same across re-runs and layer steps). */
+	session: number;
+	/** Whether the worker still holds the model's bytes (a large model's are let go of once its session exists). */
+	modelBytesKept: boolean;
+	/** Graph outputs this run did not fetch (selective capture leaves out very large ones). */
+	skippedOutputs: string[];
+}

@@ -1,0 +1,308 @@
+/// <reference lib="webworker" />
+// The runtime worker: fetch -> read -> session -> run -> captured tensors, off the main thread so
+// the page never freezes. It keeps the session for re-runs, and the names and dims of the last run
+// so recognition can be redone with the user's overrides. A large model's bytes are let go of once
+// its session exists (ORT has its own copy) and read again only when a new session is needed.
+import * as ort from 'onnxruntime-web/webgpu';
+import { Graph, ModelError, ortError, ortReason, readModel } from '../onnx/index.js';
+import type { ModelBuffer } from '../onnx/rewrite.js';
+import type { Override, Structure } from '../analysis/types.js';
+import { CaptureSession, type Backend, type CaptureOptions } from '../runtime/capture.js';
+import { defaultInputs, tokenLabels } from '../runtime/inputs.js';
+import type { CapturedTensor, TensorStore } from '../tensor/store.js';
+import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
+import { bytesOf, freeBytes, letGo, readSource } from './model-bytes.js';
+import { matchExternal } from './external.js';
+import { structureInfo, tryAnalyze } from './structure.js';
+import { summarize } from './summary.js';
+import { choosePlan, narrow, sessionFetches, type CapturePlan } from '../runtime/plan.js';
+import { DEFAULT_BROWSER_BUDGET } from '../runtime/limits.js';
+import { health, type Health } from '../report/health.js';
+import type { CaptureInfo, InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+interface Open {
+	session: CaptureSession;
+	/** The model's bytes; null once let go of (letGo), read again from `source` for a new session. */
+	buffer: ModelBuffer | null;
+	source: ModelSource;
+	graph: Graph;
+	model: ModelSummary;
+	fallback: string | null;
+	structure: Structure | null;
+	analysisError: string | null;
+	overrides: Override[];
+	sessionOptions: CaptureOptions['sessionOptions'];
+	/** Names and dims of the last run's tensors (their data went to the page). */
+	dims: Map<string, { dims: number[] }>;
+	names: string[];
+	/** Issue 7: what is captured (full, or one layer at a time) and the layer selective runs fetch. */
+	plan: CapturePlan;
+	layer: number;
+	/** Which session of this worker (re-runs and layer steps keep it). */
+	sessionNo: number;
+	/** The memory budget and the model's bytes the plan was made with (new inputs are planned again). */
+	budget: number;
+	modelBytes: number;
+	/** The Graph no longer points into the bytes (detach.ts). */
+	detached?: boolean;
+}
+
+/** Byte progress of a (re-)read, as the page shows it. */
+const reading = (id: number) => (message: string, loaded: number, total: number | null) => progress(id, 'fetch', message, loaded, total);
+
+let current: Open | null = null;
+let configured = false;
+let sessions = 0;
+/** The newest run request received: an older one still queued is skipped (layers stepped quickly). */
+let newestRun = 0;
+// Requests are handled one at a time, in order (a re-run must not race a model being opened).
+let queue: Promise<void> = Promise.resolve();
+
+self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+	const req = ev.data;
+	if (req.type === 'run') newestRun = Math.max(newestRun, req.id);
+	queue = queue.then(() => handle(req));
+};
+
+async function handle(req: WorkerRequest): Promise<void> {
+	const t0 = performance.now();
+	try {
+		if (req.type === 'open') {
+			let opened = await open(req);
+			try {
+				await run(req.id, opened, req.input, performance.now() - t0);
+			} catch (e) {
+				// Some failures only show when WebGPU runs the graph: in auto mode, WASM gets a turn.
+				if (req.backend !== 'auto' || opened.session.backend !== 'webgpu') throw e;
+				await opened.session.release().catch(() => undefined);
+				progress(req.id, 'session', 'creating session on WASM');
+				const bytes = await bytesOf(opened, reading(req.id));
+				const session = await CaptureSession.create(ort, bytes, opened.graph, {
+					backend: 'wasm',
+					captureSet: opened.plan.captureSet,
+					semantic: opened.plan.exposed,
+					sessionOptions: opened.sessionOptions,
+					prepack: prepackFor(opened.plan),
+					skipOutputs: opened.plan.skippedOutputs
+				}).catch((err: unknown) => {
+					throw ortError('load', err);
+				});
+				if (bytes !== opened.buffer) freeBytes(bytes);
+				opened = current = { ...opened, session, sessionNo: ++sessions, fallback: `running on WebGPU failed: ${ortReason(e)}` };
+				await run(req.id, opened, req.input, performance.now() - t0);
+			}
+		} else if (req.type === 'run') {
+			if (!current) throw new Error('No model is open.');
+			if (req.id < newestRun) throw new Error('Superseded by a newer run.');
+			if (req.layer !== undefined) current.layer = req.layer;
+			await run(req.id, current, req.input, 0);
+		} else {
+			if (!current) throw new Error('No model is open.');
+			const o = current;
+			const { structure, error } = tryAnalyze(o.graph, req.overrides);
+			o.structure = structure;
+			o.analysisError = error;
+			o.overrides = [...req.overrides];
+			post({ type: 'structure', id: req.id, structure: structureInfo(o.graph, structure, error, o.dims, o.names, o.overrides) });
+		}
+	} catch (e) {
+		const hint = e instanceof ModelError ? e.hint : undefined;
+		post({ type: 'error', id: req.id, message: e instanceof Error ? e.message : String(e), hint });
+	}
+}
+
+function progress(id: number, stage: Stage, message: string, loaded?: number, total?: number | null): void {
+	post({ type: 'progress', id, stage, message, loaded, total });
+}
+
+function post(msg: WorkerMessage, transfer: Transferable[] = []): void {
+	self.postMessage(msg, transfer);
+}
+
+function configure(ortBase: string): void {
+	if (configured) return; // ORT reads these once, when its WASM module first loads
+	configured = true;
+	ort.env.wasm.wasmPaths = ortBase;
+	ort.env.wasm.proxy = false; // this is already a worker
+	// Threads need SharedArrayBuffer, which needs cross-origin isolation (COOP/COEP headers).
+	ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+}
+
+async function open(req: OpenRequest): Promise<Open> {
+	configure(req.ortBase);
+	if (current) {
+		const old = current;
+		current = null;
+		await old.session.release().catch(() => undefined);
+	}
+	const src = req.source;
+	const buf = await readSource(src, src.kind === 'url' ? 'fetching' : 'reading', reading(req.id));
+	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
+	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
+	const external = matchExternal(graph, src.name, src.kind !== 'url' ? (src.extra ?? []) : []);
+	const sessionOptions = external.length ? { externalData: external } : undefined;
+	progress(req.id, 'read', 'recognizing attention, norms and residual adds');
+	// Recognition failing must not stop the run: the page falls back to the Softmax heuristic.
+	const { structure, error: analysisError } = tryAnalyze(graph);
+	if (req.captureSet === 'semantic' && !structure) throw new Error(`The "semantic" capture needs recognition, which failed: ${analysisError}`);
+	// Issue 7: what capturing this set would take for these inputs; over the budget, one layer at a time.
+	const extraBytes = src.kind !== 'url' ? (src.extra ?? []).reduce((n, f) => n + f.bytes.byteLength, 0) : 0;
+	const capture = choosePlan({ graph, structure, feeds: feedDims(graph, req.input), captureSet: req.captureSet, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes });
+
+	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
+	if (req.backend === 'webgpu' && noGpu) throw new Error(`WebGPU was requested (?backend=webgpu), but ${noGpu}.`);
+	let fallback: string | null = null;
+	let session: CaptureSession | null = null;
+	for (const attempt of plan(req.backend, noGpu)) {
+		fallback = attempt.reason ?? fallback;
+		progress(req.id, 'session', `creating session on ${label(attempt.backend)}`);
+		try {
+			session = await CaptureSession.create(ort, buf, graph, {
+				backend: attempt.backend,
+				captureSet: capture.captureSet,
+				semantic: capture.exposed,
+				sessionOptions,
+				prepack: prepackFor(capture),
+				skipOutputs: capture.skippedOutputs
+			});
+			break;
+		} catch (e) {
+			// onnxruntime's own words, without its error codes and C++ internals (as the CLI says them).
+			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw ortError('load', e);
+			fallback = fallbackReason(attempt.backend, e);
+		}
+	}
+	if (!session) throw new Error('No execution provider could create a session.');
+	const model: ModelSummary = {
+		name: src.name,
+		bytes: buf.length,
+		opset: graph.opset,
+		inputs: graph.inputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
+		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
+		metadata: Object.fromEntries(graph.metadata)
+	};
+	current = { session, buffer: buf, source: src, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes };
+	letGo(current);
+	return current;
+}
+
+async function run(id: number, o: Open, input: InputOptions, sessionMs: number): Promise<void> {
+	const feeds = defaultInputs(o.graph, input);
+	sessionMs += await replan(id, o, feeds);
+	progress(id, 'run', `running on ${label(o.session.backend)}`);
+	const t0 = performance.now();
+	const store = await o.session.run(feeds, sessionFetches(o.plan, o.graph, o.layer, o.session.exposed)).catch((e: unknown) => {
+		throw ortError('run', e);
+	});
+	const runMs = performance.now() - t0;
+	progress(id, 'collect', `collecting ${store.size} tensors`);
+	o.names = [...store.order];
+	o.dims = new Map(o.names.map((n) => [n, { dims: store.get(n)!.dims }]));
+	const structure = structureInfo(o.graph, o.structure, o.analysisError, store, o.names, o.overrides);
+	const summaries = o.names.map((n) => summarize(store.get(n)!));
+	const checked = healthOf(o, store);
+	const { tensors, transfer } = transferable(store);
+	const msg: ResultMessage = {
+		type: 'result',
+		id,
+		backend: o.session.backend as Backend,
+		fallback: o.fallback,
+		captureSet: o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet,
+		attentionSource: structure.attentionSource,
+		analysisError: o.analysisError,
+		model: o.model,
+		tensors,
+		summaries,
+		attention: structure.attention,
+		structure,
+		input,
+		tokens: tokenLabels(o.graph, feeds),
+		capture: captureInfo(o),
+		timings: { sessionMs, runMs },
+		health: checked
+	};
+	post(msg, transfer);
+}
+
+/** Issue 6's health checks, as the inspect CLI computes them (a failure here must not fail the run). */
+function healthOf(o: Open, store: TensorStore): Health | null {
+	try {
+		// Selective capture (issue 7): the checks cover what this run fetched (one layer plus the stream).
+		const capture = o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet;
+		return health(o.graph, o.structure, store, { capture, exposed: o.session.exposed });
+	} catch {
+		return null;
+	}
+}
+
+/** Each tensor's buffer moves to the page (no copy); shared or over-large backing buffers are cut to size first. */
+function transferable(store: TensorStore): { tensors: CapturedTensor[]; transfer: ArrayBuffer[] } {
+	const tensors: CapturedTensor[] = [];
+	const buffers = new Set<ArrayBuffer>();
+	for (const t of store) {
+		let data = t.data;
+		const whole = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+		// A view into WASM memory (shared, or one big heap) must not be moved: copy just its bytes.
+		if (!whole || buffers.has(data.buffer as ArrayBuffer)) data = data.slice() as typeof data;
+		buffers.add(data.buffer as ArrayBuffer);
+		tensors.push({ ...t, data });
+	}
+	return { tensors, transfer: [...buffers] };
+}
+
+/** Issue 7: how this result was captured, for the status line and the test hook. */
+function captureInfo(o: Open): CaptureInfo {
+	const p = o.plan;
+	const selective = p.mode === 'selective';
+	return {
+		mode: p.mode,
+		requested: p.requested,
+		layer: selective ? Math.min(o.layer, p.perLayer.length - 1) : null,
+		requestedBytes: p.requestedBytes,
+		allowanceBytes: p.allowance,
+		runBytes: p.selectiveBytes,
+		reason: p.reason,
+		session: o.sessionNo,
+		modelBytesKept: o.buffer !== null,
+		skippedOutputs: selective ? p.skippedOutputs : []
+	};
+}
+
+/** Longer inputs on the open session: over the budget, narrow to one layer a run (same session). */
+async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>): Promise<number> {
+	if (o.plan.mode === 'selective' || o.plan.requested === 'none') return 0;
+	const dims = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
+	const next = narrow(o.plan, choosePlan({ graph: o.graph, structure: o.structure, feeds: dims, captureSet: o.plan.requested, budget: o.budget, modelBytes: o.modelBytes }));
+	if (next === o.plan) return 0;
+	// ORT allocates every exposed output during a run, fetched or not: fetching one layer from a
+	// session that exposes everything would still peak at everything. So, once, on the switch (not
+	// on every new input), a session exposing the selective set replaces it.
+	const t0 = performance.now();
+	const backend = o.session.backend;
+	progress(id, 'session', `these inputs need more than the memory budget: switching to selective capture (new session on ${label(backend)})`);
+	await o.session.release().catch(() => undefined);
+	o.plan = next;
+	const bytes = await bytesOf(o, reading(id));
+	o.session = await CaptureSession.create(ort, bytes, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions, prepack: prepackFor(next), skipOutputs: next.skippedOutputs }).catch((e: unknown) => {
+		throw ortError('load', e);
+	});
+	if (bytes !== o.buffer) freeBytes(bytes);
+	o.sessionNo = ++sessions;
+	return performance.now() - t0;
+}
+
+/** Over the memory budget, ORT's second (pre-packed) copy of the MatMul weights goes: ~0.25 GiB for GPT-2 small, ~0% slower at seq 512. */
+function prepackFor(p: CapturePlan): boolean {
+	return p.mode !== 'selective';
+}
+
+/** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
+function feedDims(graph: Graph, input: InputOptions): Record<string, number[]> {
+	try {
+		return Object.fromEntries(Object.entries(defaultInputs(graph, input)).map(([k, t]) => [k, t.dims]));
+	} catch {
+		return {};
+	}
+}
