@@ -5,3 +5,4 @@ export * from './norms.js';
 export * from './residual.js';
 export * from './attention.js';
 export * from './health.js';
+export * from './head-scores.js';
