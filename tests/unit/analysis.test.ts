@@ -269,8 +269,11 @@ describe('refusals and ambiguity', () => {
 		expect(wrong.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'softmax over axis 1, not the last axis of a score matrix' });
 	});
 
-	it('fused ORT ops are named as such', () => {
-		expect(analyze(ortFused()).unrecognized.map((n) => n.what.split(' ')[0])).toEqual(['SkipLayerNormalization', 'Attention', 'residual', 'attention']);
+	it('fused ORT ops are read: the pattern and the hidden Skip sum are derived', () => {
+		const s = analyze(ortFused());
+		expect(s.layers[0].attention).toMatchObject({ op: 'Attention', heads: 4, derived: true, pattern: 'derived::t1::pattern' });
+		expect(s.layers[0].residuals[0]).toMatchObject({ op: 'SkipLayerNormalization', recomputed: true, stream: 'hidden', branch: 't1' });
+		expect(s.derived.map((d) => d.kind)).toEqual(['pattern', 'skip-sum']);
 	});
 
 	it('QK-norm is reported as a norm inside the attention branch, not placed', () => {

@@ -2,7 +2,7 @@
 // adds (need attention to know their sublayer), streams and blocks (need norms to link
 // post-norm adds), placement and variant, then hook names. Overrides enter at each stage.
 import type { Graph } from '../onnx/graph.js';
-import type { ModelVariant, Note, Override, Structure } from './types.js';
+import type { AttentionInfo, DerivedTensor, ModelVariant, Note, Override, ResidualInfo, Structure } from './types.js';
 import { Ctx } from './walk.js';
 import { findNorms } from './norms.js';
 import { findAttention } from './attention.js';
@@ -63,6 +63,7 @@ export function analyze(graph: Graph, overrides: readonly Override[] = []): Stru
 
 	const hooks = buildHooks(ctx, layers, placed.finalNorm, placed.embedNorm);
 	return {
+		derived: derivedTensors(attention, residuals),
 		variant: modelVariant(layers.map((L) => L.variant)),
 		layers,
 		finalNorm: placed.finalNorm,
@@ -81,9 +82,17 @@ function noAttentionReason(ctx: Ctx): string {
 	const ops = ctx.g.nodes.map((n) => n.opType);
 	const fused = ops.filter((op) => /Attention$/.test(op)).length;
 	const softmax = ops.filter((op) => op === 'Softmax').length;
-	if (fused) return `no attention found: attention is fused into ${fused} op${fused === 1 ? '' : 's'} whose patterns cannot be captured`;
+	if (fused) return `no attention found: ${fused} fused attention op${fused === 1 ? '' : 's'} could not be read (see the notes above)`;
 	if (!softmax) return 'no attention found: the graph has no Softmax, so nothing computes an attention pattern (softmax of Q·K^T scores); it may not be a transformer';
 	return `no attention found: ${softmax === 1 ? 'its one Softmax does' : `none of its ${softmax} Softmax nodes does`} not normalize Q·K^T scores (see the note${softmax === 1 ? '' : 's'} above)`;
+}
+
+/** What src/lib/derive computes after a run: fused attention patterns and hidden Skip sums. */
+function derivedTensors(attention: AttentionInfo[], residuals: ResidualInfo[]): DerivedTensor[] {
+	const out: DerivedTensor[] = [];
+	for (const a of attention) if (a.derived && a.fused) out.push({ name: a.pattern, kind: 'pattern', node: a.fused.node });
+	for (const r of residuals) if (r.recomputed) out.push({ name: r.output, kind: 'skip-sum', node: r.node });
+	return out.sort((a, b) => a.node - b.node);
 }
 
 function modelVariant(vs: ModelVariant[]): ModelVariant {

@@ -8,6 +8,7 @@ import { headFacts } from './heads.js';
 import { isLargeNegative, maskFacts } from './mask.js';
 import { nodeLabel, type Ctx } from './walk.js';
 import { f32 } from './norms.js';
+import { fusedAttention } from './fused.js';
 
 const PASS = new Set(['Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze']);
 const FUSED_ATTENTION = new Set(['Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'PackedAttention', 'SparseAttention']);
@@ -29,7 +30,9 @@ export function findAttention(ctx: Ctx): { attention: AttentionInfo[]; unrecogni
 	const ambiguities: Note[] = [];
 	for (const n of ctx.g.nodes) {
 		if (FUSED_ATTENTION.has(n.opType)) {
-			unrecognized.push({ what: nodeLabel(n), why: 'a fused attention op: its pattern is computed inside the op and cannot be captured' });
+			const r = fusedAttention(ctx, n);
+			if ('fail' in r) unrecognized.push({ what: nodeLabel(n), why: r.fail });
+			else attention.push(r);
 			continue;
 		}
 		if (n.opType !== 'Softmax') continue;
@@ -77,7 +80,11 @@ export function recognize(ctx: Ctx, sm: GraphNode, lenient = false): { info: Att
 		scale: trace && hf && Number.isFinite(trace.scale * hf.scale) ? f32(trace.scale * hf.scale) : null,
 		rope: hf?.rope ?? false,
 		softcap: trace?.softcap ?? false,
-		scoreNodes: trace?.nodes ?? []
+		scoreNodes: trace?.nodes ?? [],
+		op: 'Softmax',
+		derived: false,
+		kvHeads: null,
+		fused: null
 	};
 	return { info, ambiguities };
 }

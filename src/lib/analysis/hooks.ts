@@ -6,6 +6,7 @@
 // specific one (by PRIORITY), `hookTensors` keeps every alias.
 import type { Layer, NormInfo, PlacedNorm } from './types.js';
 import type { Ctx } from './walk.js';
+import { isSkipNorm } from './skip.js';
 
 const PRIORITY = [
 	'attn.hook_pattern', 'attn.hook_attn_scores', 'hook_normalized', 'hook_scale', 'hook_attn_out', 'hook_mlp_out',
@@ -50,7 +51,7 @@ export function buildHooks(ctx: Ctx, layers: Layer[], finalNorm: PlacedNorm | nu
 		const ordered = [...attnNorms, ...mlpNorms];
 		ordered.forEach((n, i) => norm(`${b}.ln${i + 1}`, n));
 		if (L.attention) {
-			name(`${b}.attn.hook_attn_scores`, L.attention.scores);
+			if (!L.attention.derived) name(`${b}.attn.hook_attn_scores`, L.attention.scores);
 			name(`${b}.attn.hook_pattern`, L.attention.pattern);
 		}
 		for (const r of L.residuals) {
@@ -83,6 +84,10 @@ export function buildHooks(ctx: Ctx, layers: Layer[], finalNorm: PlacedNorm | nu
 	const order = new Map<string, number>();
 	for (const i of ctx.g.inputs) order.set(i.name, -1);
 	for (const n of ctx.g.nodes) for (const o of n.outputs) if (o && !order.has(o)) order.set(o, n.index);
+	// A fused attention's pattern and a hidden Skip sum are recomputed from the op's inputs and checked against its output.
+	const opInputs = (ts: string[]) => ts.filter((t) => t && ctx.isAct(t)).forEach((t) => semantic.add(t));
+	for (const a of layers.map((L) => L.attention)) if (a?.fused) opInputs([...a.fused.inputs, a.fused.output]);
+	for (const n of ctx.g.nodes) if (isSkipNorm(n)) opInputs(n.inputs);
 	const sem = [...semantic].filter((t) => order.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
 	return { hooks, hookTensors, semantic: sem };
 }

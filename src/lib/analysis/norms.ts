@@ -5,6 +5,7 @@ import type { GraphNode } from '../onnx/graph.js';
 import { attrFloat, attrInt } from '../onnx/graph.js';
 import type { NormInfo, NormKind, Note } from './types.js';
 import { nodeLabel, publicName, type Ctx } from './walk.js';
+import { isSkipNorm, skipNorm } from './skip.js';
 
 const FUSED: Record<string, NormKind> = {
 	LayerNormalization: 'layernorm',
@@ -12,7 +13,6 @@ const FUSED: Record<string, NormKind> = {
 	RMSNormalization: 'rmsnorm'
 };
 
-const FUSED_RESIDUAL = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization', 'SkipGroupNorm']);
 
 export function findNorms(ctx: Ctx): { norms: NormInfo[]; unrecognized: Note[] } {
 	const norms: NormInfo[] = [];
@@ -22,11 +22,9 @@ export function findNorms(ctx: Ctx): { norms: NormInfo[]; unrecognized: Note[] }
 		if (used.has(n.index)) continue;
 		let found: NormInfo | null = null;
 		if (FUSED[n.opType]) found = fused(ctx, n, FUSED[n.opType]);
-		else if (FUSED_RESIDUAL.has(n.opType))
-			unrecognized.push({
-				what: nodeLabel(n),
-				why: 'a fused residual add + norm (ORT-optimized graph): the stream sum is hidden inside one op; open the model as exported, before ORT optimization'
-			});
+		else if (isSkipNorm(n)) found = skipNorm(ctx, n);
+		else if (n.opType === 'SkipGroupNorm')
+			unrecognized.push({ what: nodeLabel(n), why: 'SkipGroupNorm (a diffusion UNet op): a group norm over channels, not a transformer block norm' });
 		else if (n.opType === 'ReduceMean') found = decomposedLayerNorm(ctx, n);
 		else if (n.opType === 'Pow' || n.opType === 'Mul') found = decomposedRms(ctx, n);
 		else if (n.opType === 'Tanh') found = dyt(ctx, n);
@@ -54,7 +52,8 @@ function fused(ctx: Ctx, n: GraphNode, kind: NormKind): NormInfo | null {
 		beta: kind === 'layernorm' && n.inputs[2] ? ctx.initializerName(n.inputs[2]) : null,
 		alpha: null,
 		scale: null,
-		nodes: [...castNodes, n.index]
+		nodes: [...castNodes, n.index],
+		op: n.opType
 	};
 }
 

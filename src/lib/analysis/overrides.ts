@@ -81,7 +81,8 @@ export function overrideAttention(
 			} else
 				a = {
 					pattern: o.pattern, scores: p.inputs[0], qk: p.inputs[0], softmax: p.index, heads: null, headsFrom: null,
-					layout: null, masks: [], masked: false, scale: null, rope: false, softcap: false, scoreNodes: []
+					layout: null, masks: [], masked: false, scale: null, rope: false, softcap: false, scoreNodes: [],
+					op: p.opType, derived: false, kvHeads: null, fused: null
 				};
 			out.push(a);
 			// The override answers what recognition could not: drop its complaint.

@@ -8,6 +8,7 @@ import type { GraphNode } from '../onnx/graph.js';
 import type { AttentionInfo, NormInfo, ResidualInfo, Sublayer } from './types.js';
 import type { Ctx } from './walk.js';
 import { f32 } from './norms.js';
+import { isSkipNorm, skipSum } from './skip.js';
 
 export function findResiduals(ctx: Ctx, attention: AttentionInfo[]): ResidualInfo[] {
 	const found: ResidualInfo[] = [];
@@ -16,7 +17,8 @@ export function findResiduals(ctx: Ctx, attention: AttentionInfo[]): ResidualInf
 	// like a stream to the rule below (x + f(x)) from layer 1 on.
 	const onScores = new Set(attention.flatMap((a) => a.scoreNodes));
 	for (const n of ctx.g.nodes) {
-		if (n.opType !== 'Add' && !(n.opType === 'Sum' && n.inputs.length === 2)) continue;
+		const skip = isSkipNorm(n);
+		if (n.opType !== 'Add' && !(n.opType === 'Sum' && n.inputs.length === 2) && !skip) continue;
 		if (onScores.has(n.index)) continue;
 		const r = classify(ctx, n, byOutput);
 		if (!r) continue;
@@ -25,6 +27,10 @@ export function findResiduals(ctx: Ctx, attention: AttentionInfo[]): ResidualInf
 		const prev = found[found.length - 1];
 		if (prev && ctx.idx(prev.output) > ctx.idx(r.base) && ctx.reaches(r.base, prev.output)) continue;
 		const res = finish(ctx, n, r, attention);
+		if (skip) {
+			const sum = skipSum(n);
+			Object.assign(res, { output: sum.name, op: n.opType, recomputed: sum.recomputed });
+		}
 		found.push(res);
 		byOutput.set(res.output, res);
 	}
@@ -93,8 +99,12 @@ function attentionIn(ctx: Ctx, from: string, t: string, attention: AttentionInfo
 	const hi = ctx.idx(t);
 	for (let i = attention.length - 1; i >= 0; i--) {
 		const a = attention[i];
-		if (a.softmax <= lo || a.softmax >= hi) continue;
-		if (ctx.reaches(a.pattern, t) && (lo < 0 || ctx.reaches(from, a.scores))) return i;
+		// A fused op's pattern is derived, not a graph tensor: its output and input stand for it
+		// (the op may itself write the branch).
+		if (a.softmax <= lo || a.softmax > hi || (a.softmax === hi && !a.fused)) continue;
+		const out = a.fused ? a.fused.output : a.pattern;
+		const into = a.fused ? a.fused.input : a.scores;
+		if (ctx.reaches(out, t) && (lo < 0 || ctx.reaches(from, into))) return i;
 	}
 	return null;
 }

@@ -28,6 +28,8 @@ export interface NormInfo {
 	alpha: number | null; // DyT's alpha
 	scale: string | null; // tensor holding sqrt(var + eps) (or sqrt(ms + eps)) where the graph has one
 	nodes: number[]; // node indices that make up the norm
+	/** The op type of a fused norm ('LayerNormalization', 'SkipLayerNormalization', ...); null when decomposed. */
+	op?: string | null;
 	overridden?: boolean;
 }
 
@@ -43,7 +45,7 @@ export interface AttentionInfo {
 	qk: string; // output of the MatMul of Q and K^T
 	softmax: number; // node index
 	heads: number | null;
-	headsFrom: 'shape-info' | 'reshape' | 'width/head-dim' | 'override' | null;
+	headsFrom: 'shape-info' | 'reshape' | 'width/head-dim' | 'override' | 'attribute' | null;
 	/** 'BHSS': [B,H,S,S]; 'BH,S,S': heads folded into the batch axis, as torch's MHA exports it. */
 	layout: 'BHSS' | 'BH,S,S' | null;
 	masks: MaskInfo[];
@@ -52,8 +54,41 @@ export interface AttentionInfo {
 	rope: boolean; // Slice/Neg/Concat/Mul/Add rotation found on the Q or K path
 	softcap: boolean; // Tanh on the scores path
 	scoreNodes: number[]; // node indices between the QK MatMul and the softmax (masks, scale)
+	/** The op that computes the pattern: 'Softmax', or a fused op ('Attention', 'GroupQueryAttention', ...). */
+	op: string;
+	/** The pattern is not a graph tensor: blockscope recomputes it from the fused op's inputs (src/lib/derive). */
+	derived: boolean;
+	kvHeads: number | null; // grouped-query attention's K/V head count; null when not grouped
+	fused: FusedAttention | null;
 	overridden?: boolean;
 	layerOverride?: number;
+}
+
+/** A fused attention op, read by its published schema (ORT ContribOperators, ONNX Attention-23). */
+export interface FusedAttention {
+	node: number;
+	domain: string;
+	/** The op's inputs in schema order ('' where omitted), and its first output. */
+	inputs: string[];
+	output: string;
+	/** The data input the op's scores are computed from (for topology: branch and block finding). */
+	input: string;
+	numHeads: number;
+	kvHeads: number | null;
+	scale: number | null; // the scale attribute; null: 1/sqrt(head_size)
+	causal: boolean; // unidirectional / is_causal / always for GQA
+	maskFilter: number; // value added where a raw mask says 0 (ORT's mask_filter_value)
+	doRotary: boolean;
+	rotaryInterleaved: boolean;
+	softcap: number; // 0: none
+	localWindow: number; // -1: none
+}
+
+/** A tensor blockscope computes after the run (not in the graph): a fused attention's pattern, or a hidden stream sum. */
+export interface DerivedTensor {
+	name: string;
+	kind: 'pattern' | 'skip-sum';
+	node: number; // the fused op it comes from
 }
 
 export interface ResidualInfo {
@@ -69,6 +104,10 @@ export interface ResidualInfo {
 	attention: number | null; // index into Structure.attention of the attention in this branch
 	attnPart: string | null; // for sublayer "both": the attention half of the branch sum
 	mlpPart: string | null;
+	/** 'Add', or the Skip*Normalization op whose sum (input + skip + bias) is the stream. */
+	op?: string;
+	/** The sum is not a graph output of the op: blockscope recomputes it from the same operands. */
+	recomputed?: boolean;
 	overridden?: boolean;
 	layerOverride?: number;
 }
@@ -106,6 +145,8 @@ export interface Structure {
 	hookTensors: Map<string, string>;
 	/** Tensor names the "semantic" capture set exposes, graph order. */
 	semantic: string[];
+	/** Tensors computed after the run (fused attention patterns, hidden Skip* sums), graph order. */
+	derived: DerivedTensor[];
 	unrecognized: Note[];
 	ambiguities: Note[];
 }
