@@ -107,6 +107,9 @@ export interface ForwardResult {
 	tensors: Map<string, KeyedTensor>;
 }
 
+/** Sees each (S, n) row-major intermediate as it is made; what it returns flows on instead (interventions). */
+export type ForwardHook = (key: string, data: Float64Array, cols: number) => Float64Array | void;
+
 /**
  * Run variant `id` on `tokens`. Keys (per layer i, prefix "L{i}."): q k v qk (scale "after") scores masked pattern
  * z attn_out, mlp_pre mlp_act (GELU) or mlp_gate mlp_act mlp_up mlp_prod (SwiGLU), mlp_out, and by
@@ -114,13 +117,15 @@ export interface ForwardResult {
  * (post-norm), attn_scaled attn_add resid_mid mlp_scaled mlp_add resid_post (deepnorm), ln1 branch
  * resid_post (parallel). Global: embed.tok embed.pos embed ln_f logits.
  */
-export function forward(id: ZooId, tokens: readonly number[], spelling: Spelling): ForwardResult {
+export function forward(id: ZooId, tokens: readonly number[], spelling: Spelling, hook?: ForwardHook): ForwardResult {
 	const info = VARIANTS[id];
 	const W = zooWeights(id);
 	const S = tokens.length;
 	const V = VOCAB.length;
 	const out = new Map<string, KeyedTensor>();
 	const emit = (key: string, x: Rows, dims = [1, x.S, x.n]) => {
+		const y = hook?.(key, x.data, x.n);
+		if (y) x = { S: x.S, n: x.n, data: y };
 		out.set(key, { dims, data: x.data });
 		return x;
 	};
@@ -180,8 +185,7 @@ export function forward(id: ZooId, tokens: readonly number[], spelling: Spelling
 						const p = pattern[(h * S + i) * S + j];
 						for (let d = 0; d < D_HEAD; d++) z.data[i * D_MODEL + h * D_HEAD + d] += p * v.data[j * D_MODEL + h * D_HEAD + d];
 					}
-			emit(key('z'), z);
-			return emit(key('attn_out'), linear(z, L.wo, L.bo, D_MODEL));
+			return emit(key('attn_out'), linear(emit(key('z'), z), L.wo, L.bo, D_MODEL));
 		};
 
 		// Feed-forward: GELU MLP or SwiGLU, (S, D) -> (S, D)

@@ -31,6 +31,11 @@ export interface CaptureOptions {
 	 * then frees them once used instead of holding them for the whole run). Needs `externalize`.
 	 */
 	skipOutputs?: readonly string[];
+	/**
+	 * A last rewrite of the bytes ORT parses (interventions: intervene/wire.ts). It gets the
+	 * externalized model when there is one, so it copies no weights.
+	 */
+	edit?: (model: Uint8Array) => Uint8Array;
 }
 
 /** The name the model's own bytes are mounted under when its weights are passed as external data. */
@@ -79,7 +84,7 @@ export class CaptureSession {
 		const externalData = ext ? [...(so?.externalData ?? []), { path: INLINE_WEIGHTS, data: bytes }] : so?.externalData;
 		const extra = opts.prepack === false ? { ...so?.extra, session: { ...(so?.extra?.session as object), disable_prepacking: '1' } } : so?.extra;
 		const session = await oneAtATime(ort, () =>
-			ort.InferenceSession.create(ext ? ext.model : bytes, {
+			ort.InferenceSession.create(opts.edit ? opts.edit(ext ? ext.model : bytes) : ext ? ext.model : bytes, {
 				...so,
 				...(externalData ? { externalData } : {}),
 				...(extra ? { extra } : {}),

@@ -1,0 +1,8 @@
+// Interventions by graph rewrite (between analysis and runtime): which tensor each one replaces,
+// the ops that replace it, and the wire edit the runtime applies to the bytes ORT parses.
+export * from './types.js';
+export * from './parse.js';
+export { headSite, headSites, hookZ, constFloats, woMatrix, type HeadSite } from './heads.js';
+export { hookTarget, targetOf } from './targets.js';
+export { buildEdit, type Edit, type EditEntry, type EditInput } from './edit.js';
+export { applyWireEdit, WireError, type Rename, type WireEdit } from './wire.js';
