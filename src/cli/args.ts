@@ -17,6 +17,8 @@ export const USAGE = `usage: npm run -s inspect -- MODEL.onnx [options]
   --dump DIR              write every captured tensor as .npy plus manifest.json into DIR
   --npz FILE              write every captured tensor into one NumPy .npz archive (hook names
                           where recognized, ONNX names otherwise) with a manifest.json
+  --compress              deflate the --npz archive's entries (as numpy.savez_compressed; default:
+                          stored, as numpy.savez)
   --check                 exit 1 (and say why on stderr) when a tensor holds NaN/Inf (masks
                           aside) or an attention row does not sum to 1 within 1e-3
   --threads N             WASM threads (default: cores - 1, at most 4)
@@ -37,6 +39,7 @@ export interface CliOptions {
 	check: boolean;
 	dump?: string;
 	npz?: string;
+	compress: boolean;
 	threads?: number;
 	debug: boolean;
 	help: boolean;
@@ -60,6 +63,7 @@ export function parseCli(argv: string[]): CliOptions {
 				check: { type: 'boolean' },
 				dump: { type: 'string' },
 				npz: { type: 'string' },
+				compress: { type: 'boolean' },
 				threads: { type: 'string' },
 				debug: { type: 'boolean' },
 				help: { type: 'boolean', short: 'h' }
@@ -78,6 +82,7 @@ export function parseCli(argv: string[]): CliOptions {
 	const capture = v.capture ?? 'all';
 	if (capture !== 'all' && capture !== 'semantic' && capture !== 'none')
 		throw new UsageError(`--capture must be all, semantic or none (got "${capture}")`);
+	if (v.compress && !v.npz) throw new UsageError('--compress applies to --npz FILE (give both)');
 	return {
 		model: positionals[0] ?? '',
 		inputs: (v.input ?? []).map(parseInputArg),
@@ -90,6 +95,7 @@ export function parseCli(argv: string[]): CliOptions {
 		check: v.check ?? false,
 		dump: v.dump,
 		npz: v.npz,
+		compress: v.compress ?? false,
 		threads: intArg('--threads', v.threads, 1),
 		debug: v.debug ?? false,
 		help

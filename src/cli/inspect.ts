@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
 		}
 		if (opts.npz) await checkNpzPath(opts.npz);
 		const r = await inspectModel({ ...opts, verbose: opts.debug });
-		const npz = opts.npz ? await writeNpzFile(opts.npz, r, opts.text) : null;
+		const npz = opts.npz ? await writeNpzFile(opts.npz, r, opts.text, opts.compress) : null;
 		if (opts.dump)
 			await writeDump(opts.dump, r.store, { model: r.path, backend: r.backend, capture: r.capture }).catch((e: NodeJS.ErrnoException) => {
 				throw new ModelError(`Cannot write the dump to ${opts!.dump}: ${e.code ?? e.message}`);

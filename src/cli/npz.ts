@@ -1,9 +1,8 @@
-// `inspect --npz FILE`: the archive the page's "Download all" makes (src/lib/formats/npz.ts).
-import { access, constants, stat, writeFile } from 'node:fs/promises';
+// `inspect --npz FILE [--compress]`: the archive the page's "Download all" makes (src/lib/formats/npz.ts).
+import { access, constants, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { analyze, type Structure } from '../lib/analysis/index.js';
-import { npyDescr } from '../lib/formats/npy.js';
-import { buildNpz } from '../lib/formats/npz.js';
+import { npyDescr, npzParts } from '../lib/formats/index.js';
 import { UsageError } from './errors.js';
 import type { InspectResult } from './run.js';
 
@@ -17,9 +16,9 @@ export async function checkNpzPath(file: string): Promise<void> {
 	});
 }
 
-/** Writes the archive; returns what it wrote. */
-export async function writeNpzFile(file: string, r: InspectResult, text?: string): Promise<{ tensors: number; bytes: number }> {
-	const bytes = buildNpz(r.store, structureOf(r), {
+/** Writes the archive part by part (never joined into one buffer); returns what it wrote. */
+export async function writeNpzFile(file: string, r: InspectResult, text?: string, compress = false): Promise<{ tensors: number; bytes: number }> {
+	const parts = npzParts(r.store, structureOf(r), {
 		model: r.path,
 		backend: r.backend,
 		capture: r.capture,
@@ -27,13 +26,21 @@ export async function writeNpzFile(file: string, r: InspectResult, text?: string
 		tokens: r.tokens,
 		inputs: r.graph.inputs.map((i) => i.name),
 		outputs: r.graph.outputs.map((o) => o.name)
-	});
-	await writeFile(file, bytes).catch((e: NodeJS.ErrnoException) => {
-		throw new UsageError(`--npz ${file}: cannot write there (${why(e, null)})`);
-	});
+	}, { compress });
+	let bytes = 0;
+	try {
+		const fh = await open(file, 'w');
+		try {
+			for (const p of parts) bytes += (await fh.write(p)).bytesWritten;
+		} finally {
+			await fh.close();
+		}
+	} catch (e) {
+		throw new UsageError(`--npz ${file}: cannot write there (${why(e as NodeJS.ErrnoException, null)})`);
+	}
 	let tensors = 0;
 	for (const t of r.store) if (npyDescr(t.dtype) !== null) tensors++;
-	return { tensors, bytes: bytes.byteLength };
+	return { tensors, bytes };
 }
 
 /** The analysis the run already did where the result carries it, else done here (names only). */

@@ -11,10 +11,10 @@ import { tinyAttentionModel } from './tiny-model';
 import { softmaxOnlyModel } from './models';
 import { analyze } from '../../src/lib/analysis';
 import { inspectModel } from '../../src/cli/run';
-import { decodeNpy } from '../../src/lib/formats/npy';
-import { npzManifest, readNpz } from '../../src/lib/formats/npz';
+import { decodeNpy } from '../../src/lib/formats';
+import { npzManifest, readNpz } from '../../src/lib/formats';
 import type { TensorData } from '../../src/lib/tensor/store';
-import { pngSize, pngText } from '../../src/lib/viz/figure/png';
+import { pngSize, pngText } from '../../src/lib/formats';
 import { axisLabel } from '../../src/lib/viz/labels';
 
 const PAD = 8; // src/lib/viz/figure/export.ts

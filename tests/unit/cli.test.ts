@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNpy, encodeNpy } from '../../src/lib/formats/npy';
+import { decodeNpy, encodeNpy } from '../../src/lib/formats';
 import { fileNames } from '../../src/lib/runtime/node/dump';
 import { inspectModel } from '../../src/cli/run';
 import { uniform } from '../../src/lib/stats/random';

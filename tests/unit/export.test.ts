@@ -7,11 +7,8 @@ import { inspectModel } from '../../src/cli/run';
 import { analyze } from '../../src/lib/analysis';
 import { structureInfo, tryAnalyze } from '../../src/lib/worker/structure';
 import type { ResultMessage } from '../../src/lib/worker/protocol';
-import { decodeNpy } from '../../src/lib/formats/npy';
-import { buildNpz, readNpz } from '../../src/lib/formats/npz';
-import { crc32 } from '../../src/lib/formats/zip';
+import { buildNpz, crc32, decodeNpy, itxtChunk, pngSize, pngText, readNpz, withPngText } from '../../src/lib/formats';
 import { captionLines, captionParts, captionText, fileName } from '../../src/lib/viz/figure/file';
-import { itxtChunk, pngSize, pngText, withPngText } from '../../src/lib/viz/figure/png';
 import { npyName, npzMeta, npzNaming, pageNpz, tensorNpy } from '../../src/lib/features/export/tensors';
 import { readParams, writeParams } from '../../src/lib/app/url';
 

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNpy, encodeNpy, NpyError, type NpyArray } from '../../src/lib/formats/npy';
+import { decodeNpy, encodeNpy, NpyError, type NpyArray } from '../../src/lib/formats';
 import type { DType } from '../../src/lib/onnx/dtype';
 
 // One tensor of every dtype .npy carries, with awkward values (NaN payloads, -0, extremes).

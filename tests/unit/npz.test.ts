@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, type Structure } from '../../src/lib/analysis';
 import { inspectModel, type InspectResult } from '../../src/cli/run';
-import { buildNpz, NPZ_FORMAT, npzManifest, readNpz, safeKey, type NpzManifest } from '../../src/lib/formats/npz';
-import { TensorStore, type CapturedTensor, type TensorData } from '../../src/lib/tensor/store';
-import { readZip, unsafeZipName } from '../../src/lib/formats/zip';
+import { buildNpz, NPZ_FORMAT, npzManifest, readNpz, readZip, safeKey, unsafeZipName, type NpzManifest } from '../../src/lib/formats';
+import { TensorStore, type CapturedTensor, type TensorData } from '../../src/lib/tensor';
 
 const ROOT = join(__dirname, '../..');
 const PRE_LN = join(ROOT, 'models/pre-ln.onnx');
@@ -252,9 +251,9 @@ describe('npz naming and dtypes', () => {
 		});
 	});
 
-	it.skipIf(!hasNumpy)('readNpz reads what numpy.savez writes', () => {
+	it.skipIf(!hasNumpy).each(['savez', 'savez_compressed'])('readNpz reads what numpy.%s writes', (fn) => {
 		withTmp((dir) => {
-			execFileSync('python3', ['-c', `import numpy as np; np.savez("${dir}/s.npz", a=np.arange(6, dtype=np.float32).reshape(2, 3), b=np.array([1, -2], dtype=np.int64))`]);
+			execFileSync('python3', ['-c', `import numpy as np; np.${fn}("${dir}/s.npz", a=np.arange(6, dtype=np.float32).reshape(2, 3), b=np.array([1, -2], dtype=np.int64))`]);
 			const { manifest, arrays } = readNpz(new Uint8Array(readFileSync(join(dir, 's.npz'))));
 			expect(manifest).toBeNull();
 			expect([...arrays.keys()]).toEqual(['a', 'b']);
@@ -298,6 +297,18 @@ describe.skipIf(!existsSync(PRE_LN))('inspect --npz', () => {
 			const m2 = readNpz(new Uint8Array(readFileSync(file))).manifest!;
 			expect(m2).toMatchObject({ capture: 'semantic', text: 'hello' });
 			expect(m2.tensors.find((t) => t.hook === 'blocks.3.attn.hook_pattern')?.key).toBe('blocks.3.attn.hook_pattern');
+			// --compress: the same tensors, deflated (the causal patterns' zeros shrink), numpy loads it
+			const stored = readNpz(new Uint8Array(readFileSync(file)));
+			const storedBytes = readFileSync(file).byteLength;
+			const c = cli('--json', '--capture', 'semantic', '--text', 'hello', '--npz', file, '--compress');
+			expect(c.status).toBe(0);
+			const packed = new Uint8Array(readFileSync(file));
+			expect(packed.byteLength).toBeLessThan(storedBytes);
+			expect(new DataView(packed.buffer).getUint16(8, true)).toBe(8); // deflate
+			const back = readNpz(packed);
+			expect(back.manifest!.tensors).toEqual(m2.tensors);
+			for (const t of m2.tensors) expect(sha(raw(back.arrays.get(t.key)!.data))).toBe(sha(raw(stored.arrays.get(t.key)!.data)));
+			if (hasNumpy) expect(numpyView(file).arrays['blocks.3.attn.hook_pattern']).toMatchObject({ dtype: '<f4', shape: [1, 4, 5, 5] });
 		});
 	});
 
@@ -318,6 +329,8 @@ describe.skipIf(!existsSync(PRE_LN))('inspect --npz', () => {
 			const missing = cli('--npz');
 			expect(missing.status).toBe(2);
 			expect(missing.stderr).toMatch(/^inspect: .*--npz/);
+			const alone = cli('--compress');
+			expect([alone.status, alone.stderr]).toEqual([2, 'inspect: --compress applies to --npz FILE (give both)\n']);
 		});
 	});
 });

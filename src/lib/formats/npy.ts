@@ -40,6 +40,15 @@ export function npyDescr(dtype: DType): string | null {
 
 /** A tensor as a version 1.0 .npy file (C order, little-endian; header padded to 64 bytes as NumPy does). */
 export function encodeNpy(t: NpyArray): Uint8Array {
+	const [header, body] = npyParts(t);
+	const out = new Uint8Array(header.byteLength + body.byteLength);
+	out.set(header, 0);
+	out.set(body, header.byteLength);
+	return out;
+}
+
+/** The .npy file as [magic + header, a view of the tensor's own bytes]: archives write both without joining them. */
+export function npyParts(t: NpyArray): [Uint8Array, Uint8Array] {
 	const descr = DESCR[t.dtype];
 	if (!descr) throw new NpyError(`Cannot write a ${t.dtype} tensor as .npy.`);
 	const count = t.dims.reduce((a, b) => a * b, 1);
@@ -50,16 +59,14 @@ export function encodeNpy(t: NpyArray): Uint8Array {
 	const unpadded = MAGIC.length + 4 + header.length + 1; // + '\n'
 	header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
 	if (header.length > 0xffff) throw new NpyError('The .npy header is too long for format 1.0.');
-	const body = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-	const out = new Uint8Array(MAGIC.length + 4 + header.length + body.byteLength);
-	out.set(MAGIC, 0);
-	out[6] = 1; // major
-	out[7] = 0; // minor
-	out[8] = header.length & 0xff;
-	out[9] = header.length >> 8;
-	for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-	out.set(body, 10 + header.length);
-	return out;
+	const head = new Uint8Array(MAGIC.length + 4 + header.length);
+	head.set(MAGIC, 0);
+	head[6] = 1; // major
+	head[7] = 0; // minor
+	head[8] = header.length & 0xff;
+	head[9] = header.length >> 8;
+	for (let i = 0; i < header.length; i++) head[10 + i] = header.charCodeAt(i);
+	return [head, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)];
 }
 
 /**

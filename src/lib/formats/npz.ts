@@ -9,9 +9,10 @@
 // (`/h.0/mlp/Gelu_output_0` -> `h.0_mlp_Gelu_output_0`); the manifest maps keys, hooks (every
 // alias) and ONNX names to each other.
 import type { DType } from '../onnx/dtype.js';
-import { decodeNpy, encodeNpy, npyDescr, type NpyArray } from './npy.js';
+import { decodeNpy, npyDescr, npyParts, type NpyArray } from './npy.js';
 import type { CapturedTensor } from '../tensor/store.js';
-import { readZip, writeZip, type ZipInput, type ZipOptions } from './zip.js';
+import { formatManifest } from './manifest.js';
+import { readZip, writeZip, zipParts, type ZipInput, type ZipOptions } from './zip.js';
 
 export const NPZ_MANIFEST = 'manifest.json';
 export const NPZ_FORMAT = 'blockscope.npz';
@@ -77,17 +78,27 @@ export interface Npz {
 /** The longest key in UTF-8 bytes before a uniqueness suffix (file names stay under 255 bytes). */
 const MAX_KEY_BYTES = 180;
 
-/** The archive: one `<key>.npy` per tensor in store order, then `manifest.json`. */
+/** The archive: one `<key>.npy` per tensor in store order, then `manifest.json` (stored; `zip.compress` deflates). */
 export function buildNpz(
 	store: Iterable<CapturedTensor>,
 	naming?: NpzNaming | null,
 	meta: NpzMeta = {},
 	zip: ZipOptions = {}
 ): Uint8Array {
-	const { manifest, tensors } = plan(store, naming ?? null, meta);
-	const entries: ZipInput[] = tensors.map(({ key, tensor }) => ({ name: `${key}.npy`, data: npyChunks(tensor) }));
+	return writeZip(npzEntries(store, naming ?? null, meta), zip);
+}
+
+/** The same archive as parts in file order, for writing to a file without joining them first. */
+export function npzParts(store: Iterable<CapturedTensor>, naming?: NpzNaming | null, meta: NpzMeta = {}, zip: ZipOptions = {}): Uint8Array[] {
+	return zipParts(npzEntries(store, naming ?? null, meta), zip);
+}
+
+function npzEntries(store: Iterable<CapturedTensor>, naming: NpzNaming | null, meta: NpzMeta): ZipInput[] {
+	const { manifest, tensors } = plan(store, naming, meta);
+	// Each file is its header plus a view of the tensor's bytes: no tensor is copied before the archive.
+	const entries: ZipInput[] = tensors.map(({ key, tensor }) => ({ name: `${key}.npy`, data: npyParts(tensor) }));
 	entries.push({ name: NPZ_MANIFEST, data: new TextEncoder().encode(formatManifest(manifest)) });
-	return writeZip(entries, zip);
+	return entries;
 }
 
 /** The manifest `buildNpz` writes, without building the archive. */
@@ -95,7 +106,7 @@ export function npzManifest(store: Iterable<CapturedTensor>, naming?: NpzNaming 
 	return plan(store, naming ?? null, meta).manifest;
 }
 
-/** An `.npz` (ours or `numpy.savez`'s) back as arrays, plus our manifest where there is one. */
+/** An `.npz` (ours, `numpy.savez`'s or `savez_compressed`'s) back as arrays, plus our manifest where there is one. */
 export function readNpz(bytes: Uint8Array): Npz {
 	const arrays = new Map<string, NpyArray>();
 	let manifest: NpzManifest | null = null;
@@ -218,23 +229,4 @@ export function safeKey(name: string): string {
 	}
 	if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(s)) s = `t_${s}`;
 	return s || 'tensor';
-}
-
-/** The `.npy` file as [header, the tensor's own bytes]: the data is not copied into an intermediate file. */
-function npyChunks(t: CapturedTensor): Uint8Array[] {
-	const file = encodeNpy(t);
-	const body = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-	// encodeNpy writes magic + header, then the data: keep only the header (a small copy) so the
-	// full-size file can be collected before the next tensor is encoded.
-	return [file.slice(0, file.byteLength - body.byteLength), body];
-}
-
-/** JSON with one line per tensor: readable in a terminal, diffable, still plain JSON. */
-function formatManifest(m: NpzManifest): string {
-	const head = Object.entries(m)
-		.filter(([k]) => k !== 'tensors')
-		.map(([k, v]) => `\t${JSON.stringify(k)}: ${JSON.stringify(v)},\n`)
-		.join('');
-	const rows = m.tensors.map((t) => `\t\t${JSON.stringify(t)}`).join(',\n');
-	return `{\n${head}\t"tensors": [${rows ? `\n${rows}\n\t` : ''}]\n}\n`;
 }

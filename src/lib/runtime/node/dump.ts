@@ -1,9 +1,9 @@
 // Node only: write captured tensors as .npy files plus manifest.json, for checking in NumPy.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DType } from '../../onnx/dtype.js';
-import { encodeNpy, npyDescr } from '../../formats/npy.js';
-import type { CapturedTensor } from '../../tensor/store.js';
+import type { DType } from '../../onnx/index.js';
+import { encodeNpy, formatManifest, npyDescr } from '../../formats/index.js';
+import type { CapturedTensor } from '../../tensor/index.js';
 
 export interface ManifestEntry {
 	name: string; // ONNX tensor name
@@ -48,14 +48,4 @@ export async function writeDump(dir: string, tensors: Iterable<CapturedTensor>, 
 	const manifest: Manifest = { ...info, ...(skipped.length ? { skipped } : {}), tensors: entries };
 	await writeFile(join(dir, MANIFEST), formatManifest(manifest));
 	return manifest;
-}
-
-/** JSON with one line per tensor: readable in a terminal, diffable, still plain JSON. */
-function formatManifest(m: Manifest): string {
-	const head = Object.entries(m)
-		.filter(([k]) => k !== 'tensors')
-		.map(([k, v]) => `\t${JSON.stringify(k)}: ${JSON.stringify(v)},\n`)
-		.join('');
-	const rows = m.tensors.map((t) => `\t\t${JSON.stringify(t)}`).join(',\n');
-	return `{\n${head}\t"tensors": [\n${rows}\n\t]\n}\n`;
 }

@@ -12,7 +12,7 @@
 // are left out. Model strings only ever go in through textContent / setAttribute (XML-escaped by
 // the serializer), never as markup.
 import { captionLines, captionParts, captionText, type Caption } from './file.js';
-import { withPngText } from './png.js';
+import { withPngText } from '../../formats/index.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';

@@ -1,8 +1,22 @@
 // PNG bytes, pure: the size from the IHDR chunk, and text chunks (iTXt, UTF-8) added after it, so an
 // exported figure carries its caption (model, layer, head, backend, input text) as metadata too.
-import { crc32 } from '../../formats/zip.js';
+// Format: https://www.w3.org/TR/png-3/ (chunks: length, type, data, CRC-32 of type and data).
 
 export const PNG_SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+let CRC_TABLE: Uint32Array | null = null;
+
+/** CRC-32 (IEEE, reflected polynomial 0xEDB88320) of `data`; pass the previous result as `crc` to continue. */
+export function crc32(data: Uint8Array, crc = 0): number {
+	const t = (CRC_TABLE ??= Uint32Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	}));
+	let c = ~crc >>> 0;
+	for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+	return ~c >>> 0;
+}
 
 function isPng(b: Uint8Array): boolean {
 	return b.length >= 33 && PNG_SIGNATURE.every((x, i) => b[i] === x) && String.fromCharCode(b[12], b[13], b[14], b[15]) === 'IHDR';

@@ -1,0 +1,2 @@
+// The captured-tensor store every layer above shares.
+export * from './store.js';
