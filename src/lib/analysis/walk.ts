@@ -9,6 +9,9 @@ const MIXING = new Set([
 	'MatMulNBits', 'Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'FusedConv'
 ]);
 
+/** Ops that write a sum (4th output) and the norm of that sum (1st output). */
+const SUM_THEN_NORM = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
+
 /** Ops whose output carries no values of their input, only its shape. */
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
 
@@ -107,7 +110,8 @@ export class Ctx {
 	reaches(from: string, to: string, mixing = false): boolean {
 		if (from === to) return !mixing;
 		const floor = this.idx(from);
-		if (this.idx(to) <= floor) return false;
+		const top = this.idx(to);
+		if (top < floor || (top === floor && !SUM_THEN_NORM.has(this.producer(to)?.opType ?? ''))) return false;
 		// State: tensor + whether a mixing op is already on the path (from `to` backwards).
 		const seen = new Set<string>();
 		const stack: [string, boolean][] = [[to, false]];
@@ -117,6 +121,11 @@ export class Ctx {
 			if (seen.has(key)) continue;
 			seen.add(key);
 			const p = this.producer(t);
+			// A Skip*Normalization's norm output is computed from its own stream-sum output.
+			if (p && p.index === floor && t !== from && SUM_THEN_NORM.has(p.opType) && p.outputs[3] === from) {
+				if (mixed || !mixing) return true;
+				continue;
+			}
 			if (!p || p.index <= floor || SHAPE_ONLY.has(p.opType)) continue;
 			const m = mixed || MIXING.has(p.opType);
 			for (const i of p.inputs) {

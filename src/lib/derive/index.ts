@@ -1,0 +1,55 @@
+// Tensors recognition names but the graph never holds (a fused attention's pattern, a Skip op's
+// hidden stream sum), computed from the captured operands after the run and added to the store
+// under their derived names, so the heatmap, stats, dump and npz see them. Each pattern carries
+// its self-check: pattern @ V against the op's own output.
+import type { AttentionInfo, Structure } from '../analysis/types.js';
+import type { Graph } from '../onnx/graph.js';
+import type { TensorStore } from '../tensor/store.js';
+import { msAttention } from './attention.js';
+import { gqa } from './gqa.js';
+import { skipSumOf } from './skip.js';
+import type { DerivedPattern } from './types.js';
+
+/** Above this, the recovered pattern does not explain the op's output: a warning, not a pass. */
+export const SELF_CHECK_TOL = 1e-3;
+
+export interface DerivedEntry {
+	name: string;
+	kind: 'pattern' | 'skip-sum';
+	op: string;
+	/** Patterns: max |pattern @ V - op output|; null when not computed or the output was not captured. */
+	selfCheck: number | null;
+	/** Why it could not be computed; null when it was. */
+	skipped: string | null;
+}
+
+export function deriveTensors(graph: Graph, structure: Structure | null, store: TensorStore): DerivedEntry[] {
+	const out: DerivedEntry[] = [];
+	for (const d of structure?.derived ?? []) {
+		const op = graph.nodes[d.node].opType;
+		if (d.kind === 'skip-sum') {
+			const r = skipSumOf(graph, store, graph.nodes[d.node]);
+			if (typeof r !== 'string') store.add({ name: d.name, dims: r.dims, dtype: 'float32', data: r.data });
+			out.push({ name: d.name, kind: d.kind, op, selfCheck: null, skipped: typeof r === 'string' ? r : null });
+			continue;
+		}
+		const a = structure!.attention.find((x) => x.pattern === d.name);
+		const r = a ? patternOf(graph, store, a) : 'no attention recognized for it';
+		if (typeof r !== 'string') store.add({ name: d.name, dims: r.dims, dtype: 'float32', data: r.data });
+		out.push({ name: d.name, kind: d.kind, op, selfCheck: typeof r === 'string' ? null : r.selfCheck, skipped: typeof r === 'string' ? r : null });
+	}
+	return out;
+}
+
+function patternOf(graph: Graph, store: TensorStore, a: AttentionInfo): DerivedPattern | string {
+	const f = a.fused!;
+	try {
+		if (f.domain === 'com.microsoft' && a.op === 'Attention') return msAttention(graph, store, f);
+		if (a.op === 'GroupQueryAttention') return gqa(graph, store, f);
+		return `${a.op}: recomputing its pattern is not implemented yet`;
+	} catch (e) {
+		return `${a.op}: ${(e as Error).message}`;
+	}
+}
+
+export type { DerivedPattern };
