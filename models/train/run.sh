@@ -12,6 +12,7 @@ if [ -z "$py" ]; then
 	echo "npm run train needs torch: apt-get install python3-torch python3-numpy python3-matplotlib golang-1.19-src" >&2
 	exit 2
 fi
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the tree
 OMP_NUM_THREADS=1 "$py" models/train/train.py "$@"
 "$py" models/train/report.py
 npx tsx models/generate.ts
