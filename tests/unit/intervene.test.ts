@@ -89,10 +89,12 @@ describe('interventions vs oracle', () => {
 			});
 
 			it('a zeroed attention branch and patches from run B (one position; one head of hook_z)', async () => {
-				const ivs = [...parseBranches('blocks.3.attn'), ...parsePatches('blocks.1.hook_resid_mid@pos=3,blocks.2.attn.hook_z@head=1@pos=5')];
+				// The parallel block has no resid_mid: patch the stream entering block 1 there.
+				const [hook, key] = id === 'parallel' ? ['blocks.1.hook_resid_pre', 'L0.resid_post'] : ['blocks.1.hook_resid_mid', 'L1.resid_mid'];
+				const ivs = [...parseBranches('blocks.3.attn'), ...parsePatches(`${hook}@pos=3,blocks.2.attn.hook_z@head=1@pos=5`)];
 				const ops: OracleOp[] = [
 					{ kind: 'zero', layer: 3, branch: 'attn' },
-					{ kind: 'patch', key: 'L1.resid_mid', position: 3, head: null, from: tokenize(B) },
+					{ kind: 'patch', key, position: 3, head: null, from: tokenize(B) },
 					{ kind: 'patch', key: 'L2.z', position: 5, head: 1, from: tokenize(B) }
 				];
 				await check(id, ivs, ops);

@@ -93,17 +93,18 @@ export function headSites(g: Graph, s: Structure): { sites: (HeadSite | null)[];
 	return { sites, why };
 }
 
-/** A constant's values as float64 with its dims; null when it cannot be read (external, dropped). */
-export function constFloats(g: Graph, name: string): { dims: number[]; data: Float64Array } | null {
+/** A constant's values as floats with its dims (float32 kept as is); null when it cannot be read (external, dropped, not float). */
+export function constFloats(g: Graph, name: string): { dims: number[]; data: Float32Array | Float64Array } | null {
 	const t = g.constantOf(name);
 	const a = t ? tensorArray(t) : null;
-	if (!t || !a || a instanceof BigInt64Array || a instanceof BigUint64Array) return null;
-	const data = t.dataType === 10 ? Float64Array.from(a as Uint16Array, halfToFloat) : Float64Array.from(a as ArrayLike<number>);
-	return { dims: tensorDims(t), data };
+	if (!t || !a) return null;
+	if (a instanceof Float32Array || a instanceof Float64Array) return { dims: tensorDims(t), data: a };
+	if (t.dataType === 10) return { dims: tensorDims(t), data: Float32Array.from(a as Uint16Array, halfToFloat) };
+	return null;
 }
 
 /** W_O as [H*Dh, D] row-major, whatever the orientation in the graph. */
-export function woMatrix(g: Graph, site: HeadSite): { rows: number; cols: number; data: Float64Array } | null {
+export function woMatrix(g: Graph, site: HeadSite): { rows: number; cols: number; data: Float32Array | Float64Array } | null {
 	const w = constFloats(g, site.wo);
 	if (!w || w.dims.length !== 2) return null;
 	if (!site.woTransposed) return { rows: w.dims[0], cols: w.dims[1], data: w.data };
