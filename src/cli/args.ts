@@ -5,7 +5,12 @@ import { UsageError } from './errors.js';
 
 export { UsageError };
 
-export const USAGE = `usage: npm run -s inspect -- MODEL.onnx [options]
+export const USAGE = `usage: npm run -s inspect -- MODEL.onnx|FOLDER [options]
+
+  FOLDER                  a model folder (config.json, tokenizer.json, onnx/model*.onnx): the plain
+                          variant opens unless --variant names another; its tokenizer reads --text
+  --variant NAME          which .onnx in the folder (model, model_fp16, model_q4, decoder_model_merged...)
+  --tokenizer FILE        a tokenizer.json for --text (default: one beside the model or in its folder)
 
   --input NAME=FILE.npy   feed input NAME from a NumPy file (repeatable; float32, int64, ...)
   --text STR              text for models with a vocabulary (default "the cat sat on the mat")
@@ -39,6 +44,8 @@ export interface CliOptions {
 	check: boolean;
 	dump?: string;
 	npz?: string;
+	variant?: string;
+	tokenizer?: string;
 	compress: boolean;
 	threads?: number;
 	debug: boolean;
@@ -63,6 +70,8 @@ export function parseCli(argv: string[]): CliOptions {
 				check: { type: 'boolean' },
 				dump: { type: 'string' },
 				npz: { type: 'string' },
+				variant: { type: 'string' },
+				tokenizer: { type: 'string' },
 				compress: { type: 'boolean' },
 				threads: { type: 'string' },
 				debug: { type: 'boolean' },
@@ -78,7 +87,7 @@ export function parseCli(argv: string[]): CliOptions {
 	const { values: v, positionals } = parsed;
 	const help = v.help ?? false;
 	if (!help && positionals.length !== 1)
-		throw new UsageError(positionals.length === 0 ? 'missing MODEL.onnx (try --help)' : `expected one model file, got ${positionals.length}: ${positionals.join(' ')}`);
+		throw new UsageError(positionals.length === 0 ? 'missing MODEL.onnx or a model folder (try --help)' : `expected one model file, got ${positionals.length}: ${positionals.join(' ')}`);
 	const capture = v.capture ?? 'all';
 	if (capture !== 'all' && capture !== 'semantic' && capture !== 'none')
 		throw new UsageError(`--capture must be all, semantic or none (got "${capture}")`);
@@ -95,6 +104,8 @@ export function parseCli(argv: string[]): CliOptions {
 		check: v.check ?? false,
 		dump: v.dump,
 		npz: v.npz,
+		variant: v.variant,
+		tokenizer: v.tokenizer,
 		compress: v.compress ?? false,
 		threads: intArg('--threads', v.threads, 1),
 		debug: v.debug ?? false,

@@ -19,6 +19,7 @@ const core: Section = (r) => ({
 	}),
 	outputs: r.graph.outputs.map((o) => o.name),
 	tokens: r.tokens,
+	token_ids: r.tokenIds,
 	external_data: r.externalData,
 	tensors: [...r.store].map((t) => ({ name: t.name, dims: t.dims, dtype: t.dtype, hook: r.recognition.hookOf(t.name) })),
 	ms: { load: round(r.ms.load), run: round(r.ms.run) }
@@ -42,10 +43,18 @@ const stats: Section = (r) => {
 /** health (issue 6). */
 const healthSection: Section = (r) => ({ health: healthOf(r) });
 
-export const SECTIONS: Section[] = [core, recognition, stats, healthSection];
+/** model_info: the folder, tokenizer, KV caches and merged decoder (other sections add their fields beside). */
+const modelInfo: Section = (r) => ({ model_info: r.modelInfo });
+
+export const SECTIONS: Section[] = [core, recognition, stats, healthSection, modelInfo];
 
 export function buildReport(r: InspectResult, sections: readonly Section[] = SECTIONS): Record<string, unknown> {
-	return Object.assign({}, ...sections.map((s) => s(r)));
+	// model_info is shared: each section's fields are merged into one object.
+	const out: Record<string, unknown> = {};
+	for (const part of sections.map((s) => s(r)))
+		for (const [k, v] of Object.entries(part))
+			out[k] = k === 'model_info' && out[k] && v ? { ...(out[k] as object), ...(v as object) } : v;
+	return out;
 }
 
 function round(ms: number): number {

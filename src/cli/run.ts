@@ -5,7 +5,8 @@ import { Graph } from '../lib/onnx/graph.js';
 import { readModel } from '../lib/onnx/read.js';
 import { ortError } from '../lib/onnx/errors.js';
 import { CaptureSession, type CaptureSet } from '../lib/runtime/capture.js';
-import { defaultInputs, tokenLabels } from '../lib/runtime/inputs.js';
+import { captureGraph } from '../lib/runtime/branch.js';
+import { applyHints, toInspectJson } from '../lib/analysis/index.js';
 import { decodeNpy, NpyError } from '../lib/formats/npy.js';
 import type { CapturedTensor, TensorStore } from '../lib/tensor/store.js';
 import { readModelFile, fileError } from '../lib/runtime/node/model-file.js';
@@ -13,6 +14,7 @@ import { externalDataLocations, loadExternalData } from '../lib/runtime/node/ext
 import { loadOrt } from '../lib/runtime/node/ort.js';
 import { recognize, type Recognition } from './recognition.js';
 import { UsageError } from './errors.js';
+import { folderModelInfo, resolveSource, sourceFeeds } from './source.js';
 
 export interface InspectOptions {
 	model: string;
@@ -24,6 +26,9 @@ export interface InspectOptions {
 	capture?: CaptureSet;
 	threads?: number;
 	verbose?: boolean;
+	/** A model folder's variant (PATH is a folder). */
+	variant?: string;
+	tokenizer?: string;
 }
 
 export interface InspectResult {
@@ -40,27 +45,41 @@ export interface InspectResult {
 	store: TensorStore;
 	recognition: Recognition;
 	ms: { load: number; run: number };
+	/** Ids per position of the token input (null without one). */
+	tokenIds: number[] | null;
+	/** model_info fields from the folder, tokenizer, caches and merged-decoder handling. */
+	modelInfo: Record<string, unknown>;
 }
 
 export async function inspectModel(opts: InspectOptions): Promise<InspectResult> {
 	const t0 = performance.now();
-	const model = await readModelFile(opts.model);
-	const graph = new Graph(readModel(model.buffer.subarray(0, model.length)));
+	const src = await resolveSource(opts.model, { variant: opts.variant, tokenizer: opts.tokenizer });
+	const model = await readModelFile(src.modelPath);
+	const original = new Graph(readModel(model.buffer.subarray(0, model.length)));
 	const capture = opts.capture ?? 'all';
+
+	const given: Record<string, CapturedTensor> = {};
+	for (const { name, file } of opts.inputs ?? []) given[name] = await readInputFile(original, name, file);
+	const sf = sourceFeeds(original, src, { text: opts.text, ids: opts.ids, seq: opts.seq, seed: opts.seed, given });
+	const feeds = sf.feeds;
+	// A merged decoder whose inputs pick a branch is captured with that branch inlined.
+	const cap = captureGraph(original.model, model, sf.branch);
+	const graph = cap.graph;
 	const recognition = recognize(graph);
+	if (src.hints && recognition.structure) {
+		applyHints(recognition.structure, src.hints);
+		recognition.json = toInspectJson(recognition.structure);
+	}
+	recognition.json.unrecognized.push(...cap.opaque);
 	if (capture === 'semantic' && !recognition.semantic)
 		throw new UsageError(`--capture semantic: ${recognition.json.unrecognized[0].why}; use --capture all`);
 
-	const given: Record<string, CapturedTensor> = {};
-	for (const { name, file } of opts.inputs ?? []) given[name] = await readInputFile(graph, name, file);
-	const feeds = defaultInputs(graph, { text: opts.text, ids: opts.ids, seq: opts.seq, seed: opts.seed, given });
-
 	const ort = await loadOrt({ threads: opts.threads, verbose: opts.verbose });
-	const externalData = externalDataLocations(graph);
-	const files = externalData.length ? await loadExternalData(opts.model, graph, { modelBytes: model.length }) : [];
+	const externalData = externalDataLocations(original);
+	const files = [...(externalData.length ? await loadExternalData(src.modelPath, original, { modelBytes: model.length }) : []), ...cap.externalData];
 	let session: CaptureSession;
 	try {
-		session = await CaptureSession.create(ort, model, graph, {
+		session = await CaptureSession.create(ort, cap.model, graph, {
 			backend: 'wasm',
 			captureSet: capture,
 			semantic: recognition.semantic ?? undefined,
@@ -90,7 +109,9 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 		exposed: session.exposed,
 		externalData,
 		feeds,
-		tokens: tokenLabels(graph, feeds),
+		tokens: sf.tokens,
+		tokenIds: sf.tokenIds,
+		modelInfo: folderModelInfo(original, src, sf, cap),
 		store,
 		recognition,
 		ms: { load: t1 - t0, run: t2 - t1 }
