@@ -12,7 +12,7 @@ import { attentionReadout, rowOf, tensorReadout } from '../../src/lib/viz/readou
 import { fmt, numericData, valueText } from '../../src/lib/viz/numeric';
 import { attentionView, defaultSlice, describeSlice, headCount, tensorView, validSlice } from '../../src/lib/viz/views';
 import { scrollToRow, visibleRange } from '../../src/lib/features/tensors/virtual';
-import { readParams, writeParams } from '../../src/lib/app/url';
+import { readPage, readParams, writePage, writeParams } from '../../src/lib/app/url';
 import { structureInfo, tryAnalyze } from '../../src/lib/worker/structure';
 import { summarize } from '../../src/lib/worker/summary';
 import { matchExternal } from '../../src/lib/worker/external';
@@ -216,6 +216,29 @@ describe('URL', () => {
 		expect(writeParams(p).toString()).toBe('model=pre-ln&layer=0&head=0&token=4&pin=3%2C0&tensor=layer1%2Fq');
 		for (const bad of ['token=-1&pin=3', 'token=x&pin=a,b', 'token=1.5&pin=1,2,3', 'pin=-1,2'])
 			expect(readParams(new URLSearchParams(bad)), bad).toMatchObject({ token: null, pin: null, tensor: null, roles: null });
+	});
+});
+
+describe('page URL', () => {
+	it('owns compare, diff, perturb and budget besides the view, and writes them back as read', () => {
+		const q = 'model=post-ln&layer=1&head=0&compare=dyt&budget=3G&diff=1&perturb=5%2C0.25%2Ca%2Cb';
+		const p = readPage(new URLSearchParams(q));
+		expect(p).toMatchObject({ model: 'post-ln', compare: 'dyt', budget: '3G', diff: true, perturb: { index: 5, delta: 0.25, tensor: 'a,b' } });
+		expect(writePage(p).toString()).toBe(q);
+		// An empty compare= is the model's partner; perturb without diff is kept for when the diff opens, not written.
+		expect(readPage(new URLSearchParams('model=post-ln&compare=')).compare).toBe('pre-ln');
+		expect(readPage(new URLSearchParams('compare=')).compare).toBe('post-ln');
+		const noDiff = readPage(new URLSearchParams('perturb=1,2,x'));
+		expect([noDiff.diff, noDiff.perturb]).toEqual([false, { index: 1, delta: 2, tensor: 'x' }]);
+		expect(writePage(noDiff).has('perturb')).toBe(false);
+	});
+
+	it('an empty model= is no model (the default opens, and the page says so); file= names a local file', () => {
+		expect(readPage(new URLSearchParams('model=&compare=pre-ln'))).toMatchObject({ model: null, emptyModel: true, compare: 'pre-ln' });
+		expect(readPage(new URLSearchParams('model=&file=my.onnx'))).toMatchObject({ model: null, file: 'my.onnx' });
+		expect(readPage(new URLSearchParams('model=&file=my.onnx')).emptyModel).toBeUndefined();
+		expect(readPage(new URLSearchParams('model=pre-ln&file=my.onnx')).file).toBeUndefined();
+		expect(writePage({ ...readPage(new URLSearchParams('model=')), file: 'x.onnx' }).toString()).toBe('file=x.onnx&layer=0&head=0');
 	});
 });
 

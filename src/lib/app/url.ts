@@ -1,9 +1,11 @@
-// The page's view in the URL: model, backend, layer, head, text (and the other inputs), so a URL
+// Every URL parameter of the page (docs/contracts.md), read and written here only, so a URL
 // reopens the same view. Only what differs from the defaults is written, except layer and head.
 import { parseBackend, type BackendChoice } from '$lib/worker/ep';
 import type { InputOptions } from '$lib/worker/protocol';
 import { DEFAULT_TEXT } from '$lib/runtime/inputs';
 import type { Override } from '$lib/analysis/types';
+import { defaultPartner } from '$lib/features/compare';
+import { formatPerturb, parsePerturb, type Perturb } from '$lib/features/diff';
 import { parseRoles, writeRoles } from './url-roles';
 
 export interface ViewParams {
@@ -13,9 +15,9 @@ export interface ViewParams {
 	head: number;
 	input: InputOptions;
 	capture: 'all' | 'semantic';
-	/** Issue 9: a model opened from a local file: its name (a link cannot carry the file itself). */
+	/** A model opened from a local file: its name (a link cannot carry the file itself). */
 	file?: string | null;
-	/** The selected token (issue 5's token selection), the pinned attention cell, the tensor in the tensor panel. */
+	/** The selected token, the pinned attention cell, the tensor in the tensor panel. */
 	token?: number | null;
 	pin?: { row: number; col: number } | null;
 	tensor?: string | null;
@@ -45,7 +47,7 @@ export function readParams(params: URLSearchParams): ViewParams {
 	const seed = optInt(params.get('seed'), 0);
 	if (seed !== undefined) input.seed = seed;
 	return {
-		model: params.get('model'),
+		model: params.get('model') || null,
 		backend: parseBackend(params.get('backend')),
 		layer: index(params.get('layer')),
 		head: index(params.get('head')),
@@ -82,5 +84,42 @@ export function writeParams(v: ViewParams): URLSearchParams {
 	if (v.tensor) p.set('tensor', v.tensor);
 	const roles = writeRoles(v.roles);
 	if (roles) p.set('roles', roles);
+	return p;
+}
+
+/** The whole page: the view, plus which page (compare, diff) and the memory budget. */
+export interface PageParams extends ViewParams {
+	/** `?compare=`: the compared zoo model (empty: the default partner); null: no compare view. */
+	compare: string | null;
+	/** `?diff=1`: the backend diff. */
+	diff: boolean;
+	/** Test only: one element of the diff's WebGPU side changed (`?perturb=INDEX,DELTA,TENSOR`). */
+	perturb: Perturb | null;
+	/** `?budget=` as written (checked where it is used, so a bad one is reported there). */
+	budget: string | null;
+	/** `?model=` was given but empty (a link copied from an uploaded file can give it). */
+	emptyModel?: boolean;
+}
+
+export function readPage(params: URLSearchParams): PageParams {
+	const view = readParams(params);
+	const cmp = params.get('compare');
+	const page: PageParams = {
+		...view,
+		compare: cmp === null ? null : cmp || defaultPartner(view.model),
+		diff: params.get('diff') === '1',
+		perturb: parsePerturb(params.get('perturb')),
+		budget: params.get('budget')
+	};
+	if (params.get('model') === '' && !view.file) page.emptyModel = true;
+	return page;
+}
+
+export function writePage(v: PageParams): URLSearchParams {
+	const p = writeParams(v);
+	if (v.compare !== null) p.set('compare', v.compare);
+	if (v.budget) p.set('budget', v.budget);
+	if (v.diff) p.set('diff', '1');
+	if (v.diff && v.perturb) p.set('perturb', formatPerturb(v.perturb));
 	return p;
 }

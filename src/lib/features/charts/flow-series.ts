@@ -2,7 +2,13 @@
 // for post-norm blocks optionally the sums before each LN) and the update ratios per sub-layer.
 import type { ResidStats } from '$lib/report/resid';
 import { pointValue, ratioPoints, streamPoints, type FlowPoint, type StreamSide } from '$lib/viz/flow';
-import type { FlowSeries } from './FlowChart.svelte';
+import type { LinePoint, LineSeries } from '$lib/viz/lines';
+
+/** A flow point with the value a series plots (the token's, or the mean over tokens). */
+export interface FlowValue extends LinePoint {
+	point: FlowPoint;
+}
+export type FlowSeries = LineSeries<FlowValue> & { token: number | null; model?: string };
 
 export const COLORS = {
 	a: 'var(--chart-a, #4c78a8)',

@@ -1,11 +1,11 @@
-// One model's issue-5 numbers on the page, derived from what the worker sent: the tensors as a
+// One model's norm and residual numbers on the page, derived from what the worker sent: the tensors as a
 // store, the stats plan (in StructureInfo), the residual stream of every layer and d_model. The
-// main model (Debugger) and the compared one (CompareModel) each have one.
+// page's model and the compared one (CompareModel) each have one.
 import type { ResultMessage, StructureInfo } from '$lib/worker/protocol';
 import { planOf, residOf, storeOf, streamWidth, type StatsPlan } from '$lib/worker/stats';
 import type { ResidStats } from '$lib/report/resid';
 import type { CapturedTensor, TensorStore } from '$lib/tensor/store';
-import { noAttentionReason } from '../../app/structure-notes';
+import { noAttentionReason } from '../attention';
 
 export interface StatsSource {
 	result: ResultMessage | null;
@@ -22,7 +22,7 @@ export class StatsView {
 	readonly dModel: number | null;
 	/** Tokens of the sequence (0 when the stats found no token axis). */
 	readonly seq: number;
-	/** Issue 8: why there are no layers to show (a model that is not a transformer), where known. */
+	/** Why there are no layers to show (a model that is not a transformer), where known. */
 	readonly reason: string | null;
 
 	constructor(src: () => StatsSource) {

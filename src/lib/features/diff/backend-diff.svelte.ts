@@ -1,21 +1,21 @@
-// Issue 6's backend diff: the page's run (on one backend) against the same model, capture set and
+// The backend diff: the page's run (on one backend) against the same model, capture set and
 // inputs run in a second worker on the other backend (one EP per session: WebGPU vs WASM), compared
 // tensor by tensor with the report's diffStores. When the browser has no WebGPU adapter it says so
 // instead of comparing WASM with itself.
-import { RuntimeClient } from '$lib/worker/client';
 import { label, webgpuUnavailable } from '$lib/worker/ep';
 import { describeProgress } from '$lib/worker/progress';
 import type { ModelSource, ResultMessage, StructureInfo } from '$lib/worker/protocol';
 import type { Backend } from '$lib/runtime/capture';
 import { DIFF_TOLERANCE, diffStores, type BackendDiff } from '$lib/report/diff';
 import { bySide, hookMap, otherBackend, storeFrom, type Perturb } from './diff-view';
+import { errorText, latestWins, type Connect, type Runtime } from '../model/runtime';
 
 export type DiffPhase = 'idle' | 'loading' | 'ready' | 'unavailable' | 'error';
 
 /** What the diff needs from the page: its run, the structure shown, and how to open the model again. */
 export interface DiffSource {
 	result: ResultMessage | null;
-	/** The memory budget (bytes) the page's worker planned the capture with (issue 7). */
+	/** The memory budget (bytes) the page's worker planned the capture with (the same plan here). */
 	budget: number | null;
 	structure: StructureInfo | null;
 	/** Identifies the open model (zoo id or file name and size): a new one opens a new session. */
@@ -50,29 +50,24 @@ export class BackendDiffModel {
 		});
 	});
 
-	private client: RuntimeClient | null = null;
+	private client: Runtime | null = null;
 	private opened = '';
-	private latest = 0;
+	private readonly latest = latestWins();
 	private probe: Promise<string | null> | null = null;
 
 	constructor(
-		private readonly root: URL,
+		private readonly connect: Connect,
 		private readonly src: () => DiffSource,
 		/** Test-only: one element of the WebGPU run changed before diffing (`?perturb=`). */
 		readonly perturb: Perturb | null = null
 	) {}
-
-	private ensure(): RuntimeClient {
-		this.client ??= new RuntimeClient(new URL('ort/', this.root).href);
-		return this.client;
-	}
 
 	/** Brings the other run up to date with the page's run (called when that changes). */
 	async sync(): Promise<void> {
 		const { result: main, key, source, budget } = this.src();
 		if (!main || !key) return;
 		if (this.main === main && this.phase !== 'error') return;
-		const token = ++this.latest;
+		const current = this.latest.next();
 		const want: Backend = otherBackend(main.backend);
 		this.phase = 'loading';
 		this.error = null;
@@ -82,16 +77,16 @@ export class BackendDiffModel {
 			// The page is on WASM: is there a WebGPU adapter at all? (Probed once.)
 			this.probe ??= webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
 			const why = await this.probe;
-			if (token !== this.latest) return;
+			if (!current()) return;
 			if (why) return this.noWebgpu(why);
 		}
 		const sessionKey = `${key}|${main.capture?.requested ?? main.captureSet}|${want}|${budget}`;
 		try {
-			const c = this.ensure();
+			const c = (this.client ??= this.connect());
 			const onProgress = (p: Parameters<typeof describeProgress>[0]) => {
-				if (token === this.latest) this.message = `${label(want)}: ${describeProgress(p)}`;
+				if (current()) this.message = `${label(want)}: ${describeProgress(p)}`;
 			};
-			// Selective capture (issue 7): the same layer's tensors on the other side.
+			// Selective capture: the same layer's tensors on the other side.
 			const layer = main.capture?.layer ?? undefined;
 			let r: ResultMessage;
 			if (sessionKey === this.opened && this.other) r = await c.run(main.input, onProgress, layer);
@@ -103,7 +98,7 @@ export class BackendDiffModel {
 				r = await c.open(await s, { backend: want, captureSet, input: main.input, budget: budget ?? undefined, layer }, onProgress);
 				this.opened = sessionKey;
 			}
-			if (token !== this.latest) return;
+			if (!current()) return;
 			if (r.backend !== want) throw new Error(`The second run came back on ${label(r.backend)}, not ${label(want)}.`);
 			if (JSON.stringify(r.input) !== JSON.stringify(main.input)) throw new Error('The second run used other inputs than the page.');
 			this.other = r;
@@ -112,8 +107,8 @@ export class BackendDiffModel {
 			this.phase = 'ready';
 			this.message = `${r.tensors.length} tensors from ${label(main.backend)} (the page) and ${label(want)}, same model, capture set and inputs`;
 		} catch (e) {
-			if (token !== this.latest) return;
-			const msg = e instanceof Error ? e.message : String(e);
+			if (!current()) return;
+			const msg = errorText(e);
 			this.opened = '';
 			this.other = null;
 			this.main = main;
@@ -142,7 +137,7 @@ export class BackendDiffModel {
 	}
 
 	dispose(): void {
-		this.latest++;
+		this.latest.cancel();
 		this.client?.dispose();
 		this.client = null;
 	}

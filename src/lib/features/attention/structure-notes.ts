@@ -1,5 +1,5 @@
-// Issue 8: why a view is empty, in recognition's own words ("no attention found: the graph has no
-// Softmax, ..."), for models that are not transformers (an MLP, a CNN) or that recognition failed on.
+// Why a view is empty, in recognition's own words ("no attention found: the graph has no Softmax,
+// ..."), for models that are not transformers (an MLP, a CNN) or that recognition failed on.
 import type { StructureInfo } from '$lib/worker/protocol';
 
 /** Why no attention was found (null: some was, or nothing is known yet). */

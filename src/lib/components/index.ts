@@ -1,0 +1,3 @@
+// Shared primitives: heatmap, chart frame, readouts, export menu. Components are imported by
+// file (`$lib/components/Heatmap.svelte`); the types they take are here.
+export type { AnyReadout } from './readout';

@@ -1,0 +1,28 @@
+// The attention pattern at a layer and head, from a run's structure and tensors: which tensor, its
+// scores (for the mask), the head count, and the matrix drawn. The page and each side of the
+// compare view use it alike.
+import type { AttentionRef, StructureInfo } from '$lib/worker/protocol';
+import type { CapturedTensor } from '$lib/tensor/store';
+import { attentionView, headCount, type AttentionView } from '$lib/viz/views';
+
+export interface AttentionAt {
+	attn: AttentionRef | null;
+	/** (B, H, S, S), or heads folded into the first axis. */
+	pattern: CapturedTensor | null;
+	scores: CapturedTensor | null;
+	heads: number;
+	/** The head drawn: the one asked for, within the heads there are. */
+	head: number;
+	/** pattern[0, head] as a matrix (null: no pattern). */
+	view: AttentionView | null;
+}
+
+export function attentionAt(s: Pick<StructureInfo, 'attention'> | null, byName: ReadonlyMap<string, CapturedTensor>, layer: number, head: number): AttentionAt {
+	const attn = s?.attention.find((a) => a.layer === layer) ?? null;
+	const pattern = (attn && byName.get(attn.tensor)) ?? null;
+	const scores = (attn?.scores ? byName.get(attn.scores) : null) ?? null;
+	const heads = pattern ? headCount(pattern.dims) : 0;
+	const h = Math.min(head, Math.max(0, heads - 1));
+	const view = pattern && heads ? attentionView(pattern, h, scores, attn?.masked ?? null) : null;
+	return { attn, pattern, scores, heads, head: h, view };
+}

@@ -1,0 +1,282 @@
+// The runtime session of the page: one worker, the model open in it and how (zoo id or files,
+// backend, capture set, inputs, memory budget), the newest request's result, its progress and its
+// error. It knows nothing of layers shown or cells hovered: after each result it calls `onShow`.
+import { tick } from 'svelte';
+import type { BackendChoice } from '$lib/worker/ep';
+import { describeProgress, describeResult } from '$lib/worker/progress';
+import { installHook } from '$lib/worker/test-hook';
+import { loadZoo, type ZooEntry } from '$lib/worker/zoo';
+import type { ExtraFile, InputOptions, ModelSource, ProgressMessage, ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import type { Override } from '$lib/analysis/types';
+import type { Backend } from '$lib/runtime/capture';
+import { META_VOCAB } from '$lib/runtime/inputs';
+import { checkModelSize, memoryBudget, type Budget } from '$lib/runtime/limits';
+import { errorText, latestWins, zooSource, type Connect, type Runtime } from './runtime';
+
+export type Phase = 'loading' | 'ready' | 'error';
+export type CaptureChoice = 'all' | 'semantic';
+
+export interface SessionOptions {
+	root: URL;
+	connect: Connect;
+	/** The layer selective capture fetches (the one shown). */
+	layer: () => number;
+	/** A result (`run`) or a new structure arrived; `keepView`: the same model and view again. */
+	onShow?: (keepView: boolean, run: boolean) => void;
+	/** Resolves once every view has drawn what is open (effects, then one frame, in the page). */
+	settle?: () => Promise<void>;
+	/** navigator.deviceMemory where the browser reports it. */
+	deviceMemoryGiB?: number | null;
+}
+
+const nextFrame = async () => {
+	await tick();
+	await new Promise((res) => requestAnimationFrame(() => res(null)));
+};
+
+export class RuntimeSession {
+	phase = $state<Phase>('loading');
+	message = $state('starting');
+	/** Bytes read of total while fetching (null: not fetching or unknown total). */
+	fraction = $state<number | null>(null);
+	/** `n`: errors so far in this page (tests tell one refusal from the next by it). */
+	error = $state<{ message: string; hint?: string; n: number } | null>(null);
+	/** Said next to the status (a URL that could not be followed as written, and what was done instead). */
+	note = $state<string | null>(null);
+	zoo = $state.raw<ZooEntry[]>([]);
+	/** The zoo id open, or null for a model opened from files. */
+	modelId = $state<string | null>(null);
+	backendChoice = $state<BackendChoice>('auto');
+	capture = $state<CaptureChoice>('all');
+	input = $state.raw<InputOptions>({});
+	result = $state.raw<ResultMessage | null>(null);
+	structure = $state.raw<StructureInfo | null>(null);
+	/** A link to a local file was opened: its name, until that file is opened again. */
+	awaiting = $state<string | null>(null);
+	/** `?budget=` as written (a size such as 1200M, or a bare number of MiB); null: the default. */
+	budgetSetting: string | null = null;
+
+	readonly backend = $derived<Backend | null>(this.result?.backend ?? null);
+	readonly byName = $derived(new Map((this.result?.tensors ?? []).map((t) => [t.name, t])));
+	readonly layers = $derived(this.structure?.layers ?? 0);
+	readonly textModel = $derived(!!this.result && META_VOCAB in this.result.model.metadata);
+	readonly health = $derived(this.result?.health ?? null);
+	/** The zoo id, else the open file's name (captions, file names, the compare view's "A"). */
+	readonly modelName = $derived(this.modelId ?? this.result?.model.name ?? null);
+	/** Tells one open model from another (a new one needs a new session in a second worker). */
+	readonly modelKey = $derived(this.modelId ?? (this.result ? `file:${this.result.model.name}:${this.result.model.bytes}` : null));
+
+	private client: Runtime | null = null;
+	private files: File[] = [];
+	private failures = 0;
+	private readonly latest = latestWins();
+	/** What the view shows: put back when opening another model fails, so the view stays. */
+	private shown: { modelId: string | null; files: File[]; input: InputOptions } | null = null;
+	/** An open failed after the worker let go of the shown model: the next request opens it again first. */
+	private stale = false;
+
+	constructor(private readonly o: SessionOptions) {}
+
+	start(p: { backend: BackendChoice; capture: CaptureChoice; input: InputOptions; budget: string | null }): void {
+		this.client = this.o.connect();
+		this.backendChoice = p.backend;
+		this.capture = p.capture;
+		this.input = p.input;
+		this.budgetSetting = p.budget;
+	}
+
+	async loadZoo(): Promise<void> {
+		this.message = 'reading the model list';
+		this.zoo = await loadZoo(new URL('models/index.json', this.o.root).href);
+	}
+
+	/** The memory budget (limits.ts), from ?budget= where given; throws on a malformed one. */
+	budget(): Budget {
+		const raw = this.budgetSetting?.trim() || null;
+		const setting = raw && /^\d+(\.\d+)?$/.test(raw) ? `${raw}M` : raw;
+		return memoryBudget({ where: 'browser', setting, settingName: '?budget', deviceMemoryGiB: this.o.deviceMemoryGiB ?? null });
+	}
+
+	/** The budget in bytes, or null when ?budget= is malformed (opening says so). */
+	budgetBytes(): number | null {
+		try {
+			return this.budget().bytes;
+		} catch {
+			return null;
+		}
+	}
+
+	dispose(): void {
+		this.latest.cancel();
+		this.client?.dispose();
+		this.client = null;
+	}
+
+	fail(e: unknown): void {
+		this.phase = 'error';
+		const hint = (e as { hint?: unknown } | null)?.hint;
+		this.error = { message: errorText(e), hint: typeof hint === 'string' ? hint : undefined, n: ++this.failures };
+		this.message = 'failed';
+		this.fraction = null;
+	}
+
+	private onProgress = (p: ProgressMessage) => {
+		this.message = describeProgress(p);
+		this.fraction = p.stage === 'fetch' && p.total && p.loaded !== undefined ? p.loaded / p.total : null;
+	};
+
+	/** A request to the worker; a newer one makes this one's answer stale. */
+	private async request(make: (c: Runtime) => Promise<ResultMessage>, keepView: boolean, opening = false): Promise<void> {
+		if (!this.client) return;
+		const current = this.latest.next();
+		this.phase = 'loading';
+		this.error = null;
+		try {
+			const r = await make(this.client);
+			if (!current()) return;
+			this.shown = { modelId: this.modelId, files: this.files, input: this.input };
+			this.stale = false;
+			await this.show(r, keepView);
+		} catch (e) {
+			if (!current()) return;
+			this.fail(e);
+			// The previous model stays on screen (and in the URL) until a new one is ready.
+			if (opening && this.shown && this.result) {
+				this.modelId = this.shown.modelId;
+				this.files = this.shown.files;
+				this.input = this.shown.input;
+				this.stale = true;
+			}
+		}
+	}
+
+	private async show(r: ResultMessage, keepView: boolean): Promise<void> {
+		this.result = r;
+		this.structure = r.structure;
+		// Same inputs again (the usual case): keep the object, so fields being typed in stay as they are.
+		if (JSON.stringify(r.input) !== JSON.stringify(this.input)) this.input = r.input;
+		this.o.onShow?.(keepView, true);
+		installHook(r, r.structure);
+		this.message = describeResult(r) + (r.structure.attention.length ? '' : ' · no attention pattern found');
+		await this.drawn();
+	}
+
+	/** "ready" only once every view has drawn what is now open. */
+	private async drawn(): Promise<void> {
+		await (this.o.settle ?? nextFrame)();
+		if (this.phase === 'loading') this.phase = 'ready';
+		this.fraction = null;
+	}
+
+	/** The shown model again, on the worker (after a failed open, or another backend). */
+	private reopen(): Promise<void> {
+		if (this.modelId) return this.openZoo(this.modelId, true);
+		if (this.files.length) return this.openSource(() => this.readFiles(), true);
+		return Promise.resolve();
+	}
+
+	/** A link made for a local file: nothing to open until the user picks that file again. */
+	awaitFile(name: string): void {
+		this.awaiting = name;
+		this.modelId = null;
+		this.phase = 'ready';
+		this.message = `this link is for the local file ${name}: open it again to restore the view`;
+	}
+
+	/** `keep`: keep the inputs and the view (same model again, or the first open from the URL). */
+	openZoo(id: string, keep = this.modelId === id): Promise<void> {
+		this.awaiting = null;
+		this.note = null;
+		const entry = this.zoo.find((e) => e.id === id);
+		if (!entry) {
+			this.fail(new Error(`No model "${id}" in the zoo (have: ${this.zoo.map((x) => x.id).join(', ')}).`));
+			return Promise.resolve();
+		}
+		this.modelId = id;
+		this.files = [];
+		return this.openSource(async () => zooSource(this.o.root, entry), keep);
+	}
+
+	/** A model and (optionally) its external data files, from the picker or a drop. */
+	openFiles(files: File[]): Promise<void> {
+		const model = files.find((f) => /\.onnx$/i.test(f.name)) ?? files[0];
+		if (!model) return Promise.resolve();
+		this.modelId = null;
+		this.note = null;
+		this.files = [model, ...files.filter((f) => f !== model)];
+		// The file a link named: keep the link's layer, head and inputs.
+		const keep = this.awaiting === model.name;
+		this.awaiting = null;
+		return this.openSource(() => this.readFiles(), keep);
+	}
+
+	/** The open model as a source a second worker can open; null: none open. */
+	modelSource(): Promise<ModelSource> | null {
+		const entry = this.modelId ? this.zoo.find((e) => e.id === this.modelId) : null;
+		if (entry) return Promise.resolve(zooSource(this.o.root, entry));
+		return this.files.length ? this.readFiles() : null;
+	}
+
+	private async readFiles(): Promise<ModelSource> {
+		const [model, ...rest] = this.files;
+		// Refused from the sizes alone, before a byte is read (the CLI's budget, browser flavour).
+		const externalBytes = rest.reduce((n, f) => n + f.size, 0);
+		checkModelSize({ name: model.name, bytes: model.size, externalBytes }, this.budget());
+		const extra: ExtraFile[] = await Promise.all(rest.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+		// The worker streams the model itself from disk, reporting bytes read of total.
+		return { kind: 'file', file: model, name: model.name, extra };
+	}
+
+	private openSource(source: () => Promise<ModelSource>, keepView: boolean): Promise<void> {
+		if (!keepView) this.input = this.modelId ? { text: this.input.text } : {};
+		return this.request(
+			async (c) => {
+				const src = await source();
+				const opts = { backend: this.backendChoice, captureSet: this.capture, input: this.input, budget: this.budget().bytes, layer: this.o.layer() };
+				return c.open(src, opts, this.onProgress);
+			},
+			keepView,
+			true
+		);
+	}
+
+	/** Same model, other backend: open it again (the view stays). */
+	setBackend(b: BackendChoice): Promise<void> {
+		this.backendChoice = b;
+		return this.reopen();
+	}
+
+	/** New inputs: re-run the open session. */
+	rerun(input: InputOptions): Promise<void> {
+		this.input = input;
+		if (this.stale) return this.reopen();
+		return this.request((c) => c.run(input, this.onProgress, this.o.layer()), true);
+	}
+
+	/** Selective capture: the shown layer's tensors, one more forward pass on the same session. */
+	fetchLayer(): Promise<void> {
+		if (this.stale) return this.reopen();
+		return this.request((c) => c.run(this.input, this.onProgress, this.o.layer()), true);
+	}
+
+	/** Role overrides: recognition runs again in the worker and every view follows. */
+	async setOverrides(list: Override[]): Promise<void> {
+		if (!this.client || !this.result) return;
+		if (this.stale) await this.reopen();
+		if (this.stale || !this.result || !this.client) return;
+		const r = this.result;
+		const current = this.latest.next();
+		this.phase = 'loading';
+		this.error = null;
+		try {
+			const m = await this.client.analyze(list);
+			if (!current()) return;
+			this.structure = m.structure;
+			this.o.onShow?.(true, false);
+			installHook(r, m.structure);
+			await this.drawn();
+		} catch (e) {
+			if (current()) this.fail(e);
+		}
+	}
+}

@@ -1,0 +1,3 @@
+// The tensor list and the tensor panel.
+export { scrollToRow, visibleRange } from './virtual';
+export { tokenRows } from './token-rows';
