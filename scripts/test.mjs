@@ -52,7 +52,9 @@ function findChromium() {
 		if (ok && executable(debian)) return debian;
 		die('blockscope test: installing Chromium with apt-get failed (see above); install the "chromium" package or set CHROMIUM_PATH.');
 	}
-	die('blockscope test: Chromium not found: install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium binary.');
+	die(
+		'blockscope test: Chromium not found: install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium binary.'
+	);
 }
 
 /** A free TCP port for `vite preview`, so parallel runs and other servers do not collide. */

@@ -5,15 +5,11 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin, Connect } from 'vite';
+import { ORT_FILES } from './ort-files';
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
 // BLOCKSCOPE_MODELS_DIR serves another folder (tests use fixture models before/apart from the zoo).
 const MODELS_DIR = resolve(process.env.BLOCKSCOPE_MODELS_DIR || 'models');
-// The WebGPU bundle loads the asyncify build for both of its EPs (webgpu and wasm).
-const ORT_FILES = [
-	'ort-wasm-simd-threaded.asyncify.wasm',
-	'ort-wasm-simd-threaded.asyncify.mjs'
-];
 
 function modelFiles(): string[] {
 	if (!existsSync(MODELS_DIR)) return [];
@@ -27,7 +23,7 @@ const TYPES: Record<string, string> = {
 	'.onnx': 'application/octet-stream'
 };
 
-function serve(prefix: () => string, dir: string, allowed: () => string[]): Connect.NextHandleFunction {
+function serve(prefix: () => string, dir: string, allowed: () => readonly string[]): Connect.NextHandleFunction {
 	return (req, res, next) => {
 		const url = (req.url ?? '').split('?')[0];
 		if (!url.startsWith(prefix())) return next();
@@ -57,7 +53,13 @@ export function blockscopeAssets(opts: { headers?: Record<string, string> } = {}
 	let base = '/';
 	const middleware = (server: { middlewares: Connect.Server }) => {
 		server.middlewares.use(setHeaders);
-		server.middlewares.use(serve(() => `${base}ort/`, ORT_DIR, () => ORT_FILES));
+		server.middlewares.use(
+			serve(
+				() => `${base}ort/`,
+				ORT_DIR,
+				() => ORT_FILES
+			)
+		);
 		server.middlewares.use(serve(() => `${base}models/`, MODELS_DIR, modelFiles));
 	};
 	return {
@@ -75,10 +77,8 @@ export function blockscopeAssets(opts: { headers?: Record<string, string> } = {}
 		generateBundle(options) {
 			// Only the client build carries assets; SvelteKit's server build runs in the same config.
 			if (this.environment?.name === 'ssr' || (options.dir ?? '').includes('server')) return;
-			for (const f of ORT_FILES)
-				this.emitFile({ type: 'asset', fileName: `ort/${f}`, source: readFileSync(join(ORT_DIR, f)) });
-			for (const f of modelFiles())
-				this.emitFile({ type: 'asset', fileName: `models/${f}`, source: readFileSync(join(MODELS_DIR, f)) });
+			for (const f of ORT_FILES) this.emitFile({ type: 'asset', fileName: `ort/${f}`, source: readFileSync(join(ORT_DIR, f)) });
+			for (const f of modelFiles()) this.emitFile({ type: 'asset', fileName: `models/${f}`, source: readFileSync(join(MODELS_DIR, f)) });
 		}
 	};
 }

@@ -1,7 +1,7 @@
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
-// Offline (issue 8): after the first visit the app works with the network off. On install this
+// Offline: after the first visit the app works with the network off. On install this
 // caches the built app (`build`, `files`, `prerendered` from SvelteKit), onnxruntime-web's glue and
 // .wasm under /ort/, and the zoo under /models/ (index.json and every model it lists). Requests are
 // then answered from that cache first; anything else of the app's own origin goes to the network
@@ -13,12 +13,11 @@
 //
 // Models the user opens from disk never pass through here: they are read in the page, never fetched.
 import { base, build, files, prerendered, version } from '$service-worker';
+import { ORT_FILES } from '../scripts/ort-files';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
 const CACHE = `blockscope-${version}`;
-/** Must match ORT_FILES in scripts/vite-assets.ts (a unit test checks it). */
-const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
 const ISOLATION: Record<string, string> = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
 	'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -99,7 +98,10 @@ async function respond(request: Request): Promise<Response> {
 		} catch {
 			const cached = (await cache.match(root)) ?? (await cache.match(request, { ignoreSearch: true }));
 			if (cached) return isolated(cached);
-			return new Response('blockscope is offline and this page was not cached yet.', { status: 503, headers: { 'Content-Type': 'text/plain', ...ISOLATION } });
+			return new Response('blockscope is offline and this page was not cached yet.', {
+				status: 503,
+				headers: { 'Content-Type': 'text/plain', ...ISOLATION }
+			});
 		}
 	}
 	const cached = await cache.match(url.pathname);
