@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CaptureSet } from '../lib/runtime/capture.js';
 import { UsageError } from './errors.js';
+import { WHAT_IF_OPTIONS, WHAT_IF_USAGE, whatIfArgs, type WhatIfArgs } from './what-if-args.js';
 
 export { UsageError };
 
@@ -26,6 +27,7 @@ export const USAGE = `usage: npm run -s inspect -- MODEL.onnx|FOLDER [options]
                           stored, as numpy.savez)
   --check                 exit 1 (and say why on stderr) when a tensor holds NaN/Inf (masks
                           aside) or an attention row does not sum to 1 within 1e-3
+${WHAT_IF_USAGE.slice(1)}
   --threads N             WASM threads (default: cores - 1, at most 4)
   --debug                 stack traces and onnxruntime warnings on stderr
   -h, --help              this text
@@ -50,6 +52,7 @@ export interface CliOptions {
 	threads?: number;
 	debug: boolean;
 	help: boolean;
+	whatIf: WhatIfArgs;
 }
 
 export function parseCli(argv: string[]): CliOptions {
@@ -75,7 +78,8 @@ export function parseCli(argv: string[]): CliOptions {
 				compress: { type: 'boolean' },
 				threads: { type: 'string' },
 				debug: { type: 'boolean' },
-				help: { type: 'boolean', short: 'h' }
+				help: { type: 'boolean', short: 'h' },
+				...WHAT_IF_OPTIONS
 			}
 		});
 	} catch (e) {
@@ -109,7 +113,8 @@ export function parseCli(argv: string[]): CliOptions {
 		compress: v.compress ?? false,
 		threads: intArg('--threads', v.threads, 1),
 		debug: v.debug ?? false,
-		help
+		help,
+		whatIf: whatIfArgs(v)
 	};
 }
 

@@ -6,8 +6,8 @@ import { writeDump } from '../lib/runtime/node/dump.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, oneLine } from './errors.js';
 import { checkProblems } from './check.js';
-import { buildReport } from './report.js';
-import { inspectModel } from './run.js';
+import { buildReport, SECTIONS } from './report.js';
+import { inspectWhatIf } from './what-if.js';
 import { checkNpzPath, writeNpzFile } from './npz.js';
 import { summary } from './summary.js';
 
@@ -20,13 +20,14 @@ async function main(argv: string[]): Promise<number> {
 			return EXIT_OK;
 		}
 		if (opts.npz) await checkNpzPath(opts.npz);
-		const r = await inspectModel({ ...opts, verbose: opts.debug });
+		const { r, section, summary: whatIf } = await inspectWhatIf({ ...opts, verbose: opts.debug }, opts.whatIf);
 		const npz = opts.npz ? await writeNpzFile(opts.npz, r, opts.text, opts.compress) : null;
 		if (opts.dump)
 			await writeDump(opts.dump, r.store, { model: r.path, backend: r.backend, capture: r.capture }).catch((e: NodeJS.ErrnoException) => {
 				throw new ModelError(`Cannot write the dump to ${opts!.dump}: ${e.code ?? e.message}`);
 			});
-		process.stdout.write(opts.json ? inertJson(JSON.stringify(buildReport(r))) + '\n' : summary(r) + '\n');
+		process.stdout.write(opts.json ? inertJson(JSON.stringify(buildReport(r, [...SECTIONS, section]))) + '\n' : summary(r) + '\n');
+		if (whatIf.length && !opts.json) process.stdout.write(`\n${whatIf.join('\n')}\n`);
 		if (opts.dump && !opts.json) process.stdout.write(`\nwrote ${r.store.size} tensors + manifest.json to ${opts.dump}\n`);
 		if (npz && !opts.json) process.stdout.write(`\nwrote ${npz.tensors} tensors + manifest.json to ${opts.npz} (${(npz.bytes / 1e6).toFixed(1)} MB)\n`);
 		if (opts.check) {

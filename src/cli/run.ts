@@ -13,6 +13,7 @@ import { readModelFile, fileError } from '../lib/runtime/node/model-file.js';
 import { externalDataLocations, loadExternalData } from '../lib/runtime/node/external.js';
 import { loadOrt } from '../lib/runtime/node/ort.js';
 import { recognize, type Recognition } from './recognition.js';
+import type { Structure } from '../lib/analysis/types.js';
 import { UsageError } from './errors.js';
 import { folderModelInfo, resolveSource, sourceFeeds } from './source.js';
 
@@ -29,6 +30,8 @@ export interface InspectOptions {
 	/** A model folder's variant (PATH is a folder). */
 	variant?: string;
 	tokenizer?: string;
+	/** Interventions: from this run's graph and structure, a last rewrite of the bytes ORT parses (cli/what-if.ts). */
+	edit?: (graph: Graph, structure: Structure | null) => (bytes: Uint8Array) => Uint8Array;
 }
 
 export interface InspectResult {
@@ -77,9 +80,11 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 	const ort = await loadOrt({ threads: opts.threads, verbose: opts.verbose });
 	const externalData = externalDataLocations(original);
 	const files = [...(externalData.length ? await loadExternalData(src.modelPath, original, { modelBytes: model.length }) : []), ...cap.externalData];
+	const edit = opts.edit?.(graph, recognition.structure);
 	let session: CaptureSession;
 	try {
 		session = await CaptureSession.create(ort, cap.model, graph, {
+			edit,
 			backend: 'wasm',
 			captureSet: capture,
 			semantic: recognition.semantic ?? undefined,

@@ -2,7 +2,7 @@
 // axis of their own) and the output projection W_O that merges them into the attention output.
 // Interventions ablate heads there; direct logit attribution splits the attention output by them.
 import type { Graph, GraphNode } from '../onnx/graph.js';
-import { halfToFloat, tensorArray, tensorDims } from '../onnx/tensor.js';
+import { halfToFloat, tensorArray, tensorDims } from '../onnx/index.js';
 import type { Layer, Structure } from '../analysis/types.js';
 
 export interface HeadSite {
