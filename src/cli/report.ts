@@ -2,6 +2,8 @@
 // Each section contributes top-level fields; later issues add theirs (stats, health) to SECTIONS.
 import type { InspectResult } from './run.js';
 import { healthOf, statsOf } from './check.js';
+import { graphModelInfo } from '../lib/report/model-info.js';
+import { derivedEntries } from '../lib/derive/index.js';
 
 export type Section = (r: InspectResult) => Record<string, unknown>;
 
@@ -46,7 +48,13 @@ const healthSection: Section = (r) => ({ health: healthOf(r) });
 /** model_info: the folder, tokenizer, KV caches and merged decoder (other sections add their fields beside). */
 const modelInfo: Section = (r) => ({ model_info: r.modelInfo });
 
-export const SECTIONS: Section[] = [core, recognition, stats, healthSection, modelInfo];
+/** model_info's quantization, float_type, fused_ops; derived tensors with their self-check */
+const fused: Section = (r) => ({
+	model_info: graphModelInfo(r.graph),
+	derived: derivedEntries(r.store).map((d) => ({ name: d.name, kind: d.kind, op: d.op, self_check: d.selfCheck, skipped: d.skipped }))
+});
+
+export const SECTIONS: Section[] = [core, recognition, stats, healthSection, modelInfo, fused];
 
 export function buildReport(r: InspectResult, sections: readonly Section[] = SECTIONS): Record<string, unknown> {
 	// model_info is shared: each section's fields are merged into one object.

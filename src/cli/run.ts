@@ -12,6 +12,7 @@ import type { CapturedTensor, TensorStore } from '../lib/tensor/store.js';
 import { readModelFile, fileError } from '../lib/runtime/node/model-file.js';
 import { externalDataLocations, loadExternalData } from '../lib/runtime/node/external.js';
 import { loadOrt } from '../lib/runtime/node/ort.js';
+import { deriveTensors } from '../lib/derive/index.js';
 import { recognize, type Recognition } from './recognition.js';
 import type { Structure } from '../lib/analysis/types.js';
 import { UsageError } from './errors.js';
@@ -98,6 +99,7 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 	let store: TensorStore;
 	try {
 		store = await session.run(feeds);
+		deriveTensors(graph, recognition.structure, store); // fused attention patterns, hidden Skip sums
 	} catch (e) {
 		throw ortError('run', e);
 	} finally {

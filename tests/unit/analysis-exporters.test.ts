@@ -10,10 +10,11 @@ import { encodeModel } from '../../src/lib/onnx/build';
 import type { Built } from '../fixtures/blocks';
 
 ort.env.wasm.numThreads = 1;
+import { layers3, norm3 } from '../fixtures/ort/contract.js';
 
 function contract(b: Built) {
 	const j = toInspectJson(analyze(b.graph));
-	return { variant: j.variant, layers: j.layers, final_norm: j.final_norm, unrecognized: j.unrecognized, ambiguities: j.ambiguities };
+	return { variant: j.variant, layers: layers3(j.layers), final_norm: norm3(j.final_norm), unrecognized: j.unrecognized, ambiguities: j.ambiguities };
 }
 
 async function runs(b: Built, feeds: Record<string, ort.Tensor>): Promise<string[]> {

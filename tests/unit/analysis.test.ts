@@ -5,10 +5,11 @@ import { analyze, hookOf, toInspectJson, layerHint, type Structure } from '../..
 import { buildBlocks, DEEP_ALPHA, type BlockOpts, type Built, type NormSpelling } from '../fixtures/blocks';
 import { classifier, ortFused, renameScopes, withSoftmaxAxis } from '../fixtures/odd';
 import { Graph } from '../../src/lib/onnx/graph';
+import { layers3, norm3 } from '../fixtures/ort/contract.js';
 
 function contract(s: Structure) {
 	const j = toInspectJson(s);
-	return { variant: j.variant, layers: j.layers, final_norm: j.final_norm };
+	return { variant: j.variant, layers: layers3(j.layers), final_norm: norm3(j.final_norm) };
 }
 
 function expectRecognized(b: Built): Structure {
@@ -102,7 +103,7 @@ describe('attention', () => {
 
 	it('head count unknown is reported, not guessed', () => {
 		const s = analyze(buildBlocks({ placement: 'pre', reshape: 'input' }).graph);
-		expect(toInspectJson(s).layers[0].attention).toEqual({ pattern: '/layers.0/self_attn/Softmax_output_0', heads: null, masked: true });
+		expect(toInspectJson(s).layers[0].attention).toEqual({ pattern: '/layers.0/self_attn/Softmax_output_0', heads: null, masked: true, op: 'Softmax', derived: false, kv_heads: null });
 		expect(s.ambiguities).toContainEqual({
 			what: 'Softmax "/layers.0/self_attn/Softmax"',
 			why: 'head count unknown: no shape info on the scores, and the reshape that splits heads could not be evaluated'

@@ -23,8 +23,16 @@ export interface DerivedEntry {
 	skipped: string | null;
 }
 
+const byStore = new WeakMap<TensorStore, DerivedEntry[]>();
+
+/** What deriveTensors did for this store (empty when nothing was derived). */
+export function derivedEntries(store: TensorStore): DerivedEntry[] {
+	return byStore.get(store) ?? [];
+}
+
 export function deriveTensors(graph: Graph, structure: Structure | null, store: TensorStore): DerivedEntry[] {
 	const out: DerivedEntry[] = [];
+	byStore.set(store, out);
 	for (const d of structure?.derived ?? []) {
 		const op = graph.nodes[d.node].opType;
 		if (d.kind === 'skip-sum') {

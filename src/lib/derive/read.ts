@@ -1,7 +1,7 @@
 // A fused op's operand as float64 values and dims: from the run's store (activations), else from
 // the graph (weights, caches, constant masks). float16/bfloat16 are decoded; int tensors too.
 import type { Graph } from '../onnx/graph.js';
-import { halfToFloat, tensorArray, tensorDims } from '../onnx/tensor.js';
+import { halfToFloat, tensorArray, tensorDims } from '../onnx/index.js';
 import type { DType } from '../onnx/dtype.js';
 import type { TensorStore } from '../tensor/store.js';
 
