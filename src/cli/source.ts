@@ -8,8 +8,8 @@ import { fileError } from '../lib/runtime/node/model-file.js';
 import { loadTokenizer, type TextTokenizer } from '../lib/tokenizer/index.js';
 import { parseConfig, type ConfigHints } from '../lib/analysis/hints.js';
 import { presentOutputs } from '../lib/runtime/kv-cache.js';
-import { modelInputs, type ModelInputs } from '../lib/runtime/model-inputs.js';
-import { DEFAULT_TEXT, tokenInput, tokenLabels, type InputOptions } from '../lib/runtime/inputs.js';
+import { textFeeds, type TextFeeds } from '../lib/runtime/text-feeds.js';
+import type { InputOptions } from '../lib/runtime/inputs.js';
 import type { Graph } from '../lib/onnx/graph.js';
 import type { CaptureGraph } from '../lib/runtime/branch.js';
 import { UsageError } from './errors.js';
@@ -77,26 +77,13 @@ async function readTokenizer(file: string, config: string | null): Promise<TextT
 	return loadTokenizer(await text(file), config ? await text(config) : null, basename(file));
 }
 
-export interface SourceFeeds extends ModelInputs {
-	tokens: string[];
-	tokenIds: number[] | null;
-}
-
-/** Feeds with the text tokenized when there is a tokenizer (and a token input to take it). */
-export function sourceFeeds(graph: Graph, src: ModelSource, opts: InputOptions): SourceFeeds {
-	const tok = tokenInput(graph);
-	const useTokenizer = src.tokenizer && tok && opts.ids === undefined && !opts.given?.[tok.name];
-	const encoded = useTokenizer ? src.tokenizer!.encode(opts.text ?? DEFAULT_TEXT) : null;
-	if (encoded && !encoded.length) throw new UsageError('--text: the tokenizer made no tokens of this text; give some text');
-	const mi = modelInputs(graph, { ...opts, textIds: encoded?.map((t) => t.id), hints: src.hints });
-	const feed = tok ? mi.feeds[tok.name] : undefined;
-	const tokenIds = feed ? Array.from({ length: feed.dims[feed.dims.length - 1] ?? 0 }, (_, i) => Number(feed.data[i])) : null;
-	const tokens = src.tokenizer && tokenIds ? tokenIds.map((id) => src.tokenizer!.label(id)?.text ?? String(id)) : tokenLabels(graph, mi.feeds);
-	return { ...mi, tokens, tokenIds };
+/** Feeds with --text tokenized by the source's tokenizer (runtime/text-feeds.ts, shared with the page). */
+export function sourceFeeds(graph: Graph, src: ModelSource, opts: InputOptions): TextFeeds {
+	return textFeeds(graph, src.tokenizer, src.hints, opts);
 }
 
 /** `model_info` fields of a folder / tokenizer / cache run (the JSON contract: added, never renamed). */
-export function folderModelInfo(graph: Graph, src: ModelSource, feeds: SourceFeeds, cap: CaptureGraph): Record<string, unknown> {
+export function folderModelInfo(graph: Graph, src: ModelSource, feeds: TextFeeds, cap: CaptureGraph): Record<string, unknown> {
 	return {
 		kv_cache_inputs: feeds.cache.map((c) => c.name),
 		kv_cache_outputs: presentOutputs(graph).map((p) => p.name),

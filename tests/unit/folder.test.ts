@@ -79,3 +79,12 @@ describe('model folder', () => {
 		expect(s.bytes[0]).toEqual({ dtype: 'uint8', bytes: 64 });
 	});
 });
+
+describe('a folder of unrelated models', () => {
+	it('has no default to guess: the message lists them and says how to choose', () => {
+		const files = ['a.onnx', 'b.onnx', 'notes.txt'].map((p) => ({ path: p, size: 1, read: async () => new Uint8Array(1) }));
+		expect(() => openFolder(files)).toThrow(/holds 2 \.onnx models and none is a plain model\.onnx to open by default \(a, b\)/);
+		expect(openFolder(files, 'b').variant.path).toBe('b.onnx');
+		expect(openFolder(files.slice(1)).variant.path).toBe('b.onnx'); // one model: that one
+	});
+});

@@ -47,6 +47,11 @@ export function listVariants(files: readonly FolderFile[]): Variant[] {
 	return out.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
 }
 
+/** A folder of unrelated models (no model.onnx, decoder_model_merged.onnx ...): no default to guess. */
+export function hasDefault(variants: readonly Variant[]): boolean {
+	return variants.length === 1 || rank(variants[0]) < PREFER.length;
+}
+
 function rank(v: Variant): number {
 	const plain = v.nameDtype === 'fp32';
 	const p = PREFER.indexOf(plain ? v.name : v.name.replace(/_[a-z0-9]+$/, ''));

@@ -101,11 +101,12 @@ export function encodeWithWeightsIn(model: ModelProto, source: Uint8Array, locat
 		if (offset < 0 || offset + raw.byteLength > source.byteLength) return t;
 		const entry = (key: string, value: string) => create(StringStringEntryProtoSchema, { key, value });
 		const { rawData: _, ...rest } = t;
-		return create(TensorProtoSchema, {
+		const moved = {
 			...rest,
 			dataLocation: TensorProto_DataLocation.EXTERNAL,
 			externalData: [entry('location', location), entry('offset', String(offset)), entry('length', String(raw.byteLength))]
-		});
+		} as TensorProto;
+		return create(TensorProtoSchema, moved);
 	};
 	const g = model.graph!;
 	return toBinary(ModelProtoSchema, create(ModelProtoSchema, { ...model, graph: create(GraphProtoSchema, { ...g, initializer: g.initializer.map(ref) }) }));
