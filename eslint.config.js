@@ -15,12 +15,13 @@ import svelteConfig from './svelte.config.js';
 const LAYERS = [
 	{ folders: ['onnx', 'tensor', 'formats', 'model-folder', 'tokenizer'] },
 	{ folders: ['analysis', 'runtime', 'stats', 'intervene'] },
+	{ folders: ['derive'] }, // tensors recomputed from a run's captured operands and the structure
 	{ folders: ['report'] },
 	{ folders: ['worker', 'viz'], apart: true },
 	{ folders: ['components', 'features', 'app'] }
 ];
 // The CLI runs in Node: it may use what the worker uses, nothing that needs a DOM.
-const CLI_SEES = 3;
+const CLI_SEES = 4;
 // Deep enough for every folder under src/lib (runtime/node, formats/zip, features/*).
 const MAX_DEPTH = 5;
 
