@@ -7,9 +7,10 @@ import type { Graph } from '../onnx/graph.js';
 import type { Layer, Structure } from '../analysis/types.js';
 import type { TensorStore } from '../tensor/store.js';
 import { headSite, woMatrix } from '../intervene/heads.js';
-import { frozenFactor, mean, wAt, type Values } from '../stats/logits.js';
+import { frozenFactor, wAt, type Values } from '../stats/logits.js';
+import { mean } from '../stats/moments.js';
 import { constFloats } from '../intervene/heads.js';
-import { lensReader, rowsOf, type LensReader } from './lens.js';
+import { lensReader, streamRows, type LensReader } from './lens.js';
 import { floatsOf } from './numeric.js';
 
 export interface Attribution {
@@ -40,7 +41,7 @@ function notLinear(s: Structure): string | null {
 
 function rowAt(store: TensorStore, name: string | null | undefined, d: number, p: number): Float64Array | null {
 	const t = name ? store.get(name) : undefined;
-	const r = t ? rowsOf(t, d) : null;
+	const r = t ? streamRows(t, d) : null;
 	return r && p < r.S ? Float64Array.from(r.data.subarray(p * d, (p + 1) * d)) : null;
 }
 
@@ -126,7 +127,7 @@ export function attribute(g: Graph, s: Structure, store: TensorStore, opts: Attr
 	if ('why' in r) return r;
 	const { d, v } = r.u;
 	const logitsT = store.get(r.site.logits);
-	const logits = logitsT ? rowsOf(logitsT, v) : null;
+	const logits = logitsT ? streamRows(logitsT, v) : null;
 	if (!logits) return { why: `the logits (${r.site.logits}) were not captured` };
 	const position = opts.position ?? logits.S - 1;
 	if (!Number.isInteger(position) || position < 0 || position >= logits.S) return { why: `position ${position} is past the sequence (0..${logits.S - 1})` };

@@ -10,3 +10,5 @@ export * from './softmax.js';
 export * from './fusion.js';
 export * from './health.js';
 export * from './diff.js';
+export * from './lens.js';
+export * from './attribution.js';

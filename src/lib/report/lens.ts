@@ -42,7 +42,7 @@ export function lensReader(g: Graph, s: Structure): LensReader | { why: string }
 }
 
 /** Batch 0's rows of a [.., S, D] tensor: (S, D) as one flat array. */
-export function rowsOf(t: CapturedTensor, d: number): { S: number; data: FloatArray } | null {
+export function streamRows(t: CapturedTensor, d: number): { S: number; data: FloatArray } | null {
 	const f = floatsOf(t);
 	if (!f || t.dims[t.dims.length - 1] !== d || t.dims.length < 2) return null;
 	const S = t.dims[t.dims.length - 2];
@@ -68,7 +68,7 @@ export function logitLens(g: Graph, s: Structure, store: TensorStore, k = 5): Le
 				continue;
 			}
 			const t = store.get(name);
-			const rows = t ? rowsOf(t, r.u.d) : null;
+			const rows = t ? streamRows(t, r.u.d) : null;
 			if (!rows) {
 				missing.push(`${hook} (${t ? `[${t.dims}] is not [.., S, ${r.u.d}]` : 'not captured'})`);
 				continue;

@@ -6,3 +6,4 @@ export * from './residual.js';
 export * from './attention.js';
 export * from './health.js';
 export * from './head-scores.js';
+export * from './logits.js';

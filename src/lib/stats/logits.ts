@@ -1,5 +1,6 @@
 // Plain kernels for reading the residual stream in vocabulary space: a final norm applied to one
 // row (with its own statistics, or with a scale frozen elsewhere), the unembedding, softmax, top-k.
+import { mean } from './moments.js';
 
 export type Values = ArrayLike<number>;
 
@@ -23,12 +24,6 @@ export function normRow(x: Values, p: NormParams): Float64Array {
 	const m = p.kind === 'layernorm' ? mean(x) : 0;
 	for (let i = 0; i < D; i++) y[i] = p.kind === 'dyt' ? f[i] * x[i] + (p.beta ? p.beta[i] : 0) : (x[i] - m) * f[i] + (p.beta ? p.beta[i] : 0);
 	return y;
-}
-
-export function mean(x: Values): number {
-	let s = 0;
-	for (let i = 0; i < x.length; i++) s += x[i];
-	return s / x.length;
 }
 
 /**
