@@ -17,7 +17,13 @@ export interface Caption {
 
 /** The caption's two parts: "model · layer L · head H · backend" and the input, each inert (model strings are hostile). */
 export function captionParts(c: Caption): string[] {
-	const meta = [c.model ? inert(c.model) : 'model', c.subject ? inert(c.subject) : null, c.layer != null ? `layer ${c.layer}` : null, c.head != null ? `head ${c.head}` : null, c.backend ?? null]
+	const meta = [
+		c.model ? inert(c.model) : 'model',
+		c.subject ? inert(c.subject) : null,
+		c.layer != null ? `layer ${c.layer}` : null,
+		c.head != null ? `head ${c.head}` : null,
+		c.backend ?? null
+	]
 		.filter((x): x is string => !!x)
 		.join(' · ');
 	return c.input != null ? [meta, `input: “${inert(c.input)}”`] : [meta];
