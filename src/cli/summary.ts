@@ -1,8 +1,8 @@
 // The readable summary `inspect` prints without --json.
-import { halfToFloat } from '../lib/onnx/tensor.js';
-import { displayName } from '../lib/onnx/errors.js';
-import type { CapturedTensor } from '../lib/tensor/store.js';
-import { mb } from '../lib/runtime/node/model-file.js';
+import { displayName } from '../lib/onnx/index.js';
+import type { CapturedTensor } from '../lib/tensor/index.js';
+import { formatBytes } from '../lib/runtime/index.js';
+import { summarize } from '../lib/report/index.js';
 import type { InspectResult } from './run.js';
 import { healthOf, statsOf } from './check.js';
 
@@ -11,7 +11,7 @@ export function summary(r: InspectResult): string {
 	const lines: string[] = [];
 	// Values hold the model's own names: shown inert (control characters escaped) and clipped.
 	const row = (k: string, v: string) => lines.push(`${k.padEnd(9)} ${displayName(v, 1000)}`);
-	row('model', `${r.path} (${mb(r.bytes)}, opset ${g.opset}, ${g.nodes.length} nodes)`);
+	row('model', `${r.path} (${formatBytes(r.bytes)}, opset ${g.opset}, ${g.nodes.length} nodes)`);
 	if (r.externalData.length) row('weights', `external: ${r.externalData.join(', ')}`);
 	row('backend', `${r.backend} (Node, ${r.threads} thread${r.threads === 1 ? '' : 's'})`);
 	row('capture', captureLine(r));
@@ -36,7 +36,7 @@ export function summary(r: InspectResult): string {
 	return lines.join('\n');
 }
 
-/** Mean residual-stream norm over tokens at each block boundary (issue 5), one line. */
+/** Mean residual-stream norm over tokens at each block boundary, one line. */
 function streamLine(r: InspectResult): string | null {
 	const s = statsOf(r);
 	if (!s?.layers.length) return null;
@@ -47,7 +47,7 @@ function streamLine(r: InspectResult): string | null {
 	return `mean ||resid|| per block: ${pts.join(' -> ')}${after}`;
 }
 
-/** The health checks (issue 6) as readable lines: [label, text]. */
+/** The health checks as readable lines: [label, text]. */
 function healthLines(r: InspectResult): [string, string][] {
 	const h = healthOf(r);
 	const out: [string, string][] = [];
@@ -103,27 +103,9 @@ function tensorTable(r: InspectResult): string {
 /** min/max/mean over finite values; NaN and infinities are counted beside them (masks hold -inf). */
 function stats(t: CapturedTensor): { min: string; max: string; mean: string } {
 	if (t.data.length === 0) return { min: '', max: '', mean: '' };
-	let min = Infinity;
-	let max = -Infinity;
-	let sum = 0;
-	let finite = 0;
-	let nan = 0;
-	let posInf = 0;
-	let negInf = 0;
-	for (let i = 0; i < t.data.length; i++) {
-		const raw = t.data[i];
-		const v = t.dtype === 'float16' ? halfToFloat(raw as number) : Number(raw);
-		if (Number.isFinite(v)) {
-			finite++;
-			sum += v;
-			if (v < min) min = v;
-			if (v > max) max = v;
-		} else if (Number.isNaN(v)) nan++;
-		else if (v > 0) posInf++;
-		else negInf++;
-	}
-	const odd = [nan && `${nan} nan`, posInf && `${posInf} +inf`, negInf && `${negInf} -inf`].filter(Boolean).join(', ');
-	if (finite === 0) return { min: '', max: '', mean: `(${odd})` };
+	const s = summarize(t);
+	const odd = [s.nan && `${s.nan} nan`, s.posInf && `${s.posInf} +inf`, s.negInf && `${s.negInf} -inf`].filter(Boolean).join(', ');
+	if (s.nonFinite === t.data.length) return { min: '', max: '', mean: `(${odd})` };
 	const f = (v: number) => (Number.isInteger(v) && Math.abs(v) < 1e9 ? String(v) : v.toPrecision(4));
-	return { min: f(min), max: f(max), mean: f(sum / finite) + (odd ? ` (${odd})` : '') };
+	return { min: f(s.min), max: f(s.max), mean: f(s.mean) + (odd ? ` (${odd})` : '') };
 }

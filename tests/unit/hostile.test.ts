@@ -272,7 +272,7 @@ describe('memory budget', () => {
 		expect(overBudget({ name: 'huge.onnx', bytes: 3 * GiB }, { bytes: 8 * GiB, source: 'x' })!.message).toBe(
 			'huge.onnx is 3.0 GiB, over the 2 GiB a single ONNX (protobuf) file can hold.'
 		);
-		expect([formatBytes(512), formatBytes(1536), formatBytes(3 * MiB)]).toEqual(['512 bytes', '1.5 KiB', '3.0 MiB']);
+		expect([formatBytes(512), formatBytes(1536), formatBytes(3 * MiB)]).toEqual(['512 B', '1.5 KiB', '3.0 MiB']);
 	});
 });
 
@@ -332,7 +332,7 @@ describe('files on disk (Node)', () => {
 		const files = await loadExternalData(model, open(externalAt('data/w.bin', 64)));
 		expect(files.map((f) => [f.path, f.data.byteLength])).toEqual([['data/w.bin', 64]]);
 		await expect(loadExternalData(model, open(externalAt('data/w.bin', 64)), { modelBytes: 1000, budget: { bytes: 1024, source: 'test' } })).rejects.toThrow(
-			'model.onnx and its external data are 1.0 KiB (1000 bytes + 64 bytes), over the 1.0 KiB limit (memory budget: test); it was not loaded.'
+			'model.onnx and its external data are 1.0 KiB (1000 B + 64 B), over the 1.0 KiB limit (memory budget: test); it was not loaded.'
 		);
 		expect(() => checkExternalSizes(externalRefs(open(externalAt('w.bin', 64))), new Map([['w.bin', 64]]))).not.toThrow();
 	});

@@ -4,8 +4,9 @@ import { buildModel, encodeModel, node, tensorF32, valueInfo, DT } from '../../s
 import { Graph, readModel, bufferOf, ModelError } from '../../src/lib/onnx';
 import { CaptureSession } from '../../src/lib/runtime';
 import {
-	DEFAULT_SEQ, defaultInputs, dimRule, encodeText, floatToHalf, tokenLabels, tokenInput
-} from '../../src/lib/runtime/inputs';
+	DEFAULT_SEQ, defaultInputs, dimRule, encodeText, tokenLabels, tokenInput
+} from '../../src/lib/runtime';
+import { floatToHalf } from '../../src/lib/onnx';
 import { VOCAB, floatModel, tokenModel } from './cli-fixtures';
 
 ort.env.wasm.numThreads = 1;

@@ -1,22 +1,18 @@
 // src/lib/report on hand-built graphs and stores: every value below is worked by hand.
 import { describe, expect, it } from 'vitest';
-import { Graph, halfToFloat } from '../../src/lib/onnx';
-import { weightCounts } from '../../src/lib/onnx/weights';
+import { Graph, halfToFloat, weightCounts } from '../../src/lib/onnx';
 import { buildModel, node, tensorBool, tensorF32, valueInfo, DT } from '../../src/lib/onnx/build';
-import { TensorStore, type CapturedTensor } from '../../src/lib/tensor/store';
-import type { AttentionInfo, Layer, NormInfo, ResidualInfo, Structure } from '../../src/lib/analysis/types';
+import { storeOf as storeOfList, type CapturedTensor, type TensorStore } from '../../src/lib/tensor';
+import type { AttentionInfo, Layer, NormInfo, ResidualInfo, Structure } from '../../src/lib/analysis';
 import {
 	diffStores, diffTensor, differenceMatrix, elementDiff, health, healthProblems, maskedByDesign, normStats, residStats,
-	softmaxRows, tokenAxis, unravel, brokenFusions
+	summarize, tokenAxis, unravel, brokenFusions
 } from '../../src/lib/report';
+import { softmaxRows } from '../../src/lib/stats';
 
 const f32 = (name: string, dims: number[], data: number[]): CapturedTensor => ({ name, dims, dtype: 'float32', data: Float32Array.from(data) });
 const f64 = (name: string, dims: number[], data: number[]): CapturedTensor => ({ name, dims, dtype: 'float64', data: Float64Array.from(data) });
-function storeOf(...ts: CapturedTensor[]): TensorStore {
-	const s = new TensorStore();
-	for (const t of ts) s.add(t);
-	return s;
-}
+const storeOf = (...ts: CapturedTensor[]): TensorStore => storeOfList(ts);
 
 function normInfo(p: Partial<NormInfo>): NormInfo {
 	return {
@@ -220,7 +216,7 @@ const attention: AttentionInfo = {
 function structureOf(p: Partial<Structure> = {}): Structure {
 	return {
 		variant: 'unknown', layers: [], finalNorm: null, embedNorm: null, attention: [attention], norms: [], residuals: [],
-		hooks: new Map([['masked', 'blocks.0.attn.hook_attn_scores']]), hookTensors: new Map(), semantic: [], unrecognized: [], ambiguities: [],
+		hooks: new Map([['masked', 'blocks.0.attn.hook_attn_scores']]), hookTensors: new Map(), semantic: [], unrecognized: [], ambiguities: [], derived: [],
 		...p
 	};
 }
@@ -313,6 +309,16 @@ describe('health', () => {
 	it('softmaxRows: a NaN row is counted apart, not as an error size', () => {
 		expect(softmaxRows([0.5, 0.5, NaN, 1, 0, 0], 2)).toEqual({ rows: 3, max_err: 1, off: 1, nonfinite: 1, zero: [2] });
 		expect(softmaxRows([0.25, 0.75], 2, 1e-3)).toEqual({ rows: 1, max_err: 0, off: 0, nonfinite: 0, zero: [] });
+	});
+
+	it('summarize: min/max/mean over finite values, NaN and infinities counted; 16-bit floats and int64 decoded', () => {
+		expect(summarize(f32('x', [6], [1, NaN, Infinity, -Infinity, -Infinity, -3]))).toEqual({ min: -3, max: 1, mean: -1, nonFinite: 4, nan: 1, posInf: 1, negInf: 2 });
+		// float16 bits: 0x3c00 = 1, 0xc000 = -2, 0x7c00 = +inf; bfloat16 bits: 0x4040 = 3, 0x3f00 = 0.5
+		expect(summarize({ dtype: 'float16', data: Uint16Array.from([0x3c00, 0xc000, 0x7c00]) })).toMatchObject({ min: -2, max: 1, mean: -0.5, posInf: 1 });
+		expect(summarize({ dtype: 'bfloat16', data: Uint16Array.from([0x4040, 0x3f00]) })).toMatchObject({ min: 0.5, max: 3, mean: 1.75, nonFinite: 0 });
+		expect(summarize({ dtype: 'int64', data: BigInt64Array.from([5n, -7n]) })).toMatchObject({ min: -7, max: 5, mean: -1 });
+		const none = summarize(f32('n', [2], [NaN, NaN]));
+		expect([none.min, none.max, none.mean, none.nan]).toEqual([NaN, NaN, NaN, 2]);
 	});
 
 	it('fp16 overflow: |x| > 65504, except the large negatives that fill a mask', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layerNormStats, rmsNormStats, dytStats, paramSummary, tokenNorms, updateRatio, rowStats, rowSumMaxError, normal, uniform } from '../../src/lib/stats';
+import { layerNormStats, rmsNormStats, dytStats, paramSummary, tokenNorms, updateRatio, rowStats, softmaxRows, normal, uniform } from '../../src/lib/stats';
 
 // Two tokens of four features, dims [1, 2, 4]; every expected value below is worked by hand.
 const x = Float32Array.from([1, 2, 3, 4, -2, 0, 0, 2]);
@@ -52,9 +52,11 @@ describe('attention rows', () => {
 		expect(r.argmax).toBe(1);
 		expect(r.max).toBe(0.5);
 	});
-	it('worst row-sum error, NaN rows are infinitely wrong', () => {
-		expect(rowSumMaxError([0.5, 0.5, 1, 0.001], 2)).toBeCloseTo(0.001, 12);
-		expect(rowSumMaxError([0.5, NaN], 2)).toBe(Infinity);
+	it('softmax rows: worst row-sum error, rows off by more than the tolerance, NaN rows and all-zero rows apart', () => {
+		const s = softmaxRows([0.5, 0.5, 1, 0.001, 0.5, NaN], 2, 1e-4);
+		expect(s.max_err).toBeCloseTo(0.001, 12);
+		expect([s.rows, s.off, s.nonfinite, s.zero]).toEqual([3, 1, 1, []]);
+		expect(softmaxRows([0.25, 0.75, 0, 0], 2)).toEqual({ rows: 2, max_err: 1, off: 1, nonfinite: 0, zero: [1] });
 	});
 });
 
@@ -71,15 +73,12 @@ describe('seeded randomness', () => {
 	});
 });
 
-import { countNonFinite, countFp16Overflow, zeroRows, FP16_MAX } from '../../src/lib/stats';
-describe('health counts', () => {
-	it('counts NaN, +Inf and -Inf separately', () => {
-		expect(countNonFinite(Float32Array.from([1, NaN, Infinity, -Infinity, -Infinity, 0]))).toEqual({ nan: 1, posInf: 1, negInf: 2 });
-	});
-	it('fp16 overflow counts finite values beyond 65504 only', () => {
-		expect(countFp16Overflow([FP16_MAX, 65505, -70000, Infinity, NaN])).toBe(2);
-	});
-	it('finds all-zero rows', () => {
-		expect(zeroRows([0, 0, 1, 0, 0, 0], 2)).toEqual([0, 2]);
+import { scanValues, FP16_MAX } from '../../src/lib/stats';
+describe('one-pass value scan', () => {
+	it('counts NaN, +Inf and -Inf apart; min, max and sum over the finite values; fp16 overflow by sign', () => {
+		expect(scanValues(Float32Array.from([1, NaN, Infinity, -Infinity, -Infinity, 0, 70000, -65505, FP16_MAX]))).toEqual({
+			finite: 5, min: -65505, max: 70000, sum: 1 + 70000 - 65505 + FP16_MAX, nan: 1, posInf: 1, negInf: 2, overPos: 1, overNeg: 1
+		});
+		expect(scanValues([])).toMatchObject({ finite: 0, min: Infinity, max: -Infinity, sum: 0 });
 	});
 });

@@ -1,7 +1,7 @@
 // TensorProto -> typed arrays. Used for constants the analysis reads (eps, axes, alpha) and for
 // initializers the tests check; never on the inference path (ORT reads the bytes itself).
 import { TensorProto_DataLocation, type TensorProto } from './gen/onnx_pb.js';
-import { dtypeName, type DType } from './dtype.js';
+import { dtypeName, elementValue, type DType } from './dtype.js';
 
 export type NumericArray =
 	| Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
@@ -73,32 +73,13 @@ function fromRaw(dtype: DType, raw: Uint8Array, n: number): NumericArray | null 
 	}
 }
 
-/** Small constants as plain numbers (float16 decoded); null if not decodable. */
+/** Small constants as plain numbers (16-bit floats decoded); null if not decodable. */
 export function tensorNumbers(t: TensorProto): number[] | null {
 	const a = tensorArray(t);
 	if (!a) return null;
 	const dtype = dtypeName(t.dataType);
-	const out: number[] = [];
-	for (let i = 0; i < a.length; i++) {
-		const v = a[i];
-		if (dtype === 'float16') out.push(halfToFloat(v as number));
-		else if (dtype === 'bfloat16') out.push(bf16ToFloat(v as number));
-		else out.push(Number(v));
-	}
-	return out;
+	return Array.from(a as ArrayLike<number | bigint>, (v) => elementValue(v, dtype));
 }
 
-export function halfToFloat(h: number): number {
-	const s = h & 0x8000 ? -1 : 1;
-	const e = (h >> 10) & 0x1f;
-	const f = h & 0x3ff;
-	if (e === 0) return s * f * 2 ** -24;
-	if (e === 31) return f ? NaN : s * Infinity;
-	return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
-function bf16ToFloat(h: number): number {
-	const b = new DataView(new ArrayBuffer(4));
-	b.setUint32(0, h << 16);
-	return b.getFloat32(0);
-}
+/** Kept here too for older imports; decoding lives in dtype.ts. */
+export { halfToFloat } from './dtype.js';

@@ -1,4 +1,4 @@
-// Issue 6: two runs of the same model (e.g. WebGPU vs WASM) compared tensor by tensor, in graph
+// Two runs of the same model (e.g. WebGPU vs WASM) compared tensor by tensor, in graph
 // order. Pure: the page runs the two sessions and hands over their stores.
 //
 // Per element: equal values (equal infinities, such as -inf in a mask, included) and NaN on both
@@ -6,8 +6,8 @@
 // An element is over tolerance when |a - b| > tol * max(1, |a|, |b|): absolute for values up to 1,
 // relative above (logits and an un-normalized residual stream are large, float32 spacing grows
 // with them).
-import type { CapturedTensor, TensorStore } from '../tensor/store.js';
-import { floatsOf, tokenAxis, unravel } from './numeric.js';
+import { numericData, type CapturedTensor, type TensorStore } from '../tensor/index.js';
+import { tokenAxis, unravel } from './numeric.js';
 
 export const DIFF_TOLERANCE = 1e-4;
 
@@ -51,13 +51,6 @@ export interface BackendDiff {
 	over: number; // tensors over tolerance
 }
 
-function valuesOf(t: CapturedTensor): ArrayLike<number> {
-	const f = floatsOf(t);
-	if (f) return f;
-	const d = t.data;
-	return d instanceof BigInt64Array || d instanceof BigUint64Array ? Float64Array.from(d, Number) : (d as ArrayLike<number>);
-}
-
 /** |a - b| for one element, with the non-finite rules above. */
 export function elementDiff(a: number, b: number): number {
 	if (a === b || (a !== a && b !== b)) return 0;
@@ -74,8 +67,8 @@ export function diffTensor(a: CapturedTensor, b: CapturedTensor, opts: Pick<Diff
 	if (a.dims.length !== b.dims.length || a.dims.some((d, k) => d !== b.dims[k])) {
 		return { ...row, status: 'shape', max_abs: Infinity, max_rel: Infinity, over_tolerance: true };
 	}
-	const x = valuesOf(a);
-	const y = valuesOf(b);
+	const x = numericData(a);
+	const y = numericData(b);
 	const at = (i: number): DiffWhere => {
 		const index = unravel(i, a.dims);
 		const ax = tokenAxis(a.dims, opts.seq);
@@ -159,8 +152,8 @@ export function differenceMatrix(a: CapturedTensor, b: CapturedTensor, lead?: re
 	let offset = 0;
 	for (let k = 0; k < leadDims.length; k++) offset = offset * leadDims[k] + at[k];
 	offset *= rows * cols;
-	const x = valuesOf(a);
-	const y = valuesOf(b);
+	const x = numericData(a);
+	const y = numericData(b);
 	const data = new Float32Array(rows * cols);
 	let maxAbs = 0;
 	for (let i = 0; i < data.length; i++) {

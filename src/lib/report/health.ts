@@ -1,20 +1,16 @@
-// Issue 6: the numeric health of one run. NaN/Inf per tensor (mask -inf counted apart as "masked"),
+// The numeric health of one run. NaN/Inf per tensor (mask -inf counted apart as "masked"),
 // the first non-finite tensor in graph order and the node that made it, softmax row sums, all-zero
 // attention rows, norm inputs below eps, values beyond float16's range, and what the capture set
 // did to ORT's fusions.
-import type { Graph } from '../onnx/graph.js';
-import { weightCounts } from '../onnx/weights.js';
-import type { NormInfo, Structure } from '../analysis/types.js';
-import type { CapturedTensor, TensorStore } from '../tensor/store.js';
-import { FP16_MAX } from '../stats/health.js';
-import { mapRows } from '../stats/rows.js';
-import { meanSquare, variance } from '../stats/moments.js';
+import { weightCounts, type Graph } from '../onnx/index.js';
+import type { NormInfo, Structure } from '../analysis/index.js';
+import type { CapturedTensor, TensorStore } from '../tensor/index.js';
+import { mapRows, meanSquare, scanValues, softmaxRows, variance } from '../stats/index.js';
 import { floatsOf, unravel, type FloatArray } from './numeric.js';
 import { maskedByDesign } from './masks.js';
-import { softmaxRows } from './softmax.js';
 import { brokenFusions, type FusionNote } from './fusion.js';
 
-/** A softmax row whose sum is off by more than this is a failed check (issue 6). */
+/** A softmax row whose sum is off by more than this is a failed check. */
 export const SOFTMAX_TOLERANCE = 1e-3;
 
 export interface HealthOptions {
@@ -81,20 +77,13 @@ interface Counts {
 	maxAbs: number;
 }
 
-/** One pass: NaN, +inf, -inf, fp16 overflow. In masked tensors large negatives are the mask's fill, not overflow. */
+/** NaN, +inf, -inf, fp16 overflow. In masked tensors large negatives are the mask's fill, not overflow. */
 function count(x: FloatArray, masked: boolean): Counts {
-	const c: Counts = { nan: 0, pos: 0, neg: 0, over: 0, maxAbs: 0 };
-	for (let i = 0; i < x.length; i++) {
-		const v = x[i];
-		if (v !== v) c.nan++;
-		else if (v === Infinity) c.pos++;
-		else if (v === -Infinity) c.neg++;
-		else if (v > FP16_MAX || (v < -FP16_MAX && !masked)) {
-			c.over++;
-			if (Math.abs(v) > c.maxAbs) c.maxAbs = Math.abs(v);
-		}
-	}
-	return c;
+	const s = scanValues(x);
+	const over = masked ? s.overPos : s.overPos + s.overNeg;
+	// The largest |x| among the overflowing values is the largest overall (or the max, when only positives count).
+	const maxAbs = !over ? 0 : masked ? s.max : Math.max(s.max, -s.min);
+	return { nan: s.nan, pos: s.posInf, neg: s.negInf, over, maxAbs };
 }
 
 function constCounts(graph: Graph, name: string): { nan: number; inf: number } | null {

@@ -1,4 +1,4 @@
-// Issue 5's `layers[i].stats`: the norms of each block (in the order recognition lists them) and
+// `layers[i].stats` (the CLI's JSON): the norms of each block (in the order recognition lists them) and
 // its residual stream, plus the final norm.
 import type { Graph } from '../onnx/graph.js';
 import type { Structure } from '../analysis/types.js';

@@ -1,4 +1,4 @@
-// Issue 5: what each recognized norm did to each token (batch 0, tokens in order). eps, gamma and
+// What each recognized norm did to each token (batch 0, tokens in order). eps, gamma and
 // beta come from the graph; the statistics from the captured input and output tensors.
 import type { Graph } from '../onnx/graph.js';
 import type { NormInfo } from '../analysis/types.js';

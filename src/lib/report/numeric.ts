@@ -1,26 +1,5 @@
-// Captured tensors as plain float arrays for the statistics (float16 bits decoded once).
-import { halfToFloat } from '../onnx/tensor.js';
-import type { CapturedTensor } from '../tensor/store.js';
-
-export type FloatArray = Float32Array | Float64Array;
-
-const FLOATS = new Set(['float32', 'float64', 'float16', 'bfloat16']);
-
-export function isFloat(t: CapturedTensor): boolean {
-	return FLOATS.has(t.dtype);
-}
-
-/** The tensor's values as floats, or null for integer and bool tensors (they cannot be NaN/Inf). */
-export function floatsOf(t: CapturedTensor): FloatArray | null {
-	if (t.dtype === 'float32' || t.dtype === 'float64') return t.data as FloatArray;
-	if (t.dtype === 'float16') return Float32Array.from(t.data as Uint16Array, halfToFloat);
-	if (t.dtype === 'bfloat16') {
-		const bits = new Uint32Array((t.data as Uint16Array).length);
-		(t.data as Uint16Array).forEach((h, i) => (bits[i] = h << 16));
-		return new Float32Array(bits.buffer);
-	}
-	return null;
-}
+// Index arithmetic over captured tensors' dims; their values as numbers come from tensor/.
+export { floatsOf, numericData, type FloatArray } from '../tensor/index.js';
 
 /** Row-major flat index -> multi-index. */
 export function unravel(flat: number, dims: readonly number[]): number[] {

@@ -1,4 +1,4 @@
-// Issue 5: the residual stream through one block, per token (batch 0): L2 norms at resid_pre,
+// The residual stream through one block, per token (batch 0): L2 norms at resid_pre,
 // resid_mid and resid_post, and each sub-layer's update ratio ||branch|| / ||stream before the add||.
 //
 // Which tensor each point is (seed-notes: where the norm sits):

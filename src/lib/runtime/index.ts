@@ -1,2 +1,7 @@
-export * from '../tensor/store.js';
+// The environment-neutral core of running a model: sessions that capture intermediates, the
+// capture plan under a memory budget, default inputs, and the size limits. Node-only helpers
+// (files, the ORT loader, dumps) are in ./node/index.ts; the browser's Web Worker is src/lib/worker.
 export * from './capture.js';
+export * from './plan.js';
+export * from './inputs.js';
+export * from './limits.js';

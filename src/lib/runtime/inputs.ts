@@ -1,12 +1,10 @@
 // Default inputs from the model's input metadata, so the page and the CLI feed a model the same
 // tensors: text -> token ids for models that carry a vocabulary, seeded random values otherwise.
 // Everything is deterministic: the same model, options and seed give the same bytes.
-import type { Dim, Graph, ValueInfo } from '../onnx/graph.js';
-import type { DType } from '../onnx/dtype.js';
-import { ModelError } from '../onnx/errors.js';
+import { ModelError, type Dim, type Graph, type ValueInfo } from '../onnx/index.js';
+import type { CapturedTensor } from '../tensor/index.js';
+import { cast, fill, isInt, roleOf } from './fill.js';
 import { checkInputSize } from './limits.js';
-import { integers, normal } from '../stats/random.js';
-import type { CapturedTensor, TensorData } from '../tensor/store.js';
 
 /** Documented defaults (README: "Inputs"). */
 export const DEFAULT_TEXT = 'the cat sat on the mat';
@@ -123,7 +121,7 @@ export function defaultInputs(graph: Graph, opts: InputOptions = {}): Record<str
 		if (out[v.name]) continue;
 		const dims = shapeFor(v, bound, opts);
 		bind(v, dims);
-		out[v.name] = { name: v.name, dims, dtype: v.dtype, data: fill(graph, v, dims, seed, opts) };
+		out[v.name] = { name: v.name, dims, dtype: v.dtype, data: fill(v, dims, seed, vocabSizeOf(graph, v.name) ?? DEFAULT_ID_RANGE) };
 	}
 	// Keep the model's input order (the store shows inputs first, in this order).
 	return Object.fromEntries(graph.inputs.map((v) => [v.name, out[v.name]]));
@@ -204,44 +202,6 @@ function rankRule(rank: number, k: number): Rule {
 	return 'feature';
 }
 
-/** Special int/bool inputs recognised by name. */
-function roleOf(name: string): 'mask' | 'positions' | 'types' | null {
-	const n = name.toLowerCase();
-	if (/mask/.test(n)) return 'mask';
-	if (/position/.test(n)) return 'positions';
-	if (/token_type|segment/.test(n)) return 'types';
-	return null;
-}
-
-function fill(graph: Graph, v: ValueInfo, dims: number[], seed: number, opts: InputOptions): TensorData {
-	const n = dims.reduce((a, b) => a * b, 1);
-	const s = streamSeed(seed, v.name);
-	const role = roleOf(v.name);
-	if (v.dtype === 'string' || v.dtype === 'unknown')
-		throw new ModelError(`Input "${v.name}" has type ${v.dtype}; only numeric and bool inputs are supported.`);
-	// A mask of ones attends everywhere; as an additive float mask it shifts every logit equally,
-	// which leaves softmax unchanged, so ones are right for both conventions.
-	if (role === 'mask') return constant(v.dtype, n, 1);
-	if (role === 'types' || v.dtype === 'bool') return constant(v.dtype, n, 0);
-	if (role === 'positions' && isInt(v.dtype)) {
-		const last = dims[dims.length - 1] ?? 1;
-		return cast(BigInt64Array.from({ length: n }, (_, i) => BigInt(i % last)), v.dtype);
-	}
-	if (isInt(v.dtype)) {
-		const hi = Math.min(vocabSizeOf(graph, v.name) ?? DEFAULT_ID_RANGE, maxOf(v.dtype));
-		const r = integers(s, 0, hi);
-		return cast(BigInt64Array.from({ length: n }, () => BigInt(r())), v.dtype);
-	}
-	const r = normal(s);
-	const vals = Float64Array.from({ length: n }, () => r());
-	switch (v.dtype) {
-		case 'float64': return vals;
-		case 'float16': return Uint16Array.from(vals, floatToHalf);
-		case 'bfloat16': return Uint16Array.from(vals, floatToBf16);
-		default: return Float32Array.from(vals);
-	}
-}
-
 /** The first dim of the embedding table a Gather looks this input up in, if any. */
 function vocabSizeOf(graph: Graph, input: string): number | null {
 	for (const n of graph.consumersOf(input)) {
@@ -251,76 +211,4 @@ function vocabSizeOf(graph: Graph, input: string): number | null {
 	}
 	const vocab = graph.metadata.has(META_VOCAB) ? vocabOf(graph) : null;
 	return vocab ? vocab.length : null;
-}
-
-function constant(dtype: DType, n: number, value: 0 | 1): TensorData {
-	switch (dtype) {
-		case 'float32': return new Float32Array(n).fill(value);
-		case 'float64': return new Float64Array(n).fill(value);
-		case 'float16': return new Uint16Array(n).fill(value ? 0x3c00 : 0);
-		case 'bfloat16': return new Uint16Array(n).fill(value ? 0x3f80 : 0);
-		default: return cast(new BigInt64Array(n).fill(BigInt(value)), dtype);
-	}
-}
-
-function isInt(dtype: DType): boolean {
-	return /^u?int/.test(dtype);
-}
-
-function maxOf(dtype: DType): number {
-	const bits = Number(/(\d+)$/.exec(dtype)?.[1] ?? 64);
-	return bits >= 32 ? 2 ** 31 - 1 : 2 ** (dtype.startsWith('u') ? bits : bits - 1);
-}
-
-/** int64 values -> the input's integer (or bool) array type. */
-function cast(v: BigInt64Array, dtype: DType): TensorData {
-	switch (dtype) {
-		case 'int64': return v;
-		case 'uint64': return BigUint64Array.from(v, (x) => BigInt.asUintN(64, x));
-		case 'int32': return Int32Array.from(v, Number);
-		case 'uint32': return Uint32Array.from(v, Number);
-		case 'int16': return Int16Array.from(v, Number);
-		case 'uint16': return Uint16Array.from(v, Number);
-		case 'int8': return Int8Array.from(v, Number);
-		default: return Uint8Array.from(v, Number); // uint8, bool
-	}
-}
-
-/** Per-input seed: depends on the seed and the input's name, not on how many inputs come before. */
-export function streamSeed(seed: number, name: string): number {
-	let h = (seed ^ 0x811c9dc5) >>> 0; // FNV-1a over the name, started from the seed
-	for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-	return h;
-}
-
-/** float -> IEEE half bits (via float32), round to nearest even. */
-export function floatToHalf(x: number): number {
-	const f = new Float32Array(1);
-	const u = new Uint32Array(f.buffer);
-	f[0] = x;
-	const b = u[0];
-	const sign = (b >>> 16) & 0x8000;
-	const exp = (b >>> 23) & 0xff;
-	let mant = b & 0x7fffff;
-	if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-	const e = exp - 127 + 15;
-	if (e >= 0x1f) return sign | 0x7c00;
-	if (e <= 0) {
-		if (e < -10) return sign;
-		mant |= 0x800000;
-		const shift = 14 - e;
-		const half = mant >>> shift;
-		const rem = mant & ((1 << shift) - 1);
-		const mid = 1 << (shift - 1);
-		return sign | (half + (rem > mid || (rem === mid && (half & 1)) ? 1 : 0));
-	}
-	const half = (e << 10) | (mant >>> 13);
-	const rem = mant & 0x1fff;
-	return sign | (half + (rem > 0x1000 || (rem === 0x1000 && (half & 1)) ? 1 : 0));
-}
-
-function floatToBf16(x: number): number {
-	const f = new Float32Array([x]);
-	const b = new Uint32Array(f.buffer)[0];
-	return ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
 }

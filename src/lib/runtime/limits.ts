@@ -9,8 +9,7 @@
 //   node     4 GiB, or half the machine's memory when that is less.
 //   Either can be set explicitly (BLOCKSCOPE_MEMORY_BUDGET=8G for the CLI; the page passes its
 //   own setting the same way): a byte count or a number with K, M, G (powers of 1024).
-import { ModelError, displayName } from '../onnx/errors.js';
-import { dtypeSize, type DType } from '../onnx/dtype.js';
+import { ModelError, displayName, dtypeSize, type DType } from '../onnx/index.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -125,10 +124,10 @@ export function checkInputSize(name: string, dims: readonly number[], dtype: DTy
 		);
 }
 
-/** 1536 -> "1.5 KiB"; 3 * 2**30 -> "3.0 GiB". */
+/** Sizes in messages, progress and the CLI summary: 512 -> "512 B"; 1536 -> "1.5 KiB"; 3 * 2**30 -> "3.0 GiB". */
 export function formatBytes(bytes: number): string {
 	if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
 	if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
 	if (bytes >= KiB) return `${(bytes / KiB).toFixed(1)} KiB`;
-	return `${bytes} bytes`;
+	return `${bytes} B`;
 }

@@ -1,2 +1,3 @@
-// The captured-tensor store every layer above shares.
+// Captured tensors: the store every layer above shares, and their values as plain numbers.
 export * from './store.js';
+export * from './decode.js';

@@ -1,5 +1,5 @@
 // The one typed store every view reads: captured tensors by ONNX name, in graph order.
-import type { DType } from '../onnx/dtype.js';
+import type { DType } from '../onnx/index.js';
 
 export type TensorData =
 	| Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
@@ -36,4 +36,11 @@ export class TensorStore {
 	*[Symbol.iterator](): IterableIterator<CapturedTensor> {
 		for (const n of this.order) yield this.byName.get(n)!;
 	}
+}
+
+/** A store of the given tensors, in the order given (a later one of the same name replaces an earlier). */
+export function storeOf(tensors: Iterable<CapturedTensor>): TensorStore {
+	const store = new TensorStore();
+	for (const t of tensors) store.add(t);
+	return store;
 }

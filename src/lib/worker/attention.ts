@@ -2,8 +2,8 @@
 // when it finds none (or fails), every Softmax output in graph order whose captured dims are
 // [1, H, S, S] stands in, layer k being the k-th such tensor. Only names and dims are needed, so
 // the worker can answer again (overrides) after the tensors themselves went to the page.
-import type { Structure } from '../analysis/types.js';
-import type { Graph } from '../onnx/graph.js';
+import type { Structure } from '../analysis/index.js';
+import type { Graph } from '../onnx/index.js';
 import type { AttentionRef } from './protocol.js';
 
 /** Captured tensors by name, dims only (a TensorStore is one). */

@@ -11,9 +11,9 @@ import type {
 	WorkerMessage,
 	WorkerRequest
 } from './protocol.js';
-import type { Override } from '../analysis/types.js';
+import type { Override } from '../analysis/index.js';
 import type { BackendChoice } from './ep.js';
-import type { CaptureSet } from '../runtime/capture.js';
+import type { CaptureSet } from '../runtime/index.js';
 
 export class RuntimeError extends Error {
 	constructor(message: string, readonly hint?: string) {
@@ -47,8 +47,7 @@ export class RuntimeClient {
 	): Promise<ResultMessage> {
 		const id = this.next++;
 		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {}, budget: opts.budget, layer: opts.layer };
-		const transfer = source.kind === 'bytes' ? [source.bytes, ...(source.extra ?? []).map((f) => f.bytes)] : [];
-		return this.send(req, transfer, onProgress) as Promise<ResultMessage>;
+		return this.send(req, [], onProgress) as Promise<ResultMessage>;
 	}
 
 	/** Re-run the open model with other inputs, on the session it already has (`layer`: selective capture's layer). */

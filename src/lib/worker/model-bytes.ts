@@ -2,11 +2,9 @@
 // capture rewrite, let go of once a session has its own copy of the weights (large models), read
 // again only when another session is needed (WebGPU failing over to WASM, the switch to selective
 // capture). A picked file is read again from disk, a URL from the browser's cache.
-import { ModelError, detachModel, weightCounts } from '../onnx/index.js';
-import type { Graph } from '../onnx/graph.js';
-import type { ModelBuffer } from '../onnx/rewrite.js';
-import { MiB } from '../runtime/limits.js';
-import { fetchModel, readBody, withSpare } from './fetch.js';
+import { ModelError, detachModel, weightCounts, type Graph, type ModelBuffer } from '../onnx/index.js';
+import { MiB } from '../runtime/index.js';
+import { fetchModel, readBody } from './fetch.js';
 import type { ModelSource } from './protocol.js';
 
 /** Models this large let go of their bytes once their session exists: -476 MiB for GPT-2 small. */
@@ -33,8 +31,7 @@ export async function readSource(src: ModelSource, verb: string, onRead: OnRead)
 		return fetchModel(src.url, report);
 	}
 	// Streamed from disk into a buffer sized for the file plus the rewrite's suffix (no second copy).
-	if (src.kind === 'file') return readBody(new Response(src.file.stream()), src.file.size, report);
-	return withSpare(new Uint8Array(src.bytes), src.bytes.byteLength);
+	return readBody(new Response(src.file.stream()), src.file.size, report);
 }
 
 /** The open model's bytes: kept, or read again. Free a re-read buffer (freeBytes) once its session exists. */
@@ -51,10 +48,10 @@ export async function bytesOf(m: HeldModel, onRead: OnRead): Promise<ModelBuffer
 /**
  * Once a session exists, a large model's bytes go: ORT has its own copy of the weights, their
  * NaN/Inf counts are taken now (health.ts caches them), and the Graph keeps only what the analysis
- * reads (detach.ts). Transferred bytes (no source to read again) stay.
+ * reads (detach.ts).
  */
 export function letGo(m: HeldModel): void {
-	if (!m.buffer || m.buffer.length < LET_GO_BYTES || m.source.kind === 'bytes') return;
+	if (!m.buffer || m.buffer.length < LET_GO_BYTES) return;
 	if (!m.detached) {
 		for (const t of m.graph.initializers.values()) weightCounts(t);
 		detachModel(m.graph, m.buffer.buffer.buffer);

@@ -1,11 +1,6 @@
 // Progress and results as the status line shows them.
+import { formatBytes } from '../runtime/index.js';
 import type { ProgressMessage, ResultMessage } from './protocol.js';
-
-export function formatBytes(n: number): string {
-	if (n < 1024) return `${n} B`;
-	if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-	return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 export function describeProgress(p: ProgressMessage): string {
 	if (p.stage === 'fetch' && p.loaded !== undefined) {

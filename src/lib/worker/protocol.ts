@@ -1,11 +1,12 @@
 // Messages between the page and the runtime worker. Everything here is structured-cloneable;
 // tensor data crosses as transferred ArrayBuffers (moved, not copied).
-import type { Backend, CaptureSet } from '../runtime/capture.js';
-import type { CapturedTensor } from '../tensor/store.js';
+import type { Backend, CaptureSet } from '../runtime/index.js';
+import type { CapturedTensor } from '../tensor/index.js';
 import type { BackendChoice } from './ep.js';
-import type { Note, Override } from '../analysis/types.js';
-import type { StatsPlan } from './stats.js';
-import type { Health } from '../report/health.js';
+import type { Note, Override } from '../analysis/index.js';
+import type { Health, StatsPlan, TensorSummary } from '../report/index.js';
+
+export type { TensorSummary };
 
 /** A side file of an uploaded model (external data), matched to the model's `location` by name. */
 export interface ExtraFile {
@@ -13,7 +14,8 @@ export interface ExtraFile {
 	bytes: ArrayBuffer;
 }
 
-export type ModelSource = { kind: 'url'; url: string; name: string } | { kind: 'bytes'; bytes: ArrayBuffer; name: string; extra?: ExtraFile[] }
+export type ModelSource =
+	| { kind: 'url'; url: string; name: string }
 	/** A picked or dropped file: the worker streams it from disk (progress in bytes, no extra copy). */
 	| { kind: 'file'; file: Blob; name: string; extra?: ExtraFile[] };
 
@@ -34,7 +36,7 @@ export interface OpenRequest {
 	ortBase: string;
 	captureSet: CaptureSet;
 	input: InputOptions;
-	/** Issue 7: the memory budget in bytes (limits.ts); over it, capture goes selective. */
+	/** The memory budget in bytes (limits.ts); over it, capture goes selective. */
 	budget?: number;
 	/** The layer shown first (selective capture fetches it). */
 	layer?: number;
@@ -109,23 +111,10 @@ export interface StructureInfo {
 	unrecognized: Note[];
 	ambiguities: Note[];
 	overrides: Override[];
-	/** Issue 5: what the page needs to compute layers[i].stats (null: recognition failed). */
+	/** What the page needs to compute layers[i].stats (null: recognition failed). */
 	stats: StatsPlan | null;
-	/** Issue 9: hook name -> ONNX tensor, every alias (names the `.npz` export as the CLI's `--npz` does). */
+	/** Hook name -> ONNX tensor, every alias (names the `.npz` export as the CLI's `--npz` does). */
 	hookTensors?: [string, string][];
-}
-
-/** Per captured tensor, computed in the worker so a list of 10,000 costs the page nothing. */
-export interface TensorSummary {
-	min: number;
-	max: number;
-	mean: number;
-	/** Count of NaN and +-Inf values (the three counts below together). */
-	nonFinite: number;
-	nan: number;
-	posInf: number;
-	/** -Inf: in masked scores this is the mask itself, not a fault. */
-	negInf: number;
 }
 
 export interface ResultMessage {
@@ -141,6 +130,7 @@ export interface ResultMessage {
 	analysisError: string | null;
 	model: ModelSummary;
 	tensors: CapturedTensor[];
+	/** Per captured tensor, computed in the worker so a list of 10,000 costs the page nothing. */
 	summaries: TensorSummary[];
 	attention: AttentionRef[];
 	structure: StructureInfo;
@@ -149,9 +139,9 @@ export interface ResultMessage {
 	/** One label per position of the token input (null when the model has no token input). */
 	tokens: string[] | null;
 	timings: { sessionMs: number; runMs: number };
-	/** Issue 7: full capture, or selective (one layer's tensors a run); absent from older workers. */
+	/** Full capture, or selective (one layer's tensors a run); absent from older workers. */
 	capture?: CaptureInfo;
-	/** Issue 6: the run's health (the inspect CLI's `health`), computed in the worker; null when it failed. */
+	/** The run's health (the inspect CLI's `health`), computed in the worker; null when it failed. */
 	health?: Health | null;
 }
 
@@ -170,7 +160,7 @@ export interface StructureMessage {
 
 export type WorkerMessage = ProgressMessage | ResultMessage | StructureMessage | ErrorMessage;
 
-/** Issue 7: how a result was captured (plan.ts). */
+/** How a result was captured (runtime/plan.ts): full, or one layer at a time under the memory budget. */
 export interface CaptureInfo {
 	/** full: the requested set in one run; selective: one layer's semantic tensors a run, plus every layer's stream. */
 	mode: 'full' | 'selective';

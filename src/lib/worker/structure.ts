@@ -1,12 +1,11 @@
 // Recognition as the page uses it: attention patterns per layer, how many layers to step through,
 // and each captured tensor's hook name and layer. Recomputed (in the worker) when the user
 // assigns roles, from names and dims alone.
-import { analyze, layerHint } from '../analysis/index.js';
-import type { Override, Structure } from '../analysis/types.js';
-import type { Graph } from '../onnx/graph.js';
+import { analyze, layerHint, type Override, type Structure } from '../analysis/index.js';
+import type { Graph } from '../onnx/index.js';
+import { statsPlan } from '../report/index.js';
 import { findPatterns, type DimsLookup } from './attention.js';
 import type { StructureInfo } from './protocol.js';
-import { statsPlan } from './stats.js';
 
 /** analyze(), with a failure reported instead of thrown (the page falls back to the heuristic). */
 export function tryAnalyze(graph: Graph, overrides: readonly Override[] = []): { structure: Structure | null; error: string | null } {
@@ -74,4 +73,14 @@ export function structureInfo(
 		stats: statsPlan(graph, s),
 		hookTensors: s ? [...s.hookTensors] : []
 	};
+}
+
+/** Tensor name -> hook name, from a structure's roles (in the order of the result's tensors). */
+export function hooksByTensor(tensors: readonly { name: string }[], roles: StructureInfo['roles'] | undefined): Map<string, string> {
+	const out = new Map<string, string>();
+	tensors.forEach((t, i) => {
+		const h = roles?.[i]?.hook;
+		if (h) out.set(t.name, h);
+	});
+	return out;
 }

@@ -4,21 +4,28 @@
 // so recognition can be redone with the user's overrides. A large model's bytes are let go of once
 // its session exists (ORT has its own copy) and read again only when a new session is needed.
 import * as ort from 'onnxruntime-web/webgpu';
-import { Graph, ModelError, ortError, ortReason, readModel } from '../onnx/index.js';
-import type { ModelBuffer } from '../onnx/rewrite.js';
-import type { Override, Structure } from '../analysis/types.js';
-import { CaptureSession, type Backend, type CaptureOptions } from '../runtime/capture.js';
-import { defaultInputs, tokenLabels } from '../runtime/inputs.js';
-import type { CapturedTensor, TensorStore } from '../tensor/store.js';
+import { Graph, ModelError, ortError, ortReason, readModel, type ModelBuffer } from '../onnx/index.js';
+import type { Override, Structure } from '../analysis/index.js';
+import {
+	CaptureSession,
+	DEFAULT_BROWSER_BUDGET,
+	choosePlan,
+	defaultInputs,
+	narrow,
+	sessionFetches,
+	tokenLabels,
+	type Backend,
+	type CaptureOptions,
+	type CapturePlan
+} from '../runtime/index.js';
+import type { CapturedTensor, TensorStore } from '../tensor/index.js';
+import { health, summarize, type Health } from '../report/index.js';
 import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
 import { bytesOf, freeBytes, letGo, readSource } from './model-bytes.js';
 import { matchExternal } from './external.js';
 import { structureInfo, tryAnalyze } from './structure.js';
-import { summarize } from './summary.js';
-import { choosePlan, narrow, sessionFetches, type CapturePlan } from '../runtime/plan.js';
-import { DEFAULT_BROWSER_BUDGET } from '../runtime/limits.js';
-import { health, type Health } from '../report/health.js';
-import type { CaptureInfo, InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
+import { captureInfo, captureOptions, feedDims, modelSummary, transferable } from './run-info.js';
+import type { InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -37,7 +44,7 @@ interface Open {
 	/** Names and dims of the last run's tensors (their data went to the page). */
 	dims: Map<string, { dims: number[] }>;
 	names: string[];
-	/** Issue 7: what is captured (full, or one layer at a time) and the layer selective runs fetch. */
+	/** What is captured (full, or one layer at a time) and the layer selective runs fetch. */
 	plan: CapturePlan;
 	layer: number;
 	/** Which session of this worker (re-runs and layer steps keep it). */
@@ -79,14 +86,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 				await opened.session.release().catch(() => undefined);
 				progress(req.id, 'session', 'creating session on WASM');
 				const bytes = await bytesOf(opened, reading(req.id));
-				const session = await CaptureSession.create(ort, bytes, opened.graph, {
-					backend: 'wasm',
-					captureSet: opened.plan.captureSet,
-					semantic: opened.plan.exposed,
-					sessionOptions: opened.sessionOptions,
-					prepack: prepackFor(opened.plan),
-					skipOutputs: opened.plan.skippedOutputs
-				}).catch((err: unknown) => {
+				const session = await CaptureSession.create(ort, bytes, opened.graph, captureOptions(opened.plan, 'wasm', opened.sessionOptions)).catch((err: unknown) => {
 					throw ortError('load', err);
 				});
 				if (bytes !== opened.buffer) freeBytes(bytes);
@@ -141,14 +141,14 @@ async function open(req: OpenRequest): Promise<Open> {
 	const buf = await readSource(src, src.kind === 'url' ? 'fetching' : 'reading', reading(req.id));
 	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
 	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
-	const external = matchExternal(graph, src.name, src.kind !== 'url' ? (src.extra ?? []) : []);
+	const external = matchExternal(graph, src.name, src.kind === 'file' ? (src.extra ?? []) : []);
 	const sessionOptions = external.length ? { externalData: external } : undefined;
 	progress(req.id, 'read', 'recognizing attention, norms and residual adds');
 	// Recognition failing must not stop the run: the page falls back to the Softmax heuristic.
 	const { structure, error: analysisError } = tryAnalyze(graph);
 	if (req.captureSet === 'semantic' && !structure) throw new Error(`The "semantic" capture needs recognition, which failed: ${analysisError}`);
-	// Issue 7: what capturing this set would take for these inputs; over the budget, one layer at a time.
-	const extraBytes = src.kind !== 'url' ? (src.extra ?? []).reduce((n, f) => n + f.bytes.byteLength, 0) : 0;
+	// What capturing this set would take for these inputs; over the budget, one layer at a time.
+	const extraBytes = src.kind === 'file' ? (src.extra ?? []).reduce((n, f) => n + f.bytes.byteLength, 0) : 0;
 	const capture = choosePlan({ graph, structure, feeds: feedDims(graph, req.input), captureSet: req.captureSet, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes });
 
 	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
@@ -159,14 +159,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		fallback = attempt.reason ?? fallback;
 		progress(req.id, 'session', `creating session on ${label(attempt.backend)}`);
 		try {
-			session = await CaptureSession.create(ort, buf, graph, {
-				backend: attempt.backend,
-				captureSet: capture.captureSet,
-				semantic: capture.exposed,
-				sessionOptions,
-				prepack: prepackFor(capture),
-				skipOutputs: capture.skippedOutputs
-			});
+			session = await CaptureSession.create(ort, buf, graph, captureOptions(capture, attempt.backend, sessionOptions));
 			break;
 		} catch (e) {
 			// onnxruntime's own words, without its error codes and C++ internals (as the CLI says them).
@@ -175,14 +168,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		}
 	}
 	if (!session) throw new Error('No execution provider could create a session.');
-	const model: ModelSummary = {
-		name: src.name,
-		bytes: buf.length,
-		opset: graph.opset,
-		inputs: graph.inputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
-		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
-		metadata: Object.fromEntries(graph.metadata)
-	};
+	const model = modelSummary(src.name, buf.length, graph);
 	current = { session, buffer: buf, source: src, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes };
 	letGo(current);
 	return current;
@@ -219,55 +205,22 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		structure,
 		input,
 		tokens: tokenLabels(o.graph, feeds),
-		capture: captureInfo(o),
+		capture: captureInfo(o.plan, o.layer, o.sessionNo, o.buffer !== null),
 		timings: { sessionMs, runMs },
 		health: checked
 	};
 	post(msg, transfer);
 }
 
-/** Issue 6's health checks, as the inspect CLI computes them (a failure here must not fail the run). */
+/** The health checks, as the inspect CLI computes them (a failure here must not fail the run). */
 function healthOf(o: Open, store: TensorStore): Health | null {
 	try {
-		// Selective capture (issue 7): the checks cover what this run fetched (one layer plus the stream).
+		// Selective capture: the checks cover what this run fetched (one layer plus the stream).
 		const capture = o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet;
 		return health(o.graph, o.structure, store, { capture, exposed: o.session.exposed });
 	} catch {
 		return null;
 	}
-}
-
-/** Each tensor's buffer moves to the page (no copy); shared or over-large backing buffers are cut to size first. */
-function transferable(store: TensorStore): { tensors: CapturedTensor[]; transfer: ArrayBuffer[] } {
-	const tensors: CapturedTensor[] = [];
-	const buffers = new Set<ArrayBuffer>();
-	for (const t of store) {
-		let data = t.data;
-		const whole = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-		// A view into WASM memory (shared, or one big heap) must not be moved: copy just its bytes.
-		if (!whole || buffers.has(data.buffer as ArrayBuffer)) data = data.slice() as typeof data;
-		buffers.add(data.buffer as ArrayBuffer);
-		tensors.push({ ...t, data });
-	}
-	return { tensors, transfer: [...buffers] };
-}
-
-/** Issue 7: how this result was captured, for the status line and the test hook. */
-function captureInfo(o: Open): CaptureInfo {
-	const p = o.plan;
-	const selective = p.mode === 'selective';
-	return {
-		mode: p.mode,
-		requested: p.requested,
-		layer: selective ? Math.min(o.layer, p.perLayer.length - 1) : null,
-		requestedBytes: p.requestedBytes,
-		allowanceBytes: p.allowance,
-		runBytes: p.selectiveBytes,
-		reason: p.reason,
-		session: o.sessionNo,
-		modelBytesKept: o.buffer !== null,
-		skippedOutputs: selective ? p.skippedOutputs : []
-	};
 }
 
 /** Longer inputs on the open session: over the budget, narrow to one layer a run (same session). */
@@ -285,7 +238,7 @@ async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>
 	await o.session.release().catch(() => undefined);
 	o.plan = next;
 	const bytes = await bytesOf(o, reading(id));
-	o.session = await CaptureSession.create(ort, bytes, o.graph, { backend, captureSet: next.captureSet, semantic: next.exposed, sessionOptions: o.sessionOptions, prepack: prepackFor(next), skipOutputs: next.skippedOutputs }).catch((e: unknown) => {
+	o.session = await CaptureSession.create(ort, bytes, o.graph, captureOptions(next, backend, o.sessionOptions)).catch((e: unknown) => {
 		throw ortError('load', e);
 	});
 	if (bytes !== o.buffer) freeBytes(bytes);
@@ -293,16 +246,3 @@ async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>
 	return performance.now() - t0;
 }
 
-/** Over the memory budget, ORT's second (pre-packed) copy of the MatMul weights goes: ~0.25 GiB for GPT-2 small, ~0% slower at seq 512. */
-function prepackFor(p: CapturePlan): boolean {
-	return p.mode !== 'selective';
-}
-
-/** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
-function feedDims(graph: Graph, input: InputOptions): Record<string, number[]> {
-	try {
-		return Object.fromEntries(Object.entries(defaultInputs(graph, input)).map(([k, t]) => [k, t.dims]));
-	} catch {
-		return {};
-	}
-}

@@ -1,8 +1,8 @@
 // Pure helpers of the backend diff view (issue 6): the test-only perturbation (`?perturb=`), the
 // two runs as stores in WebGPU/WASM order, and the texts a row prints. No DOM, no runes.
-import type { ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import { hooksByTensor, type ResultMessage, type StructureInfo } from '$lib/worker';
 import type { Backend } from '$lib/runtime/capture';
-import { TensorStore, type CapturedTensor } from '$lib/tensor/store';
+import { storeOf, type CapturedTensor, type TensorStore } from '$lib/tensor';
 import type { DiffWhere } from '$lib/report/diff';
 import { displayToken } from '$lib/viz/labels';
 
@@ -42,9 +42,7 @@ export function perturbed(t: CapturedTensor, p: Perturb): CapturedTensor {
 
 /** The tensors of one run as a store (the perturbation applied to a copy, the page's data untouched). */
 export function storeFrom(tensors: readonly CapturedTensor[], p: Perturb | null = null): TensorStore {
-	const s = new TensorStore();
-	for (const t of tensors) s.add(p && t.name === p.tensor ? perturbed(t, p) : t);
-	return s;
+	return storeOf(p ? tensors.map((t) => (t.name === p.tensor ? perturbed(t, p) : t)) : tensors);
 }
 
 /** The backend the other side of the diff needs, given the one the page ran on. */
@@ -60,13 +58,7 @@ export function bySide(x: ResultMessage | null, y: ResultMessage | null): { webg
 
 /** Tensor name -> hook name, from the structure the page shows (roles are in result order). */
 export function hookMap(r: ResultMessage, s: StructureInfo | null): Map<string, string> {
-	const out = new Map<string, string>();
-	const roles = (s ?? r.structure).roles;
-	r.tensors.forEach((t, i) => {
-		const h = roles[i]?.hook;
-		if (h) out.set(t.name, h);
-	});
-	return out;
+	return hooksByTensor(r.tensors, (s ?? r.structure).roles);
 }
 
 /** "[0, 1, 3, 7] · token #3 “cat”" */

@@ -1,20 +1,14 @@
 // Tensors out of the page, pure: one captured tensor as `.npy`, every captured tensor as the `.npz`
 // the inspect CLI's `--npz` writes (same keys: hook names where recognized, ONNX names otherwise;
 // same manifest), from what the page holds (the worker's result and its structure).
-import { encodeNpy, npyDescr } from '../../formats/npy.js';
-import { buildNpz, safeKey, type NpzMeta, type NpzNaming } from '../../formats/npz.js';
-import type { CapturedTensor } from '../../tensor/store.js';
-import type { ResultMessage, StructureInfo } from '../../worker/protocol.js';
+import { buildNpz, encodeNpy, npyDescr, safeKey, type NpzMeta, type NpzNaming } from '../../formats/index.js';
+import type { CapturedTensor } from '../../tensor/index.js';
+import { hooksByTensor, type ResultMessage, type StructureInfo } from '../../worker/index.js';
 import { fileName } from '../../viz/figure/file.js';
 
 /** Hook names from the page's structure: each tensor's own hook, and every alias where the worker sent them. */
 export function npzNaming(r: Pick<ResultMessage, 'tensors'>, s: Pick<StructureInfo, 'roles' | 'hookTensors'> | null): NpzNaming {
-	const hooks = new Map<string, string>();
-	r.tensors.forEach((t, i) => {
-		const h = s?.roles[i]?.hook;
-		if (h) hooks.set(t.name, h);
-	});
-	return { hooks, hookTensors: s?.hookTensors ? new Map(s.hookTensors) : undefined };
+	return { hooks: hooksByTensor(r.tensors, s?.roles), hookTensors: s?.hookTensors ? new Map(s.hookTensors) : undefined };
 }
 
 export interface PageRun {

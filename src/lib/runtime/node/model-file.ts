@@ -4,9 +4,8 @@
 import { open } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { basename } from 'node:path';
-import { ModelError } from '../../onnx/errors.js';
-import { spareFor, type ModelBuffer } from '../../onnx/rewrite.js';
-import { BUDGET_ENV, MAX_PROTOBUF_BYTES, checkModelSize, formatBytes, memoryBudget, type Budget } from '../limits.js';
+import { ModelError, spareFor, type ModelBuffer } from '../../onnx/index.js';
+import { BUDGET_ENV, MAX_PROTOBUF_BYTES, checkModelSize, memoryBudget, type Budget } from '../limits.js';
 
 /** A protobuf message cannot exceed 2 GiB; bigger models keep their weights in external data. */
 export const MAX_MODEL_BYTES = MAX_PROTOBUF_BYTES;
@@ -59,10 +58,4 @@ export function fileError(path: string, e: NodeJS.ErrnoException): ModelError {
 		case 'ENAMETOOLONG': return new ModelError(`The file name is too long: ${path.slice(0, 80)}...`);
 		default: return new ModelError(`Cannot read ${path}: ${e.message}`);
 	}
-}
-
-/** Sizes as the summary prints them (KiB and up). */
-export function mb(bytes: number): string {
-	if (bytes >= 1 << 20) return formatBytes(bytes);
-	return `${(bytes / 1024).toFixed(1)} KiB`;
 }

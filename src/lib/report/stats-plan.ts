@@ -1,14 +1,14 @@
-// Issue 5's statistics on the page, with the report's own functions (the numbers the inspect CLI
-// prints in layers[i].stats). The worker has the graph and the recognized structure, the page has
-// the tensors: the worker sends a plan (the blocks' norms and residual adds, and the gamma/beta
-// summaries read from the initializers), the page computes the statistics from the tensors it
-// holds. The plan rides in StructureInfo, so role overrides update it like everything else.
-import type { Graph } from '../onnx/graph.js';
-import type { Layer, NormInfo, PlacedNorm, Structure } from '../analysis/types.js';
-import { normStats, type NormStats } from '../report/norms.js';
-import { residStats, type ResidStats } from '../report/resid.js';
-import { paramOf, type ParamJson } from '../report/params.js';
-import { TensorStore, type CapturedTensor } from '../tensor/store.js';
+// The norm and residual statistics where the graph is not at hand (the page), with the same
+// functions as the inspect CLI's layers[i].stats. The worker has the graph and the recognized
+// structure, the page has the tensors: the worker sends a plan (the blocks' norms and residual
+// adds, and the gamma/beta summaries read from the initializers), the page computes the statistics
+// from the tensors it holds. The plan rides in the worker's StructureInfo, so role overrides update it.
+import type { Graph } from '../onnx/index.js';
+import type { Layer, NormInfo, PlacedNorm, Structure } from '../analysis/index.js';
+import type { TensorStore } from '../tensor/index.js';
+import { normStats, type NormStats } from './norms.js';
+import { residStats, type ResidStats } from './resid.js';
+import { paramOf, type ParamJson } from './params.js';
 
 export interface StatsPlan {
 	layers: Layer[];
@@ -29,13 +29,6 @@ export function statsPlan(graph: Graph, s: Structure | null): StatsPlan | null {
 			if (p) params[name] = p;
 		}
 	return { layers: s.layers, finalNorm: s.finalNorm, params };
-}
-
-/** The captured tensors as the store the report functions read. */
-export function storeOf(tensors: Iterable<CapturedTensor>): TensorStore {
-	const store = new TensorStore();
-	for (const t of tensors) store.add(t);
-	return store;
 }
 
 // normStats reads gamma/beta through graph.constantOf; on the page they come from the plan.
@@ -77,9 +70,4 @@ export function normLabel(n: PlacedNorm | NormInfo, i: number | null): string {
 	if (i === null) return `final ${kind}`;
 	const placed = 'placement' in n ? ` · ${n.placement}-${n.sublayer}` : '';
 	return `${kind} ${i + 1}${placed}`;
-}
-
-/** The plan a StructureInfo carries (`stats`), or null. */
-export function planOf(s: object | null | undefined): StatsPlan | null {
-	return (s as { stats?: StatsPlan | null } | null | undefined)?.stats ?? null;
 }
