@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { inspectModel } from '../../src/cli/run';
 import { health } from '../../src/lib/report';
 import { structureInfo, tryAnalyze } from '../../src/lib/worker/structure';
-import { summarize } from '../../src/lib/worker/summary';
+import { summarize } from '../../src/lib/report';
 import type { InputOptions, ModelSource, ProgressMessage, ResultMessage, StructureMessage } from '../../src/lib/worker/protocol';
 import type { Runtime } from '../../src/lib/features/model';
 import type { Override } from '../../src/lib/analysis/types';

@@ -14,7 +14,7 @@ import { attentionView, defaultSlice, describeSlice, headCount, tensorView, vali
 import { scrollToRow, visibleRange } from '../../src/lib/features/tensors/virtual';
 import { readPage, readParams, writePage, writeParams } from '../../src/lib/app/url';
 import { structureInfo, tryAnalyze } from '../../src/lib/worker/structure';
-import { summarize } from '../../src/lib/worker/summary';
+import { summarize } from '../../src/lib/report';
 import { matchExternal } from '../../src/lib/worker/external';
 import { Graph, readModel } from '../../src/lib/onnx';
 import { TensorStore } from '../../src/lib/tensor/store';

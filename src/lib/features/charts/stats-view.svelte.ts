@@ -2,9 +2,8 @@
 // store, the stats plan (in StructureInfo), the residual stream of every layer and d_model. The
 // page's model and the compared one (CompareModel) each have one.
 import type { ResultMessage, StructureInfo } from '$lib/worker/protocol';
-import { planOf, residOf, storeOf, streamWidth, type StatsPlan } from '$lib/worker/stats';
-import type { ResidStats } from '$lib/report/resid';
-import type { CapturedTensor, TensorStore } from '$lib/tensor/store';
+import { residOf, streamWidth, type ResidStats, type StatsPlan } from '$lib/report';
+import { storeOf, type CapturedTensor, type TensorStore } from '$lib/tensor';
 import { noAttentionReason } from '../attention';
 
 export interface StatsSource {
@@ -27,7 +26,7 @@ export class StatsView {
 
 	constructor(src: () => StatsSource) {
 		this.result = $derived(src().result);
-		this.plan = $derived(planOf(src().structure));
+		this.plan = $derived(src().structure?.stats ?? null);
 		this.store = $derived(storeOf(this.result?.tensors ?? []));
 		this.byName = $derived(new Map((this.result?.tensors ?? []).map((t) => [t.name, t])));
 		this.tokens = $derived(this.result?.tokens ?? null);
