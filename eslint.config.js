@@ -20,8 +20,8 @@ const LAYERS = [
 	{ folders: ['worker', 'viz'], apart: true },
 	{ folders: ['components', 'features', 'app'] }
 ];
-// The CLI runs in Node: it may use what the worker uses, nothing that needs a DOM.
-const CLI_SEES = 4;
+// The CLI runs in Node: it may use what the worker uses (the rows above it), nothing that needs a DOM.
+const CLI_SEES = LAYERS.findIndex((l) => l.folders.includes('worker'));
 // Deep enough for every folder under src/lib (runtime/node, formats/zip, features/*).
 const MAX_DEPTH = 5;
 
