@@ -20,7 +20,11 @@ async function waitDiff(page: import('@playwright/test').Page): Promise<void> {
 }
 
 for (const entry of zoo) {
-	test(`backend diff: ${entry.id} agrees on WebGPU and WASM within the default tolerance${entry.first_nonfinite ? ' (up to its first non-finite tensor)' : ''}`, async ({ page, open, mode }) => {
+	test(`backend diff: ${entry.id} agrees on WebGPU and WASM within the default tolerance${entry.first_nonfinite ? ' (up to its first non-finite tensor)' : ''}`, async ({
+		page,
+		open,
+		mode
+	}) => {
 		test.skip(mode !== 'webgpu', 'SwiftShader WebGPU vs WASM once, in the webgpu project');
 		if (entry.id === 'pre-ln') {
 			// The toolbar button opens it (and puts ?diff=1 in the URL).
@@ -39,7 +43,12 @@ for (const entry of zoo) {
 		const rows = table.getByTestId('diff-row');
 		await expect(rows).toHaveCount(await page.evaluate(() => window.__blockscope!.names().length));
 		const all = await rows.evaluateAll((trs) =>
-			trs.map((tr) => ({ tensor: tr.getAttribute('data-tensor'), over: tr.getAttribute('data-over-tolerance'), max: Number(tr.getAttribute('data-max-abs')), status: tr.getAttribute('data-status') }))
+			trs.map((tr) => ({
+				tensor: tr.getAttribute('data-tensor'),
+				over: tr.getAttribute('data-over-tolerance'),
+				max: Number(tr.getAttribute('data-max-abs')),
+				status: tr.getAttribute('data-status')
+			}))
 		);
 		// Graph order: the page's own tensor order.
 		expect(all.map((r) => r.tensor)).toEqual(await page.evaluate(() => window.__blockscope!.names()));
@@ -51,7 +60,8 @@ for (const entry of zoo) {
 			const at = all.findIndex((r) => r.tensor === entry.first_nonfinite!.all);
 			expect(at).toBeGreaterThan(0);
 			expect(all.slice(0, at).filter((r) => r.over !== 'false')).toEqual([]);
-			for (const r of all.slice(at)) if (r.over !== 'false') expect(r.max, `${r.tensor}: only non-finite-on-one-side differences`).toBe(Infinity);
+			for (const r of all.slice(at))
+				if (r.over !== 'false') expect(r.max, `${r.tensor}: only non-finite-on-one-side differences`).toBe(Infinity);
 			const first = await table.getAttribute('data-first');
 			if (first) expect(all.findIndex((r) => r.tensor === first)).toBeGreaterThanOrEqual(at);
 			return;

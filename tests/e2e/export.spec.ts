@@ -30,7 +30,8 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ name:
 function exportFigure(page: Page, fig: Locator, kind: 'png' | 'svg', scale = 1) {
 	return download(page, async () => {
 		await fig.getByTestId('export-menu').first().click();
-		const item = kind === 'svg' ? fig.getByTestId('export-svg').first() : fig.locator(`[data-testid="export-png"][data-scale="${scale}"]`).first();
+		const item =
+			kind === 'svg' ? fig.getByTestId('export-svg').first() : fig.locator(`[data-testid="export-png"][data-scale="${scale}"]`).first();
 		await item.click();
 	});
 }
@@ -77,7 +78,8 @@ function pngPixels(page: Page, bytes: Uint8Array, probes: { x: number; y: number
 			const bg = px(1, 1);
 			const area = g.getImageData(box.x, box.y, box.w, box.h).data;
 			let ink = 0;
-			for (let i = 0; i < area.length; i += 4) if (Math.abs(area[i] - bg[0]) + Math.abs(area[i + 1] - bg[1]) + Math.abs(area[i + 2] - bg[2]) > 60) ink++;
+			for (let i = 0; i < area.length; i += 4)
+				if (Math.abs(area[i] - bg[0]) + Math.abs(area[i + 1] - bg[1]) + Math.abs(area[i + 2] - bg[2]) > 60) ink++;
 			return { bg, probes: probes.map((p) => px(p.x, p.y)), ink };
 		},
 		{ b64: Buffer.from(bytes).toString('base64'), probes, box }
@@ -131,17 +133,31 @@ test('attention heatmap: PNG at 1x and 2x with cells, axes, legend and caption',
 	const gy = mapBox.y - figBox.y + PAD;
 	const cw = mapBox.width / cols;
 	const ch = mapBox.height / rows;
-	for (const [scale, png] of [[1, one.bytes], [2, two.bytes]] as const) {
-		const cells = [[0, 0], [rows - 1, 0], [rows - 1, cols - 1], [2, 1]] as const;
+	for (const [scale, png] of [
+		[1, one.bytes],
+		[2, two.bytes]
+	] as const) {
+		const cells = [
+			[0, 0],
+			[rows - 1, 0],
+			[rows - 1, cols - 1],
+			[2, 1]
+		] as const;
 		const px = await pngPixels(
 			page,
 			png,
 			cells.map(([r, c]) => ({ x: Math.floor((gx + (c + 0.5) * cw) * scale), y: Math.floor((gy + (r + 0.5) * ch) * scale) })),
 			{ x: PAD * scale, y: Math.floor(gy * scale), w: Math.floor((gx - PAD - 2) * scale), h: Math.floor(mapBox.height * scale) }
 		);
-		for (const [i, [r, c]] of cells.entries()) expect(close(px.probes[i], await canvasCell(map, r, c)), `cell ${r},${c} at ${scale}x`).toBe(true);
+		for (const [i, [r, c]] of cells.entries())
+			expect(close(px.probes[i], await canvasCell(map, r, c)), `cell ${r},${c} at ${scale}x`).toBe(true);
 		expect(px.ink, `query labels left of the grid at ${scale}x`).toBeGreaterThan(20 * scale * scale);
-		const legend = await pngPixels(page, png, [], { x: Math.floor(gx * scale), y: Math.floor((gy + mapBox.height + 14) * scale), w: Math.floor(Math.min(120, mapBox.width) * scale), h: Math.floor(30 * scale) });
+		const legend = await pngPixels(page, png, [], {
+			x: Math.floor(gx * scale),
+			y: Math.floor((gy + mapBox.height + 14) * scale),
+			w: Math.floor(Math.min(120, mapBox.width) * scale),
+			h: Math.floor(30 * scale)
+		});
 		expect(legend.ink, `legend under the grid at ${scale}x`).toBeGreaterThan(100 * scale * scale);
 	}
 });
@@ -266,7 +282,11 @@ test('.npy of the selected tensor decodes to its values (float32 and int64, dims
 	expect(idsWant.data.length).toBe(info.tokens!.length);
 });
 
-test('.npz of every captured tensor: readNpz and numpy.load agree with the page, keys as the CLI names them', async ({ page, open, backend }) => {
+test('.npz of every captured tensor: readNpz and numpy.load agree with the page, keys as the CLI names them', async ({
+	page,
+	open,
+	backend
+}) => {
 	const text = 'the cat sat on the mat';
 	await open(`model=pre-ln&text=${encodeURIComponent(text)}`);
 	await waitReady(page);
@@ -296,7 +316,11 @@ test('.npz of every captured tensor: readNpz and numpy.load agree with the page,
 	}
 	// The same keys, hooks and roles as `inspect --npz` for the same model and text.
 	const r = await inspectModel({ model: 'models/pre-ln.onnx', text, threads: 1 });
-	const cli = npzManifest(r.store, analyze(r.graph), { model: 'pre-ln', inputs: r.graph.inputs.map((i) => i.name), outputs: r.graph.outputs.map((o) => o.name) });
+	const cli = npzManifest(r.store, analyze(r.graph), {
+		model: 'pre-ln',
+		inputs: r.graph.inputs.map((i) => i.name),
+		outputs: r.graph.outputs.map((o) => o.name)
+	});
 	expect(m.tensors.map(({ key, hook, aliases, onnx, dims, role, layer }) => ({ key, hook, aliases, onnx, dims, role, layer }))).toEqual(
 		cli.tensors.map(({ key, hook, aliases, onnx, dims, role, layer }) => ({ key, hook, aliases, onnx, dims, role, layer }))
 	);
@@ -333,7 +357,12 @@ print(json.dumps(out))`;
 	}
 });
 
-test('copy-link: the clipboard holds the view; opening it restores model, layer, head, text and compare', async ({ page, open, context, baseURL }) => {
+test('copy-link: the clipboard holds the view; opening it restores model, layer, head, text and compare', async ({
+	page,
+	open,
+	context,
+	baseURL
+}) => {
 	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
 	await open('model=post-ln&layer=2&head=1&text=a dog ran');
 	await waitReady(page);
@@ -373,7 +402,12 @@ test('copy-link: the clipboard holds the view; opening it restores model, layer,
 	await third.close();
 });
 
-test('copy-link for a local file: names the file; the link asks for it and restores the view once it is opened', async ({ page, open, context, baseURL }) => {
+test('copy-link for a local file: names the file; the link asks for it and restores the view once it is opened', async ({
+	page,
+	open,
+	context,
+	baseURL
+}) => {
 	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
 	await open();
 	await waitReady(page);
@@ -402,7 +436,10 @@ test('copy-link for a local file: names the file; the link asks for it and resto
 	await other.close();
 });
 
-test('.npz under selective capture (over the memory budget): this layer’s tensors and the stream, and the manifest says so', async ({ page, open }) => {
+test('.npz under selective capture (over the memory budget): this layer’s tensors and the stream, and the manifest says so', async ({
+	page,
+	open
+}) => {
 	await open('model=pre-ln&budget=2M&layer=1&text=the cat sat');
 	await waitReady(page);
 	const info = await hookInfo(page);

@@ -30,10 +30,14 @@ export function hookInfo(page: Page) {
 
 /** Opens model bytes through the file picker and waits for the page to be ready. */
 export async function upload(page: Page, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
-	await page.getByTestId('model-file').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: Buffer.from(f.bytes) })));
+	await page
+		.getByTestId('model-file')
+		.setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: Buffer.from(f.bytes) })));
 	const name = files.find((f) => f.name.endsWith('.onnx'))?.name ?? files[0].name;
 	// The hook changes when the new model's result is in (ready or not, "ready" follows the draw).
-	await page.waitForFunction((n) => window.__blockscope?.info().model === n || document.querySelector('[data-testid=error]'), name, { timeout: 120_000 });
+	await page.waitForFunction((n) => window.__blockscope?.info().model === n || document.querySelector('[data-testid=error]'), name, {
+		timeout: 120_000
+	});
 	await waitReady(page);
 }
 

@@ -7,14 +7,30 @@ import type { Page } from '@playwright/test';
 import { test, expect, waitReady } from './backend';
 import { hookInfo, upload } from './helpers';
 import { tinyAttentionModel } from './tiny-model';
-import { CONTROL, LONG, PNG, SCRIPT, XSS, cnn, cycle, dangling, duplicateGraphOutput, duplicateProducer, mlp, namedModel, randomBytes } from '../fixtures/hostile';
+import {
+	CONTROL,
+	LONG,
+	PNG,
+	SCRIPT,
+	XSS,
+	cnn,
+	cycle,
+	dangling,
+	duplicateGraphOutput,
+	duplicateProducer,
+	mlp,
+	namedModel,
+	randomBytes
+} from '../fixtures/hostile';
 import { clearMessage, mutants } from '../fixtures/hostile-fuzz';
 
 const PRE_LN = () => new Uint8Array(readFileSync('models/pre-ln.onnx'));
 
 /** Picks files through `model-file` (no waiting). */
 async function pick(page: Page, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
-	await page.getByTestId('model-file').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: Buffer.from(f.bytes) })));
+	await page
+		.getByTestId('model-file')
+		.setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: Buffer.from(f.bytes) })));
 }
 
 /** The page's count of errors so far (the error element carries it while shown). */
@@ -27,7 +43,13 @@ async function errorCount(page: Page): Promise<number> {
  * Picks a file and waits for its outcome: "ready" (the hook names it) or "error" (a new error, the
  * status at error). `seen`: errors shown so far. Returns the outcome and the message.
  */
-async function outcome(page: Page, name: string, bytes: Uint8Array, seen: number, timeout = 60_000): Promise<{ state: 'ready' | 'error'; message: string; n: number }> {
+async function outcome(
+	page: Page,
+	name: string,
+	bytes: Uint8Array,
+	seen: number,
+	timeout = 60_000
+): Promise<{ state: 'ready' | 'error'; message: string; n: number }> {
 	await pick(page, [{ name, bytes }]);
 	const handle = await page.waitForFunction(
 		([n, k]) => {
@@ -64,7 +86,11 @@ test('each refusal is one clear message with the status at error; the heatmap st
 		['empty.onnx', new Uint8Array(0), /^The file is empty \(0 bytes\)\./],
 		['random.onnx', randomBytes(4096, 7), /^Not (a readable )?(an )?ONNX model/],
 		['picture.onnx', PNG, /^This is a PNG image, not an ONNX model\./],
-		[`cut-half.onnx`, full.subarray(0, full.length >> 1), new RegExp(`^Not a readable ONNX model: the data ends in the middle of a field after ${full.length >> 1} bytes`)],
+		[
+			`cut-half.onnx`,
+			full.subarray(0, full.length >> 1),
+			new RegExp(`^Not a readable ONNX model: the data ends in the middle of a field after ${full.length >> 1} bytes`)
+		],
 		['cut-100.onnx', full.subarray(0, 100), /^Not (a readable ONNX model|an ONNX model)/],
 		['cut-end.onnx', full.subarray(0, full.length - 4096), /^Not (a readable ONNX model|an ONNX model)/],
 		['cycle.onnx', cycle(), /^Invalid graph: it contains a cycle \(2 nodes never become ready, the first is "node_a"\)\./],
@@ -113,7 +139,10 @@ test('a model over the memory budget is refused from its size, before it is read
 	await expect(page.getByTestId('error')).toHaveCount(0);
 });
 
-for (const [label, build, softmax] of [['an MLP', mlp, false], ['a CNN', cnn, true]] as const)
+for (const [label, build, softmax] of [
+	['an MLP', mlp, false],
+	['a CNN', cnn, true]
+] as const)
 	test(`${label} opens: the tensor list works, attention and norms say "no attention found" with the reason`, async ({ page, open }) => {
 		await open();
 		await waitReady(page);
@@ -141,7 +170,12 @@ test('names with HTML, control characters or 100k characters stay inert text; th
 	});
 	await open();
 	await waitReady(page);
-	for (const [tag, evil] of [['html', XSS], ['script', SCRIPT], ['control', CONTROL], ['long', LONG]] as const) {
+	for (const [tag, evil] of [
+		['html', XSS],
+		['script', SCRIPT],
+		['control', CONTROL],
+		['long', LONG]
+	] as const) {
 		const name = (role: string) => `${role}:${evil}`;
 		await upload(page, [{ name: `${tag}.onnx`, bytes: namedModel(name) }]);
 		await expect(page.getByTestId('error')).toHaveCount(0);

@@ -27,7 +27,10 @@ test.afterAll(() => {
 
 const ready = { timeout: 300_000 };
 
-test('GPT-2-small-shaped stack: progress while it streams in, selective capture announced, all 12 layers stepped on one session', async ({ page, open }) => {
+test('GPT-2-small-shaped stack: progress while it streams in, selective capture announced, all 12 layers stepped on one session', async ({
+	page,
+	open
+}) => {
 	test.setTimeout(900_000);
 	await open('budget=600');
 	const status = page.getByTestId('status');
@@ -41,7 +44,11 @@ test('GPT-2-small-shaped stack: progress while it streams in, selective capture 
 	});
 
 	await page.getByTestId('model-file').setInputFiles(path);
-	await page.waitForFunction(() => window.__blockscope?.info().model === 'gpt2.onnx' || document.querySelector('[data-testid=error]'), null, ready);
+	await page.waitForFunction(
+		() => window.__blockscope?.info().model === 'gpt2.onnx' || document.querySelector('[data-testid=error]'),
+		null,
+		ready
+	);
 	await expect(page.getByTestId('error')).toHaveCount(0);
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
 
@@ -95,14 +102,21 @@ test('GPT-2-small-shaped stack: progress while it streams in, selective capture 
 	await expect(status).toHaveAttribute('data-capture-mode', 'selective');
 });
 
-test('GPT-2-small-shaped stack: full capture while it fits; longer inputs switch to selective once, then new inputs keep the session', async ({ page, open }) => {
+test('GPT-2-small-shaped stack: full capture while it fits; longer inputs switch to selective once, then new inputs keep the session', async ({
+	page,
+	open
+}) => {
 	test.setTimeout(900_000);
 	// 1012 MiB less the weights held twice (2 x 475.7 MiB) leaves ~60 MiB: "all" is ~27 MiB at seq 16, ~290 MiB at seq 176.
 	await open('budget=1012');
 	const status = page.getByTestId('status');
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
 	await page.getByTestId('model-file').setInputFiles(path);
-	await page.waitForFunction(() => window.__blockscope?.info().model === 'gpt2.onnx' || document.querySelector('[data-testid=error]'), null, ready);
+	await page.waitForFunction(
+		() => window.__blockscope?.info().model === 'gpt2.onnx' || document.querySelector('[data-testid=error]'),
+		null,
+		ready
+	);
 	await expect(page.getByTestId('error')).toHaveCount(0);
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
 	await expect(status).toHaveAttribute('data-capture-mode', 'full');
@@ -133,7 +147,10 @@ test('GPT-2-small-shaped stack: full capture while it fits; longer inputs switch
 	expect(switched.capture!.session, 'one new session, for the switch').toBe(full.capture!.session + 1);
 	// The new session needed the bytes again: read back from the file, then let go of once more.
 	const msgs = await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs);
-	expect(msgs.some((m) => /^re-reading gpt2\.onnx: /.test(m)), msgs.slice(0, 6).join(' | ')).toBe(true);
+	expect(
+		msgs.some((m) => /^re-reading gpt2\.onnx: /.test(m)),
+		msgs.slice(0, 6).join(' | ')
+	).toBe(true);
 	expect(switched.capture!.modelBytesKept).toBe(false);
 	expect(await page.evaluate(() => window.__blockscope!.tensor('layer3/pattern')!.dims)).toEqual([1, 12, 176, 176]);
 	// The logits at seq 176 are 33.8 MiB, over the 32 MiB selective capture fetches: left out, and said so.

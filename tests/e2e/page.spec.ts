@@ -61,7 +61,10 @@ test('attention values equal a softmax of the captured scores', async ({ page, o
 	for (const { tensor } of info.attention) {
 		const softmax = graph.producer.get(tensor)!;
 		expect(softmax.opType).toBe('Softmax');
-		const [p, s] = await page.evaluate(([a, b]) => [window.__blockscope!.tensor(a), window.__blockscope!.tensor(b)], [tensor, softmax.inputs[0]]);
+		const [p, s] = await page.evaluate(
+			([a, b]) => [window.__blockscope!.tensor(a), window.__blockscope!.tensor(b)],
+			[tensor, softmax.inputs[0]]
+		);
 		expect(p && s, `captured ${tensor} and ${softmax.inputs[0]}`).toBeTruthy();
 		expect(p!.dims).toEqual(s!.dims);
 		const n = p!.dims[p!.dims.length - 1];

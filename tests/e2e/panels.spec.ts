@@ -96,7 +96,9 @@ test('a model with external data: refused alone (naming the file), opened with i
 	await open();
 	await waitReady(page);
 	const ext = externalModel();
-	await page.getByTestId('model-file').setInputFiles([{ name: 'external.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(ext.model) }]);
+	await page
+		.getByTestId('model-file')
+		.setInputFiles([{ name: 'external.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(ext.model) }]);
 	await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'error');
 	await expect(page.getByTestId('error')).toContainText(ext.location);
 	await upload(page, [
@@ -195,7 +197,11 @@ test('assigning a role: an unplaced softmax becomes layer 1 attention, and back'
 });
 
 test('?roles= reopens role assignments; malformed entries are dropped, unknown tensors noted', async ({ page, open }) => {
-	const roles = [{ kind: 'ignore', tensor: 'layer3/pattern' }, { kind: 'attention', pattern: 'no such tensor', layer: 9 }, { kind: 'norm', output: 'x', normKind: '<b>bad</b>' }];
+	const roles = [
+		{ kind: 'ignore', tensor: 'layer3/pattern' },
+		{ kind: 'attention', pattern: 'no such tensor', layer: 9 },
+		{ kind: 'norm', output: 'x', normKind: '<b>bad</b>' }
+	];
 	await open(`roles=${encodeURIComponent(JSON.stringify(roles))}`);
 	await waitReady(page);
 	await page.waitForFunction(() => (window.__blockscope!.info().overrides ?? []).length > 0);
@@ -263,14 +269,21 @@ test('1024 tokens: the pattern draws, hovering stays smooth and exact', async ({
 	const perMove = await map.evaluate(async (canvas) => {
 		const box = canvas.getBoundingClientRect();
 		const ch = new MessageChannel();
-		const hop = () => new Promise<void>((ok) => {
-			ch.port1.onmessage = () => ok();
-			ch.port2.postMessage(0);
-		});
+		const hop = () =>
+			new Promise<void>((ok) => {
+				ch.port1.onmessage = () => ok();
+				ch.port2.postMessage(0);
+			});
 		const times: number[] = [];
 		for (let k = 0; k < 60; k++) {
 			const t0 = performance.now();
-			canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: box.left + ((k * 0.37) % 1) * box.width, clientY: box.top + ((k * 0.61) % 1) * box.height, bubbles: true }));
+			canvas.dispatchEvent(
+				new PointerEvent('pointermove', {
+					clientX: box.left + ((k * 0.37) % 1) * box.width,
+					clientY: box.top + ((k * 0.61) % 1) * box.height,
+					bubbles: true
+				})
+			);
 			await hop();
 			times.push(performance.now() - t0);
 		}

@@ -5,7 +5,10 @@ import { test, expect, waitReady } from './backend';
 import { hoverCell } from './helpers';
 
 test('screenshot for the README', async ({ page, open, mode }) => {
-	test.skip(!process.env.BLOCKSCOPE_SCREENSHOT || mode !== 'wasm', 'set BLOCKSCOPE_SCREENSHOT=1 (wasm project) to write docs/screenshot.png');
+	test.skip(
+		!process.env.BLOCKSCOPE_SCREENSHOT || mode !== 'wasm',
+		'set BLOCKSCOPE_SCREENSHOT=1 (wasm project) to write docs/screenshot.png'
+	);
 	await page.setViewportSize({ width: 1366, height: 768 });
 	await page.emulateMedia({ colorScheme: (process.env.BLOCKSCOPE_SCREENSHOT_SCHEME as 'light' | 'dark') || 'light' });
 	await open('layer=1&head=1');

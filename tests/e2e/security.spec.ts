@@ -14,10 +14,19 @@ function htmlNamedModel(): Uint8Array {
 	return encodeModel(
 		buildModel({
 			name: n('graph'),
-			nodes: [node('MatMul', [n('x'), n('w')], [n('h')], {}, { name: n('matmul') }), node('Relu', [n('h')], [n('y')], {}, { name: n('relu') })],
+			nodes: [
+				node('MatMul', [n('x'), n('w')], [n('h')], {}, { name: n('matmul') }),
+				node('Relu', [n('h')], [n('y')], {}, { name: n('relu') })
+			],
 			inputs: [valueInfo(n('x'), DT.FLOAT, [1, 'seq', 4])],
 			outputs: [valueInfo(n('y'), DT.FLOAT, [1, 'seq', 4])],
-			initializers: [tensorF32(n('w'), [4, 4], Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) / 4))],
+			initializers: [
+				tensorF32(
+					n('w'),
+					[4, 4],
+					Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) / 4)
+				)
+			],
 			metadata: { description: `<script>window.__pwned=1</script>${XSS}` }
 		})
 	);
@@ -34,7 +43,9 @@ test.beforeEach(async ({ page }) => {
 	// Every CSP violation the document sees, from before the app's first script runs.
 	await page.addInitScript(() => {
 		window.__csp = [];
-		document.addEventListener('securitypolicyviolation', (e) => window.__csp!.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
+		document.addEventListener('securitypolicyviolation', (e) =>
+			window.__csp!.push({ directive: e.effectiveDirective, blocked: e.blockedURI })
+		);
 	});
 });
 
@@ -82,7 +93,12 @@ test('the Content-Security-Policy is in the built page, and the browser enforces
 	const html = await (await request.get('/')).text();
 	const meta = /<meta http-equiv="content-security-policy" content="([^"]+)">/.exec(html);
 	expect(meta, 'a CSP <meta> tag in index.html').not.toBeNull();
-	const policy = new Map(meta![1].split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+	const policy = new Map(
+		meta![1]
+			.split(';')
+			.map((d) => d.trim().split(/\s+/))
+			.map(([k, ...v]) => [k, v])
+	);
 	expect(policy.get('default-src')).toEqual(["'self'"]);
 	const scripts = policy.get('script-src')!;
 	expect(scripts.slice(0, 2)).toEqual(["'self'", "'wasm-unsafe-eval'"]);

@@ -186,8 +186,14 @@ test('progress: bytes read, then the session, then ready', async ({ page, open }
 	await open();
 	await waitReady(page);
 	const seen = await page.evaluate(() => (window as unknown as { __messages: string[] }).__messages);
-	expect(seen.some((m) => /fetching pre-ln\.onnx: [\d.]+ (B|KiB|MiB)/.test(m)), seen.join(' | ')).toBe(true);
-	expect(seen.some((m) => /creating session on (WebGPU|WASM)/.test(m)), seen.join(' | ')).toBe(true);
+	expect(
+		seen.some((m) => /fetching pre-ln\.onnx: [\d.]+ (B|KiB|MiB)/.test(m)),
+		seen.join(' | ')
+	).toBe(true);
+	expect(
+		seen.some((m) => /creating session on (WebGPU|WASM)/.test(m)),
+		seen.join(' | ')
+	).toBe(true);
 	const fetchAt = seen.findIndex((m) => m.startsWith('fetching'));
 	const sessionAt = seen.findIndex((m) => m.startsWith('creating session'));
 	expect(fetchAt).toBeLessThan(sessionAt);
@@ -211,7 +217,7 @@ for (const scheme of ['light', 'dark'] as const)
 		expect(bg).toBe(scheme === 'dark' ? 'rgb(15, 18, 22)' : 'rgb(255, 255, 255)');
 	});
 
-test('a URL also carries the selected token, the pinned cell and the tensor panel\'s tensor', async ({ page, open, context }) => {
+test("a URL also carries the selected token, the pinned cell and the tensor panel's tensor", async ({ page, open, context }) => {
 	await open('layer=1&head=2&token=3&pin=4,2&tensor=layer1/q');
 	await waitReady(page);
 	const map = page.getByTestId('attention-heatmap');
