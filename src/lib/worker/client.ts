@@ -8,6 +8,7 @@ import type {
 	ProgressMessage,
 	ResultMessage,
 	StructureMessage,
+	WhatIfRequest,
 	WorkerMessage,
 	WorkerRequest
 } from './protocol.js';
@@ -42,11 +43,11 @@ export class RuntimeClient {
 
 	open(
 		source: ModelSource,
-		opts: { backend: BackendChoice; captureSet: CaptureSet; input?: InputOptions; budget?: number; layer?: number },
+		opts: { backend: BackendChoice; captureSet: CaptureSet; input?: InputOptions; budget?: number; layer?: number; whatIf?: WhatIfRequest },
 		onProgress?: (p: ProgressMessage) => void
 	): Promise<ResultMessage> {
 		const id = this.next++;
-		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {}, budget: opts.budget, layer: opts.layer };
+		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {}, budget: opts.budget, layer: opts.layer, whatIf: opts.whatIf };
 		return this.send(req, [], onProgress) as Promise<ResultMessage>;
 	}
 

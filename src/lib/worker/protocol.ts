@@ -5,6 +5,9 @@ import type { CapturedTensor } from '../tensor/index.js';
 import type { BackendChoice } from './ep.js';
 import type { Note, Override } from '../analysis/index.js';
 import type { Health, StatsPlan, TensorSummary } from '../report/index.js';
+import type { WhatIfRequest, WhatIfResult } from './what-if.js';
+
+export type { WhatIfRequest, WhatIfResult };
 
 export type { TensorSummary };
 
@@ -40,6 +43,8 @@ export interface OpenRequest {
 	budget?: number;
 	/** The layer shown first (selective capture fetches it). */
 	layer?: number;
+	/** Interventions (ablate, zero, patch) applied to the graph of this session; lens and attribution asked for. */
+	whatIf?: WhatIfRequest;
 }
 
 /** Re-run the open session with other inputs (the session is kept). */
@@ -143,6 +148,8 @@ export interface ResultMessage {
 	capture?: CaptureInfo;
 	/** The run's health (the inspect CLI's `health`), computed in the worker; null when it failed. */
 	health?: Health | null;
+	/** A what-if session's interventions, logit lens and attribution (absent otherwise). */
+	whatIf?: WhatIfResult;
 }
 
 export interface ErrorMessage {

@@ -25,7 +25,9 @@ import { bytesOf, freeBytes, letGo, readSource } from './model-bytes.js';
 import { matchExternal } from './external.js';
 import { structureInfo, tryAnalyze } from './structure.js';
 import { captureInfo, captureOptions, feedDims, modelSummary, transferable } from './run-info.js';
-import type { InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WhatIfRequest, WorkerMessage, WorkerRequest } from './protocol.js';
+import { editedSession, readouts } from './what-if.js';
+import type { EditEntry } from '../intervene/index.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -54,6 +56,8 @@ interface Open {
 	modelBytes: number;
 	/** The Graph no longer points into the bytes (detach.ts). */
 	detached?: boolean;
+	/** A what-if session: the edit's interventions and the read-outs to compute on each run. */
+	whatIf?: { req: WhatIfRequest; list: EditEntry[]; edit: (bytes: Uint8Array) => Uint8Array };
 }
 
 /** Byte progress of a (re-)read, as the page shows it. */
@@ -86,7 +90,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 				await opened.session.release().catch(() => undefined);
 				progress(req.id, 'session', 'creating session on WASM');
 				const bytes = await bytesOf(opened, reading(req.id));
-				const session = await CaptureSession.create(ort, bytes, opened.graph, captureOptions(opened.plan, 'wasm', opened.sessionOptions)).catch((err: unknown) => {
+				const session = await CaptureSession.create(ort, bytes, opened.graph, { ...captureOptions(opened.plan, 'wasm', opened.sessionOptions), edit: opened.whatIf?.edit }).catch((err: unknown) => {
 					throw ortError('load', err);
 				});
 				if (bytes !== opened.buffer) freeBytes(bytes);
@@ -168,8 +172,17 @@ async function open(req: OpenRequest): Promise<Open> {
 		}
 	}
 	if (!session) throw new Error('No execution provider could create a session.');
+	let whatIf: Open['whatIf'];
+	if (req.whatIf) {
+		if (capture.mode === 'selective') throw new Error('Interventions need a full capture; this model and input are over the memory budget.');
+		const w = req.whatIf;
+		progress(req.id, 'session', `rewriting the graph for ${w.interventions.length} intervention(s)`);
+		const edited = await editedSession(ort, session, buf, graph, structure, captureOptions(capture, session.backend as Backend, sessionOptions), defaultInputs(graph, req.input), w.source ? defaultInputs(graph, w.source) : null, w);
+		session = edited.session;
+		whatIf = { req: w, list: edited.list, edit: edited.edit };
+	}
 	const model = modelSummary(src.name, buf.length, graph);
-	current = { session, buffer: buf, source: src, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes };
+	current = { session, buffer: buf, source: src, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes, whatIf };
 	letGo(current);
 	return current;
 }
@@ -189,6 +202,7 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	const structure = structureInfo(o.graph, o.structure, o.analysisError, store, o.names, o.overrides);
 	const summaries = o.names.map((n) => summarize(store.get(n)!));
 	const checked = healthOf(o, store);
+	const whatIf = o.whatIf ? readouts(o.graph, o.structure, store, o.whatIf.req, o.whatIf.list) : undefined;
 	const { tensors, transfer } = transferable(store);
 	const msg: ResultMessage = {
 		type: 'result',
@@ -207,7 +221,8 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		tokens: tokenLabels(o.graph, feeds),
 		capture: captureInfo(o.plan, o.layer, o.sessionNo, o.buffer !== null),
 		timings: { sessionMs, runMs },
-		health: checked
+		health: checked,
+		...(whatIf ? { whatIf } : {})
 	};
 	post(msg, transfer);
 }
