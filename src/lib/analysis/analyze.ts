@@ -2,7 +2,7 @@
 // adds (need attention to know their sublayer), streams and blocks (need norms to link
 // post-norm adds), placement and variant, then hook names. Overrides enter at each stage.
 import type { Graph } from '../onnx/graph.js';
-import type { AttentionInfo, DerivedTensor, ModelVariant, Note, Override, ResidualInfo, Structure } from './types.js';
+import type { AttentionInfo, DerivedTensor, ModelVariant, NormInfo, Note, Override, ResidualInfo, Structure } from './types.js';
 import { Ctx } from './walk.js';
 import { findNorms } from './norms.js';
 import { findAttention } from './attention.js';
@@ -63,7 +63,7 @@ export function analyze(graph: Graph, overrides: readonly Override[] = []): Stru
 
 	const hooks = buildHooks(ctx, layers, placed.finalNorm, placed.embedNorm);
 	return {
-		derived: derivedTensors(attention, residuals),
+		derived: derivedTensors(attention, residuals, norms),
 		variant: modelVariant(layers.map((L) => L.variant)),
 		layers,
 		finalNorm: placed.finalNorm,
@@ -87,11 +87,12 @@ function noAttentionReason(ctx: Ctx): string {
 	return `no attention found: ${softmax === 1 ? 'its one Softmax does' : `none of its ${softmax} Softmax nodes does`} not normalize Q·K^T scores (see the note${softmax === 1 ? '' : 's'} above)`;
 }
 
-/** What src/lib/derive computes after a run: fused attention patterns and hidden Skip sums. */
-function derivedTensors(attention: AttentionInfo[], residuals: ResidualInfo[]): DerivedTensor[] {
+/** What src/lib/derive computes after a run: fused attention patterns, hidden Skip sums and embedding sums. */
+function derivedTensors(attention: AttentionInfo[], residuals: ResidualInfo[], norms: NormInfo[]): DerivedTensor[] {
 	const out: DerivedTensor[] = [];
 	for (const a of attention) if (a.derived && a.fused) out.push({ name: a.pattern, kind: 'pattern', node: a.fused.node });
 	for (const r of residuals) if (r.recomputed) out.push({ name: r.output, kind: 'skip-sum', node: r.node });
+	for (const n of norms) if (n.op === 'EmbedLayerNormalization' && n.input.startsWith('derived::')) out.push({ name: n.input, kind: 'embed-sum', node: n.nodes[0] });
 	return out.sort((a, b) => a.node - b.node);
 }
 

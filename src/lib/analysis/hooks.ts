@@ -7,6 +7,7 @@
 import type { Layer, NormInfo, PlacedNorm } from './types.js';
 import type { Ctx } from './walk.js';
 import { isSkipNorm } from './skip.js';
+import { isEmbedNorm } from './embed.js';
 
 const PRIORITY = [
 	'attn.hook_pattern', 'attn.hook_attn_scores', 'hook_normalized', 'hook_scale', 'hook_attn_out', 'hook_mlp_out',
@@ -87,7 +88,7 @@ export function buildHooks(ctx: Ctx, layers: Layer[], finalNorm: PlacedNorm | nu
 	// A fused attention's pattern and a hidden Skip sum are recomputed from the op's inputs and checked against its output.
 	const opInputs = (ts: string[]) => ts.filter((t) => t && ctx.isAct(t)).forEach((t) => semantic.add(t));
 	for (const a of layers.map((L) => L.attention)) if (a?.fused) opInputs([...a.fused.inputs, a.fused.output]);
-	for (const n of ctx.g.nodes) if (isSkipNorm(n)) opInputs(n.inputs);
+	for (const n of ctx.g.nodes) if (isSkipNorm(n) || isEmbedNorm(n)) opInputs(n.inputs);
 	const sem = [...semantic].filter((t) => order.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
 	return { hooks, hookTensors, semantic: sem };
 }

@@ -6,13 +6,13 @@ import { attrFloat, attrInt } from '../onnx/graph.js';
 import type { NormInfo, NormKind, Note } from './types.js';
 import { nodeLabel, publicName, type Ctx } from './walk.js';
 import { isSkipNorm, skipNorm } from './skip.js';
+import { embedNorm, isEmbedNorm } from './embed.js';
 
 const FUSED: Record<string, NormKind> = {
 	LayerNormalization: 'layernorm',
 	SimplifiedLayerNormalization: 'rmsnorm',
 	RMSNormalization: 'rmsnorm'
 };
-
 
 export function findNorms(ctx: Ctx): { norms: NormInfo[]; unrecognized: Note[] } {
 	const norms: NormInfo[] = [];
@@ -23,6 +23,7 @@ export function findNorms(ctx: Ctx): { norms: NormInfo[]; unrecognized: Note[] }
 		let found: NormInfo | null = null;
 		if (FUSED[n.opType]) found = fused(ctx, n, FUSED[n.opType]);
 		else if (isSkipNorm(n)) found = skipNorm(ctx, n);
+		else if (isEmbedNorm(n)) found = embedNorm(ctx, n);
 		else if (n.opType === 'SkipGroupNorm')
 			unrecognized.push({ what: nodeLabel(n), why: 'SkipGroupNorm (a diffusion UNet op): a group norm over channels, not a transformer block norm' });
 		else if (n.opType === 'ReduceMean') found = decomposedLayerNorm(ctx, n);

@@ -84,10 +84,10 @@ export interface FusedAttention {
 	localWindow: number; // -1: none
 }
 
-/** A tensor blockscope computes after the run (not in the graph): a fused attention's pattern, or a hidden stream sum. */
+/** A tensor blockscope computes after the run (not in the graph): a fused attention's pattern, a hidden stream sum or embedding sum. */
 export interface DerivedTensor {
 	name: string;
-	kind: 'pattern' | 'skip-sum';
+	kind: 'pattern' | 'skip-sum' | 'embed-sum';
 	node: number; // the fused op it comes from
 }
 

@@ -1,13 +1,14 @@
 // Tensors recognition names but the graph never holds (a fused attention's pattern, a Skip op's
-// hidden stream sum), computed from the captured operands after the run and added to the store
-// under their derived names, so the heatmap, stats, dump and npz see them. Each pattern carries
-// its self-check: pattern @ V against the op's own output.
+// hidden stream sum, EmbedLayerNormalization's embedding sum), computed from the captured operands
+// after the run and added to the store under their derived names, so the heatmap, stats, dump and
+// npz see them. Each pattern carries its self-check: pattern @ V against the op's own output.
 import type { AttentionInfo, Structure } from '../analysis/types.js';
 import type { Graph } from '../onnx/graph.js';
 import type { TensorStore } from '../tensor/store.js';
 import { msAttention } from './attention.js';
 import { gqa } from './gqa.js';
 import { skipSumOf } from './skip.js';
+import { embedSumOf } from './embed.js';
 import type { DerivedPattern } from './types.js';
 
 /** Above this, the recovered pattern does not explain the op's output: a warning, not a pass. */
@@ -15,7 +16,7 @@ export const SELF_CHECK_TOL = 1e-3;
 
 export interface DerivedEntry {
 	name: string;
-	kind: 'pattern' | 'skip-sum';
+	kind: 'pattern' | 'skip-sum' | 'embed-sum';
 	op: string;
 	/** Patterns: max |pattern @ V - op output|; null when not computed or the output was not captured. */
 	selfCheck: number | null;
@@ -35,8 +36,9 @@ export function deriveTensors(graph: Graph, structure: Structure | null, store: 
 	byStore.set(store, out);
 	for (const d of structure?.derived ?? []) {
 		const op = graph.nodes[d.node].opType;
-		if (d.kind === 'skip-sum') {
-			const r = skipSumOf(graph, store, graph.nodes[d.node]);
+		if (d.kind !== 'pattern') {
+			const n = graph.nodes[d.node];
+			const r = d.kind === 'skip-sum' ? skipSumOf(graph, store, n) : embedSumOf(graph, store, n);
 			if (typeof r !== 'string') store.add({ name: d.name, dims: r.dims, dtype: 'float32', data: r.data });
 			out.push({ name: d.name, kind: d.kind, op, selfCheck: null, skipped: typeof r === 'string' ? r : null });
 			continue;
