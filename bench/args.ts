@@ -6,7 +6,7 @@ export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `usage: npm run -s bench -- [options]
 
-  --json               print one JSON object (issue 7's contract) instead of the table
+  --json               print one JSON object (docs/contracts.md) instead of the table
   --quick              a smoke run: fewer reps, GPT-2-shaped stack at seq 128 only, no 1024 SVG
   --only LIST          comma list of sections: ${SECTIONS.join(', ')} (default: all)
   --models LIST        comma list of model ids to run (zoo ids, gpt2-small-shaped; default: all)

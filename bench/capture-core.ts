@@ -4,7 +4,7 @@
 // the plain run's time in the same round. With a CPU clock (the process's CPU time) the same is
 // computed on CPU time too: on two shared cores a run can wait for a core as long as it computes,
 // and CPU time does not count the waiting.
-import type { CaptureSet } from '../src/lib/runtime/capture.js';
+import type { CaptureSet } from '../src/lib/runtime/index.js';
 import { median, round } from './stats.js';
 
 export interface Runner {

@@ -1,4 +1,4 @@
-// `npm run bench`: what blockscope costs at GPT-2-small scale (issue 7). Sections:
+// `npm run bench`: what blockscope costs at GPT-2-small scale. Sections:
 //   node      capture cost (plain / semantic / all) in Node on WASM, every zoo model + the GPT-2-shaped stack
 //   rewrite   exposing every intermediate of the ~476 MiB stack: time and extra memory
 //   chromium  capture cost in Chromium on WASM (and the rewrite in the browser)

@@ -1,5 +1,5 @@
-// The output contract of `npm run -s bench -- --json` (issue 7; other tools read it, keep it
-// stable: fields may be added, never renamed), and the readable table printed without --json.
+// The output contract of `npm run -s bench -- --json` (docs/contracts.md; other tools read
+// it, keep it stable: fields may be added, never renamed), and the readable table printed without --json.
 
 export interface CaptureRow {
 	model: string;

@@ -1,9 +1,8 @@
 // A capture set as a Runner for the timing loop: the app's own CaptureSession (Node or browser),
 // so the bench times exactly what the app runs, one JS copy of each output included.
-import type { Graph } from '../src/lib/onnx/graph.js';
-import type { ModelBuffer } from '../src/lib/onnx/rewrite.js';
-import { CaptureSession, type Backend, type CaptureSet, type OrtModule } from '../src/lib/runtime/capture.js';
-import type { CapturedTensor } from '../src/lib/tensor/store.js';
+import type { Graph, ModelBuffer } from '../src/lib/onnx/index.js';
+import { CaptureSession, type Backend, type CaptureSet, type OrtModule } from '../src/lib/runtime/index.js';
+import type { CapturedTensor } from '../src/lib/tensor/index.js';
 import type { Opener, Runner } from './capture-core.js';
 
 export interface OpenContext {

@@ -4,9 +4,8 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { Graph, allIntermediates, exposeOutputs, readModel } from '../../src/lib/onnx/index.js';
 import { analyze } from '../../src/lib/analysis/index.js';
-import type { Backend, CaptureSet, OrtModule } from '../../src/lib/runtime/capture.js';
-import { defaultInputs } from '../../src/lib/runtime/inputs.js';
-import { fetchModel } from '../../src/lib/worker/fetch.js';
+import { defaultInputs, type Backend, type CaptureSet, type OrtModule } from '../../src/lib/runtime/index.js';
+import { fetchModel } from '../../src/lib/worker/index.js';
 import { timeCapture, type CaptureTiming } from '../capture-core.js';
 import { sessionOpener } from '../runners.js';
 

@@ -5,15 +5,21 @@
 import { select } from 'd3-selection';
 import { scaleSequential } from 'd3-scale';
 import { interpolateBlues } from 'd3-scale-chromatic';
-import { attentionLut } from '../../src/lib/viz/colors.js';
-import { exactZeroIsMasked, paintMatrix, sliceOf } from '../../src/lib/viz/paint.js';
-import { cellBuffer, drawCells } from '../../src/lib/viz/canvas.js';
-import { drawTokenAxes } from '../../src/lib/viz/axes.js';
-import { drawLegend } from '../../src/lib/viz/legend.js';
-import type { GridBox } from '../../src/lib/viz/grid.js';
-import { CachedRect, cellFromClient } from '../../src/lib/viz/pointer.js';
-import { attentionReadout } from '../../src/lib/viz/readout.js';
-import { uniform } from '../../src/lib/stats/random.js';
+import {
+	CachedRect,
+	attentionLut,
+	attentionReadout,
+	cellBuffer,
+	cellFromClient,
+	drawCells,
+	drawLegend,
+	drawTokenAxes,
+	exactZeroIsMasked,
+	paintMatrix,
+	sliceOf,
+	type GridBox
+} from '../../src/lib/viz/index.js';
+import { uniform } from '../../src/lib/stats/index.js';
 
 const now = () => performance.now();
 // "After the next paint": rAF runs before the frame's style, layout and paint; a task queued from it runs after them.

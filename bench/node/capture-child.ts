@@ -4,8 +4,7 @@
 import { parseArgs } from 'node:util';
 import { Graph, readModel } from '../../src/lib/onnx/index.js';
 import { analyze } from '../../src/lib/analysis/index.js';
-import type { CaptureSet } from '../../src/lib/runtime/capture.js';
-import { defaultInputs } from '../../src/lib/runtime/inputs.js';
+import { defaultInputs, type CaptureSet } from '../../src/lib/runtime/index.js';
 import { loadOrt, readModelFile } from '../../src/lib/runtime/node/index.js';
 import { timeCapture } from '../capture-core.js';
 import { graphOnlyOpener, sessionOpener } from '../runners.js';

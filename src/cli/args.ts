@@ -1,6 +1,6 @@
 // Command-line arguments of `inspect`, parsed with node:util (no dependencies).
 import { parseArgs } from 'node:util';
-import type { CaptureSet } from '../lib/runtime/capture.js';
+import type { CaptureSet } from '../lib/runtime/index.js';
 import { UsageError } from './errors.js';
 import { WHAT_IF_OPTIONS, WHAT_IF_USAGE, whatIfArgs, type WhatIfArgs } from './what-if-args.js';
 

@@ -1,5 +1,5 @@
 // Health and stats of one inspect run, computed once and shared by the JSON, the summary and
-// `--check` (issues 5 and 6).
+// `--check`.
 import { health, healthProblems, modelStats, type Health, type ModelStats } from '../lib/report/index.js';
 import type { InspectResult } from './run.js';
 

@@ -2,7 +2,7 @@
 // failed (`--check`). The line is inert: control characters from a model's names or a file name
 // (terminal escapes, carriage returns, bidi overrides) are shown escaped, and it is clipped, so a
 // hostile model cannot paint over the terminal or bury the message.
-import { ModelError, inert } from '../lib/onnx/errors.js';
+import { ModelError, inert } from '../lib/onnx/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;

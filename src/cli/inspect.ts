@@ -1,8 +1,8 @@
 // `npm run -s inspect -- MODEL.onnx [options]`: run a model in Node on WASM, capture its
 // intermediates, print a summary or one JSON object, optionally dump .npy files.
 // Errors are one line on stderr with exit code 2 (a stack trace only with --debug).
-import { ModelError, inertJson } from '../lib/onnx/errors.js';
-import { writeDump } from '../lib/runtime/node/dump.js';
+import { ModelError, inertJson } from '../lib/onnx/index.js';
+import { writeDump } from '../lib/runtime/node/index.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, oneLine } from './errors.js';
 import { checkProblems } from './check.js';

@@ -1,13 +1,13 @@
 // The one place the CLI meets the structure analysis (src/lib/analysis): which tensors are
 // "semantic", their TransformerLens-style hook names, and the recognition fields of the JSON.
 import { analyze, hookOf, toInspectJson, type InspectStructure, type Structure } from '../lib/analysis/index.js';
-import type { Graph } from '../lib/onnx/graph.js';
+import type { Graph } from '../lib/onnx/index.js';
 
 export interface Recognition {
 	/** Tensor names for `--capture semantic`; null when the analysis failed. */
 	semantic: string[] | null;
 	hookOf(name: string): string | null;
-	/** `variant`, `layers`, `final_norm`, `unrecognized` (the recognition issue's CLI contract). */
+	/** `variant`, `layers`, `final_norm`, `unrecognized` (the CLI's recognition contract, docs/contracts.md). */
 	json: InspectStructure;
 	/** The analysis itself (stats and health read it); null when it failed. */
 	structure: Structure | null;

@@ -31,7 +31,7 @@ const core: Section = (r) => ({
 const recognition: Section = (r) => ({ ...r.recognition.json });
 
 /**
- * layers[i].stats = { norms, resid } and final_norm_stats (issue 5). Rebuilds `layers` from the
+ * layers[i].stats = { norms, resid } and final_norm_stats. Rebuilds `layers` from the
  * recognition section with `stats` added, so it must come after it.
  */
 const stats: Section = (r) => {
@@ -42,7 +42,7 @@ const stats: Section = (r) => {
 	};
 };
 
-/** health (issue 6). */
+/** health: NaN/Inf, softmax rows, norms below eps, fp16 range, fusions. */
 const healthSection: Section = (r) => ({ health: healthOf(r) });
 
 /** model_info: the folder, tokenizer, KV caches and merged decoder (other sections add their fields beside). */

@@ -1,4 +1,4 @@
-// Issue 9, the page's exports in pure code: PNG size and text chunks, captions, file names, and the
+// The page's exports in pure code: PNG size and text chunks, captions, file names, and the
 // page's .npy/.npz (from what the worker sends) equal to the CLI's --npz archive.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Issue 8 in the pure and Node layers: whatever a model file holds, reading, graph building,
+// Hostile input in the pure and Node layers: whatever a model file holds, reading, graph building,
 // analysis, default inputs and onnxruntime either work or refuse with one clear ModelError.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, ftruncateSync } from 'node:fs';

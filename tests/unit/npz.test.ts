@@ -1,4 +1,4 @@
-// The .npz export (issue 9): a zoo run archived and read back bit for bit, the manifest, names,
+// The .npz export: a zoo run archived and read back bit for bit, the manifest, names,
 // numpy.load, and `inspect --npz`.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';

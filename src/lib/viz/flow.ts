@@ -1,4 +1,4 @@
-// The residual stream through the blocks as chart points (issue 5's residual flow), from the
+// The residual stream through the blocks as chart points (the residual-flow chart), from the
 // report's per-layer ResidStats. One x axis of positions: layer i's block input (resid_pre) at i,
 // after its first sub-layer (resid_mid) at i + 0.5, after its second (resid_post) at i + 1, which
 // is also layer i + 1's input, so it is drawn once. Update ratios sit where their add lands:

@@ -23,7 +23,7 @@ export interface BlockscopeHook {
 		input: InputOptions;
 		layers: number;
 		overrides: unknown[];
-		/** Issue 7: full or selective capture, the layer fetched, the session used. */
+		/** Full or selective capture, the layer fetched, the session used. */
 		capture: CaptureInfo | null;
 	};
 }
