@@ -5,7 +5,7 @@
 // Parallel blocks written as (x + attn) + mlp are caught by a second rule: the stream operand is
 // itself a stream add whose stream feeds the branch.
 import type { GraphNode } from '../onnx/graph.js';
-import type { AttentionInfo, NormInfo, ResidualInfo, Sublayer } from './types.js';
+import type { AttentionInfo, ResidualInfo, Sublayer } from './types.js';
 import type { Ctx } from './walk.js';
 import { f32 } from './norms.js';
 import { isSkipNorm, skipSum } from './skip.js';
@@ -152,11 +152,4 @@ export function sublayerOf(ctx: Ctx, r: ResidualInfo, attention: AttentionInfo[]
 	r.sublayer = 'both' satisfies Sublayer;
 	r.attnPart = attnPart;
 	r.mlpPart = mlpPart;
-}
-
-/** Norm outputs by their (public or internal) output name, for linking post-norm chains. */
-export function normByOutput(norms: NormInfo[]): Map<string, NormInfo> {
-	const m = new Map<string, NormInfo>();
-	for (const n of norms) m.set(n.output, n);
-	return m;
 }
