@@ -73,7 +73,7 @@ export function gpuPid(): number | null {
 export function cpuMs(pids: readonly number[]): number {
 	let ns = 0;
 	for (const pid of pids) {
-		let tasks: string[] = [];
+		let tasks: string[];
 		try {
 			tasks = readdirSync(`/proc/${pid}/task`);
 		} catch {

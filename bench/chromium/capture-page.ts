@@ -56,7 +56,7 @@ async function capture(o: PageCaptureOptions): Promise<PageCaptureResult> {
 	const t0 = performance.now();
 	const rewritten = exposeOutputs(model, names);
 	const rewriteMs = performance.now() - t0;
-	let semantic: string[] | null = null;
+	let semantic: string[] | null;
 	try {
 		semantic = analyze(graph).semantic;
 	} catch {

@@ -27,7 +27,7 @@ const path = positionals[0];
 const ort = await loadOrt({ threads: Number(values.threads) });
 const model = await readModelFile(path);
 const graph = new Graph(readModel(model.buffer.subarray(0, model.length)));
-let semantic: string[] | null = null;
+let semantic: string[] | null;
 try {
 	semantic = analyze(graph).semantic;
 } catch {

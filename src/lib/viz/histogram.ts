@@ -42,7 +42,8 @@ export function sharedDomain(sets: readonly Values[]): [number, number] | null {
 /** Equal-width bins over `domain`; the max lands in the last bin; values outside are clamped in. */
 export function histogram(v: Values, domain: [number, number], bins: number): Histogram {
 	const n = Math.max(1, Math.floor(bins));
-	let [lo, hi] = domain;
+	const lo = domain[0];
+	let hi = domain[1];
 	if (!(hi > lo)) hi = lo + 1;
 	const edges = Array.from({ length: n + 1 }, (_, i) => lo + ((hi - lo) * i) / n);
 	edges[n] = hi;

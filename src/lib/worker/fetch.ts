@@ -9,7 +9,7 @@ export async function fetchModel(url: string, onBytes: OnBytes, signal?: AbortSi
 	try {
 		res = await fetch(url, { signal });
 	} catch (e) {
-		throw new Error(`Could not fetch ${url}: ${(e as Error).message}`);
+		throw new Error(`Could not fetch ${url}: ${(e as Error).message}`, { cause: e });
 	}
 	if (!res.ok) throw new Error(`Could not fetch ${url}: HTTP ${res.status} ${res.statusText}`.trim());
 	const header = res.headers.get('Content-Length');

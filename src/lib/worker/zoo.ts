@@ -14,7 +14,7 @@ export async function loadZoo(url: string): Promise<ZooEntry[]> {
 	try {
 		res = await fetch(url);
 	} catch (e) {
-		throw new Error(`Could not fetch the model list ${url}: ${(e as Error).message}`);
+		throw new Error(`Could not fetch the model list ${url}: ${(e as Error).message}`, { cause: e });
 	}
 	if (res.status === 404) throw new Error('The model zoo is missing (models/index.json): run `npm run models`.');
 	if (!res.ok) throw new Error(`Could not fetch the model list ${url}: HTTP ${res.status}`);
