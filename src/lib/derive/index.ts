@@ -14,12 +14,23 @@ import type { DerivedPattern } from './types.js';
 /** Above this, the recovered pattern does not explain the op's output: a warning, not a pass. */
 export const SELF_CHECK_TOL = 1e-3;
 
+/**
+ * The self-check's tolerance for an op computing in `dtype`. float16 rounds every value to 11
+ * significant bits (relative 2^-11 ~ 4.9e-4), and Q, K, V and the output are each rounded once,
+ * on outputs of magnitude up to a few units: 1e-2. bfloat16 keeps 8 bits, 8 times coarser.
+ */
+export function selfCheckTolerance(dtype: string | null | undefined): number {
+	return dtype === 'float16' ? 1e-2 : dtype === 'bfloat16' ? 8e-2 : SELF_CHECK_TOL;
+}
+
 export interface DerivedEntry {
 	name: string;
 	kind: 'pattern' | 'skip-sum' | 'embed-sum';
 	op: string;
 	/** Patterns: max |pattern @ V - op output|; null when not computed or the output was not captured. */
 	selfCheck: number | null;
+	/** Above it the self-check is a warning: by the dtype the op computes in (selfCheckTolerance). */
+	tolerance: number;
 	/** Why it could not be computed; null when it was. */
 	skipped: string | null;
 }
@@ -40,13 +51,14 @@ export function deriveTensors(graph: Graph, structure: Structure | null, store: 
 			const n = graph.nodes[d.node];
 			const r = d.kind === 'skip-sum' ? skipSumOf(graph, store, n) : embedSumOf(graph, store, n);
 			if (typeof r !== 'string') store.add({ name: d.name, dims: r.dims, dtype: 'float32', data: r.data });
-			out.push({ name: d.name, kind: d.kind, op, selfCheck: null, skipped: typeof r === 'string' ? r : null });
+			out.push({ name: d.name, kind: d.kind, op, selfCheck: null, tolerance: SELF_CHECK_TOL, skipped: typeof r === 'string' ? r : null });
 			continue;
 		}
 		const a = structure!.attention.find((x) => x.pattern === d.name);
 		const r = a ? patternOf(graph, store, a) : 'no attention recognized for it';
 		if (typeof r !== 'string') store.add({ name: d.name, dims: r.dims, dtype: 'float32', data: r.data });
-		out.push({ name: d.name, kind: d.kind, op, selfCheck: typeof r === 'string' ? null : r.selfCheck, skipped: typeof r === 'string' ? r : null });
+		const tolerance = selfCheckTolerance(a ? store.get(a.fused!.output)?.dtype : null);
+		out.push({ name: d.name, kind: d.kind, op, selfCheck: typeof r === 'string' ? null : r.selfCheck, tolerance, skipped: typeof r === 'string' ? r : null });
 	}
 	return out;
 }

@@ -5,11 +5,32 @@
 // sides are no difference; a non-finite value on one side only is an infinite difference.
 // An element is over tolerance when |a - b| > tol * max(1, |a|, |b|): absolute for values up to 1,
 // relative above (logits and an un-normalized residual stream are large, float32 spacing grows
-// with them).
+// with them). Values computed in a 16-bit float get at least that float's tolerance (toleranceFor).
 import { numericData, type CapturedTensor, type TensorStore } from '../tensor/index.js';
 import { tokenAxis, unravel } from './numeric.js';
 
 export const DIFF_TOLERANCE = 1e-4;
+
+/**
+ * The least tolerance for values computed in a 16-bit float: a step of float16 at 1 is 2^-10
+ * (~1e-3), of bfloat16 2^-7 (~8e-3), and two backends round ten or so ops on their own before a
+ * tensor, so agreement within ten steps is all either can promise.
+ */
+export const DTYPE_TOLERANCE: Readonly<Record<string, number>> = { float16: 1e-2, bfloat16: 8e-2 };
+
+/**
+ * The tolerance a tensor is judged by: the base (the user's, else DIFF_TOLERANCE), raised to its
+ * dtype's, or to the model's compute precision's (a float32 tensor in a float16 model carries the
+ * float16 rounding of its inputs). `dtype` says which raised it; null when the base stands.
+ */
+export function toleranceFor(base: number, dtype: string, precision?: string | null): { tolerance: number; dtype: string | null } {
+	let best = { tolerance: base, dtype: null as string | null };
+	for (const d of [dtype, precision]) {
+		const t = d ? DTYPE_TOLERANCE[d] : undefined;
+		if (t !== undefined && t > best.tolerance) best = { tolerance: t, dtype: d! };
+	}
+	return best;
+}
 
 export interface DiffOptions {
 	tolerance?: number;
@@ -18,6 +39,8 @@ export interface DiffOptions {
 	/** Sequence length, for the token of `where`. */
 	seq?: number | null;
 	hooks?: ReadonlyMap<string, string>;
+	/** The narrowest float the model computes in ('float16', 'bfloat16'; model-info's computePrecision). */
+	precision?: string | null;
 }
 
 export interface DiffWhere {
@@ -40,10 +63,13 @@ export interface TensorDiff {
 	over: number; // elements over tolerance
 	over_tolerance: boolean;
 	first_over: DiffWhere | null; // the first element (row-major) over tolerance
+	tolerance: number; // the tolerance this row was judged by
+	tolerance_dtype: string | null; // the 16-bit float that raised it above the base; null: the base
 }
 
 export interface BackendDiff {
-	tolerance: number;
+	tolerance: number; // the base; rows of 16-bit values are judged by their own (row.tolerance)
+	precision: string | null;
 	rows: TensorDiff[];
 	/** The first tensor in graph order whose diff exceeds the tolerance: where the divergence starts. */
 	first: string | null;
@@ -58,11 +84,12 @@ export function elementDiff(a: number, b: number): number {
 	return Math.abs(a - b);
 }
 
-export function diffTensor(a: CapturedTensor, b: CapturedTensor, opts: Pick<DiffOptions, 'tolerance' | 'seq' | 'hooks'> = {}): TensorDiff {
-	const tol = opts.tolerance ?? DIFF_TOLERANCE;
+export function diffTensor(a: CapturedTensor, b: CapturedTensor, opts: Pick<DiffOptions, 'tolerance' | 'seq' | 'hooks' | 'precision'> = {}): TensorDiff {
+	const by = toleranceFor(opts.tolerance ?? DIFF_TOLERANCE, a.dtype, opts.precision);
+	const tol = by.tolerance;
 	const row: TensorDiff = {
 		tensor: a.name, hook: opts.hooks?.get(a.name) ?? null, dims: [...a.dims], status: 'compared',
-		max_abs: 0, max_rel: 0, where: null, over: 0, over_tolerance: false, first_over: null
+		max_abs: 0, max_rel: 0, where: null, over: 0, over_tolerance: false, first_over: null, tolerance: tol, tolerance_dtype: by.dtype
 	};
 	if (a.dims.length !== b.dims.length || a.dims.some((d, k) => d !== b.dims[k])) {
 		return { ...row, status: 'shape', max_abs: Infinity, max_rel: Infinity, over_tolerance: true };
@@ -109,7 +136,7 @@ export function diffStores(a: TensorStore, b: TensorStore, opts: DiffOptions = {
 			const t = (ta ?? tb)!;
 			rows.push({
 				tensor: name, hook: opts.hooks?.get(name) ?? null, dims: [...t.dims], status: ta ? 'only-a' : 'only-b',
-				max_abs: 0, max_rel: 0, where: null, over: 0, over_tolerance: false, first_over: null
+				max_abs: 0, max_rel: 0, where: null, over: 0, over_tolerance: false, first_over: null, tolerance: tol, tolerance_dtype: null
 			});
 			continue;
 		}
@@ -118,6 +145,7 @@ export function diffStores(a: TensorStore, b: TensorStore, opts: DiffOptions = {
 	const compared = rows.filter((r) => r.status === 'compared' || r.status === 'shape');
 	return {
 		tolerance: tol,
+		precision: opts.precision ?? null,
 		rows,
 		first: rows.find((r) => r.over_tolerance)?.tensor ?? null,
 		compared: compared.length,

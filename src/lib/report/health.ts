@@ -5,13 +5,16 @@
 import { weightCounts, type Graph } from '../onnx/index.js';
 import type { NormInfo, Structure } from '../analysis/index.js';
 import type { CapturedTensor, TensorStore } from '../tensor/index.js';
-import { mapRows, meanSquare, scanValues, softmaxRows, variance } from '../stats/index.js';
+import { FP16_MAX, mapRows, meanSquare, scanValues, softmaxRows, variance } from '../stats/index.js';
 import { floatsOf, unravel, type FloatArray } from './numeric.js';
 import { maskedByDesign } from './masks.js';
 import { brokenFusions, type FusionNote } from './fusion.js';
 
 /** A softmax row whose sum is off by more than this is a failed check. */
 export const SOFTMAX_TOLERANCE = 1e-3;
+
+/** A tensor using this share of float16's range (max |x| / 65504) or more is two doublings from overflow: warned. */
+export const FP16_WARN_RATIO = 0.25;
 
 export interface HealthOptions {
 	capture?: 'none' | 'semantic' | 'all';
@@ -64,6 +67,10 @@ export interface Health {
 	norm_below_eps: { norm: string; input: string; kind: 'layernorm' | 'rmsnorm'; eps: number; hook: string | null; tokens: number[]; min: number }[];
 	fp16_overflow: string[];
 	fp16_overflow_counts: { tensor: string; count: number; max_abs: number }[];
+	/** Every float tensor's share of float16's range: max |x| / 65504 (mask fills left out), graph order. */
+	fp16_headroom: { tensor: string; max_abs: number; ratio: number }[];
+	/** Tensors at FP16_WARN_RATIO of the range or more that do not overflow yet: the warning before it. */
+	fp16_near_overflow: { tensor: string; max_abs: number; ratio: number }[];
 	nonfinite_initializers: { name: string; nan: number; inf: number }[];
 	capture: { set: 'none' | 'semantic' | 'all' | null; exposed: number; fusion: FusionNote[] };
 	tensors_checked: number;
@@ -75,6 +82,7 @@ interface Counts {
 	neg: number;
 	over: number; // finite |x| > FP16_MAX
 	maxAbs: number;
+	absMax: number; // largest finite |x| (masked: largest positive), 0 when none
 }
 
 /** NaN, +inf, -inf, fp16 overflow. In masked tensors large negatives are the mask's fill, not overflow. */
@@ -83,7 +91,8 @@ function count(x: FloatArray, masked: boolean): Counts {
 	const over = masked ? s.overPos : s.overPos + s.overNeg;
 	// The largest |x| among the overflowing values is the largest overall (or the max, when only positives count).
 	const maxAbs = !over ? 0 : masked ? s.max : Math.max(s.max, -s.min);
-	return { nan: s.nan, pos: s.posInf, neg: s.negInf, over, maxAbs };
+	const absMax = !s.finite ? 0 : masked ? Math.max(0, s.max) : Math.max(s.max, -s.min);
+	return { nan: s.nan, pos: s.posInf, neg: s.negInf, over, maxAbs, absMax };
 }
 
 function constCounts(graph: Graph, name: string): { nan: number; inf: number } | null {
@@ -145,7 +154,7 @@ export function health(graph: Graph, structure: Structure | null, store: TensorS
 	const h: Health = {
 		nonfinite: [], first_nonfinite: null, first_nonfinite_node: null, masked: [], masks_known: structure !== null,
 		softmax_row_sum_max_err: 0, softmax_rows: 0, softmax_off: [], softmax_nonfinite_rows: 0, softmax_tolerance: tol,
-		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], nonfinite_initializers: [],
+		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [],
 		capture: { set: opts.capture ?? null, exposed: opts.exposed?.length ?? 0, fusion: brokenFusions(graph, structure, opts.exposed ?? []) },
 		tensors_checked: 0
 	};
@@ -168,6 +177,9 @@ export function health(graph: Graph, structure: Structure | null, store: TensorS
 			h.fp16_overflow.push(t.name);
 			h.fp16_overflow_counts.push({ tensor: t.name, count: c.over, max_abs: c.maxAbs });
 		}
+		const room = { tensor: t.name, max_abs: c.absMax, ratio: c.absMax / FP16_MAX };
+		h.fp16_headroom.push(room);
+		if (!c.over && room.ratio >= FP16_WARN_RATIO) h.fp16_near_overflow.push(room);
 	}
 	if (h.nonfinite.length) {
 		h.first_nonfinite = h.nonfinite[0].tensor;

@@ -27,6 +27,17 @@ export function graphModelInfo(graph: Graph): GraphModelInfo {
 	return { quantization: [...quantization].sort(), float_type: floatType(graph), fused_ops: fused };
 }
 
+/** The narrowest float the weights are stored in ('bfloat16', 'float16'), or null when all are float32: what the backend diff's tolerance follows. */
+export function computePrecision(graph: Graph): 'float16' | 'bfloat16' | null {
+	let out: 'float16' | 'bfloat16' | null = null;
+	for (const t of graph.initializers.values()) {
+		const d = dtypeName(t.dataType);
+		if (d === 'bfloat16') return d;
+		if (d === 'float16') out = d;
+	}
+	return out;
+}
+
 /** The float type of the float weights (a fp16 model keeps fp32 inputs and outputs: keep_io_types); float32 when none. */
 function floatType(graph: Graph): FloatType {
 	const kinds = new Set<string>();
