@@ -1,8 +1,8 @@
-// Issue 6's page helpers: the test-only perturbation, the two runs as WebGPU/WASM stores, the
+// The backend diff and health panel helpers: the test-only perturbation, the two runs as WebGPU/WASM stores, the
 // texts of a diff row, and the health panel's lines (levels: a healthy run has no bad or warn).
 import { describe, expect, it } from 'vitest';
-import { bySide, formatPerturb, hookMap, leadOf, otherBackend, parsePerturb, perturbed, storeFrom, whereText } from '../../src/lib/features/diff/diff-view';
-import { healthLines } from '../../src/lib/features/health/health-view';
+import { bySide, formatPerturb, hookMap, leadOf, otherBackend, parsePerturb, perturbed, storeFrom, whereText } from '../../src/lib/features/diff';
+import { healthLines } from '../../src/lib/features/health';
 import { diffStores, type Health } from '../../src/lib/report';
 import type { ResultMessage } from '../../src/lib/worker/protocol';
 import type { CapturedTensor } from '../../src/lib/tensor/store';
@@ -73,7 +73,7 @@ function healthy(): Health {
 	return {
 		nonfinite: [], first_nonfinite: null, first_nonfinite_node: null, masked: [{ tensor: 'scores', neg_inf: 10 }], masks_known: true,
 		softmax_row_sum_max_err: 1e-7, softmax_rows: 88, softmax_off: [], softmax_nonfinite_rows: 0, softmax_tolerance: 1e-3,
-		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], nonfinite_initializers: [],
+		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [],
 		capture: { set: 'all', exposed: 128, fusion: [] }, tensors_checked: 125
 	};
 }

@@ -3,9 +3,7 @@
 // the page composed of them (what a URL restores, how the tensor panel follows a layer step, the
 // readout of a pinned cell) and the compare view's second model.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Selection } from '../../src/lib/app/selection.svelte';
-import { Debugger } from '../../src/lib/app/debugger.svelte';
-import { readPage, writePage } from '../../src/lib/app/url';
+import { Debugger, Selection, readPage, writePage } from '../../src/lib/app';
 import { RuntimeSession, latestWins, zooSource } from '../../src/lib/features/model';
 import { CompareModel } from '../../src/lib/features/compare';
 import { DEFAULT_BROWSER_BUDGET, MiB } from '../../src/lib/runtime/limits';

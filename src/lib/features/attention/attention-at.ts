@@ -2,8 +2,11 @@
 // scores (for the mask), the head count, and the matrix drawn. The page and each side of the
 // compare view use it alike.
 import type { AttentionRef, StructureInfo } from '$lib/worker/protocol';
-import type { CapturedTensor } from '$lib/tensor/store';
+import type { CapturedTensor, TensorStore } from '$lib/tensor';
 import { attentionView, headCount, type AttentionView } from '$lib/viz/views';
+
+/** Captured tensors by ONNX name (a TensorStore). */
+export type TensorLookup = Pick<TensorStore, 'get'>;
 
 export interface AttentionAt {
 	attn: AttentionRef | null;
@@ -17,7 +20,7 @@ export interface AttentionAt {
 	view: AttentionView | null;
 }
 
-export function attentionAt(s: Pick<StructureInfo, 'attention'> | null, byName: ReadonlyMap<string, CapturedTensor>, layer: number, head: number): AttentionAt {
+export function attentionAt(s: Pick<StructureInfo, 'attention'> | null, byName: TensorLookup, layer: number, head: number): AttentionAt {
 	const attn = s?.attention.find((a) => a.layer === layer) ?? null;
 	const pattern = (attn && byName.get(attn.tensor)) ?? null;
 	const scores = (attn?.scores ? byName.get(attn.scores) : null) ?? null;

@@ -1,4 +1,4 @@
-// What the charts of issue 5 share with each other and with the page: the selected token (norm
+// What the norm and residual charts share with each other and with the page: the selected token (norm
 // panel, residual flow, attention heatmap and the compare view highlight it), the token and flow
 // position under the pointer (hover is synced across charts and across the two compared models),
 // and the readout of the chart point hovered. One instance per page.

@@ -3,7 +3,7 @@
 // page's model and the compared one (CompareModel) each have one.
 import type { ResultMessage, StructureInfo } from '$lib/worker/protocol';
 import { residOf, streamWidth, type ResidStats, type StatsPlan } from '$lib/report';
-import { storeOf, type CapturedTensor, type TensorStore } from '$lib/tensor';
+import { storeOf, type TensorStore } from '$lib/tensor';
 import { noAttentionReason } from '../attention';
 
 export interface StatsSource {
@@ -15,7 +15,6 @@ export class StatsView {
 	readonly result: ResultMessage | null;
 	readonly plan: StatsPlan | null;
 	readonly store: TensorStore;
-	readonly byName: ReadonlyMap<string, CapturedTensor>;
 	readonly tokens: readonly string[] | null;
 	readonly resid: ResidStats[];
 	readonly dModel: number | null;
@@ -28,7 +27,6 @@ export class StatsView {
 		this.result = $derived(src().result);
 		this.plan = $derived(src().structure?.stats ?? null);
 		this.store = $derived(storeOf(this.result?.tensors ?? []));
-		this.byName = $derived(new Map((this.result?.tensors ?? []).map((t) => [t.name, t])));
 		this.tokens = $derived(this.result?.tokens ?? null);
 		this.resid = $derived(this.plan ? residOf(this.plan, this.store) : []);
 		this.dModel = $derived(this.plan ? streamWidth(this.plan, this.store) : null);

@@ -5,8 +5,8 @@ import type { BackendChoice } from '$lib/worker/ep';
 import { describeProgress } from '$lib/worker/progress';
 import type { InputOptions, ResultMessage, StructureInfo } from '$lib/worker/protocol';
 import type { ZooEntry } from '$lib/worker/zoo';
-import { StatsView } from '../charts/stats-view.svelte';
-import { errorText, latestWins, zooSource, type Connect, type Runtime } from '../model/runtime';
+import { StatsView } from '../charts';
+import { errorText, latestWins, zooSource, type Connect, type Runtime } from '../model';
 
 export type ComparePhase = 'idle' | 'loading' | 'ready' | 'error';
 

@@ -8,7 +8,7 @@ import type { ModelSource, ResultMessage, StructureInfo } from '$lib/worker/prot
 import type { Backend } from '$lib/runtime/capture';
 import { DIFF_TOLERANCE, diffStores, type BackendDiff } from '$lib/report/diff';
 import { bySide, hookMap, otherBackend, storeFrom, type Perturb } from './diff-view';
-import { errorText, latestWins, type Connect, type Runtime } from '../model/runtime';
+import { errorText, latestWins, type Connect, type Runtime } from '../model';
 
 export type DiffPhase = 'idle' | 'loading' | 'ready' | 'unavailable' | 'error';
 

@@ -1,4 +1,4 @@
-// Pure helpers of the backend diff view (issue 6): the test-only perturbation (`?perturb=`), the
+// Pure helpers of the backend diff view: the test-only perturbation (`?perturb=`), the
 // two runs as stores in WebGPU/WASM order, and the texts a row prints. No DOM, no runes.
 import { hooksByTensor, type ResultMessage, type StructureInfo } from '$lib/worker';
 import type { Backend } from '$lib/runtime/capture';

@@ -30,7 +30,7 @@ export function npzMeta(p: PageRun): NpzMeta {
 		inputs: r.model.inputs.map((i) => i.name),
 		outputs: r.model.outputs.map((o) => o.name)
 	};
-	// Selective capture (a model over the memory budget, issue 7): the page holds one layer's
+	// Selective capture (a model over the memory budget): the page holds one layer's
 	// tensors plus every layer's residual stream, and the archive says so.
 	const c = r.capture;
 	if (c?.mode === 'selective')

@@ -1,4 +1,4 @@
-// The health panel's lines (issue 6), one per check, from the report's Health object. Pure.
+// The health panel's lines, one per check, from the report's Health object. Pure.
 // Levels: "bad" (a fault: NaN/Inf, softmax rows off), "warn" (a hazard: zero rows, var < eps,
 // fp16 overflow), "info" (what the capture did), "ok" (a check that passed).
 import type { Health } from '$lib/report/health';

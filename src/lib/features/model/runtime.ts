@@ -14,6 +14,11 @@ export function connector(root: URL): Connect {
 	return () => new RuntimeClient(ortBase);
 }
 
+/** The zoo's list (models/index.json) under the app's root. */
+export function zooListUrl(root: URL): string {
+	return new URL('models/index.json', root).href;
+}
+
 /** A zoo model, fetched from the app's own models/. */
 export function zooSource(root: URL, entry: Pick<ZooEntry, 'file'>): ModelSource {
 	return { kind: 'url', url: new URL(`models/${entry.file}`, root).href, name: entry.file };

@@ -10,8 +10,9 @@ import type { ExtraFile, InputOptions, ModelSource, ProgressMessage, ResultMessa
 import type { Override } from '$lib/analysis/types';
 import type { Backend } from '$lib/runtime/capture';
 import { META_VOCAB } from '$lib/runtime/inputs';
+import { storeOf } from '$lib/tensor';
 import { checkModelSize, memoryBudget, type Budget } from '$lib/runtime/limits';
-import { errorText, latestWins, zooSource, type Connect, type Runtime } from './runtime';
+import { errorText, latestWins, zooListUrl, zooSource, type Connect, type Runtime } from './runtime';
 
 export type Phase = 'loading' | 'ready' | 'error';
 export type CaptureChoice = 'all' | 'semantic';
@@ -57,7 +58,7 @@ export class RuntimeSession {
 	budgetSetting: string | null = null;
 
 	readonly backend = $derived<Backend | null>(this.result?.backend ?? null);
-	readonly byName = $derived(new Map((this.result?.tensors ?? []).map((t) => [t.name, t])));
+	readonly byName = $derived(storeOf(this.result?.tensors ?? []));
 	readonly layers = $derived(this.structure?.layers ?? 0);
 	readonly textModel = $derived(!!this.result && META_VOCAB in this.result.model.metadata);
 	readonly health = $derived(this.result?.health ?? null);
@@ -87,7 +88,7 @@ export class RuntimeSession {
 
 	async loadZoo(): Promise<void> {
 		this.message = 'reading the model list';
-		this.zoo = await loadZoo(new URL('models/index.json', this.o.root).href);
+		this.zoo = await loadZoo(zooListUrl(this.o.root));
 	}
 
 	/** The memory budget (limits.ts), from ?budget= where given; throws on a malformed one. */
