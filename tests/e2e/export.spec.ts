@@ -221,7 +221,10 @@ test('every chart, the head grid and the tensor view have the same export menu',
 		const doc = await parseSvg(page, new TextDecoder().decode(svg.bytes));
 		expect(doc.error).toBeNull();
 		expect(doc.caption).toContain('pre-ln');
-		expect(doc.texts.length).toBeGreaterThan(5); // axis ticks and titles as vector text
+		// Every tick label and axis title the page draws is vector text in the file.
+		const drawn = (await fig.locator('svg text').allTextContents()).map((t) => t.trim()).filter(Boolean);
+		expect(drawn.length).toBeGreaterThan(5);
+		for (const t of drawn) expect(doc.texts.map((x) => x.trim())).toContain(t);
 		const png = await exportFigure(page, fig, 'png', 2);
 		const size = pngSize(png.bytes)!;
 		const box = (await fig.boundingBox())!;
