@@ -4,6 +4,7 @@
 import { attentionAt, type AttentionAt } from '$lib/features/attention';
 import { ChartState, StatsView } from '$lib/features/charts';
 import type { Perturb } from '$lib/features/diff';
+import type { WhatIfParams } from '$lib/features/interventions/url';
 import { describeInput } from '$lib/features/export';
 import { RuntimeSession, connector, type Connect } from '$lib/features/model';
 import type { Caption } from '$lib/viz/figure/file';
@@ -33,6 +34,8 @@ export class Debugger {
 	diff = $state(false);
 	/** Test only: `?perturb=`, honoured by the diff view alone. */
 	perturb = $state.raw<Perturb | null>(null);
+	/** The what-if view's interventions (`?ablate=`...); null: closed. */
+	whatIf = $state.raw<WhatIfParams | null>(null);
 	/** The model list is in: the URL follows the view from now on. */
 	started = $state(false);
 
@@ -83,6 +86,7 @@ export class Debugger {
 		this.compare = p.compare;
 		this.diff = p.diff;
 		this.perturb = p.perturb;
+		this.whatIf = p.whatIf ?? null;
 		await s.loadZoo();
 		this.started = true;
 		if (p.file) return s.awaitFile(p.file);
@@ -181,6 +185,13 @@ export class Debugger {
 	toggleDiff(): void {
 		this.diff = !this.diff;
 		if (this.diff) this.compare = null;
+		if (this.diff) this.whatIf = null;
+	}
+
+	toggleWhatIf(): void {
+		this.whatIf = this.whatIf ? null : { entries: [], source: '' };
+		if (this.whatIf) this.compare = null;
+		if (this.whatIf) this.diff = false;
 	}
 
 	/** What every figure export's caption says. */
@@ -215,7 +226,8 @@ export class Debugger {
 			compare: this.compare,
 			diff: this.diff,
 			perturb: this.perturb,
-			budget: s.budgetSetting
+			budget: s.budgetSetting,
+			whatIf: this.whatIf
 		};
 	}
 }

@@ -6,6 +6,7 @@ import { DEFAULT_TEXT } from '$lib/runtime/inputs';
 import type { Override } from '$lib/analysis/types';
 import { defaultPartner } from '$lib/features/compare';
 import { formatPerturb, parsePerturb, type Perturb } from '$lib/features/diff';
+import { readWhatIf, writeWhatIf, type WhatIfParams } from '$lib/features/interventions/url';
 import { parseRoles, writeRoles } from './url-roles';
 
 export interface ViewParams {
@@ -99,6 +100,8 @@ export interface PageParams extends ViewParams {
 	budget: string | null;
 	/** `?model=` was given but empty (a link copied from an uploaded file can give it). */
 	emptyModel?: boolean;
+	/** `?ablate=`, `?ablate_mean=`, `?zero=`, `?patch=`, `?patch_source=`: the what-if view; null: closed. */
+	whatIf?: WhatIfParams | null;
 }
 
 export function readPage(params: URLSearchParams): PageParams {
@@ -109,7 +112,8 @@ export function readPage(params: URLSearchParams): PageParams {
 		compare: cmp === null ? null : cmp || defaultPartner(view.model),
 		diff: params.get('diff') === '1',
 		perturb: parsePerturb(params.get('perturb')),
-		budget: params.get('budget')
+		budget: params.get('budget'),
+		whatIf: readWhatIf(params)
 	};
 	if (params.get('model') === '' && !view.file) page.emptyModel = true;
 	return page;
@@ -121,5 +125,6 @@ export function writePage(v: PageParams): URLSearchParams {
 	if (v.budget) p.set('budget', v.budget);
 	if (v.diff) p.set('diff', '1');
 	if (v.diff && v.perturb) p.set('perturb', formatPerturb(v.perturb));
+	writeWhatIf(p, v.whatIf ?? null);
 	return p;
 }

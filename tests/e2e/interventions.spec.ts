@@ -1,0 +1,73 @@
+// The what-if view: an ablated head changes its own z first and nothing before it, the outputs
+// move, and the lens grid and attribution bars show the numbers the inspect CLI computes for the
+// same intervened run; a patched position changes only what comes after the patched tensor;
+// interventions are listed, removable, and in the URL.
+import { readFileSync } from 'node:fs';
+import { test, expect, waitReady } from './backend';
+import { Graph, readModel } from '../../src/lib/onnx';
+import { analyze } from '../../src/lib/analysis';
+import { inspectWhatIf } from '../../src/cli/what-if';
+import { whatIfArgs } from '../../src/cli/what-if-args';
+
+const TOL = (backend: string) => (backend === 'webgpu' ? 2e-3 : 1e-4);
+
+async function waitWhatIf(page: import('@playwright/test').Page): Promise<void> {
+	await waitReady(page);
+	const view = page.getByTestId('whatif-view');
+	await expect(view).toHaveAttribute('data-state', /^(ready|error)$/, { timeout: 90_000 });
+	const err = page.getByTestId('whatif-error');
+	if (await err.count()) throw new Error(`The what-if view reported: ${await err.textContent()}`);
+}
+
+test('ablating head 0.1: its z changes first, the lens and the attribution match the CLI', async ({ page, open, backend }) => {
+	process.env.BLOCKSCOPE_THREADS = '1';
+	await open('model=pre-ln&ablate=0.1');
+	await waitWhatIf(page);
+	const cli = await inspectWhatIf({ model: 'models/pre-ln.onnx' }, whatIfArgs({ ablate: '0.1', lens: true, attribute: 'top' }));
+	const fields = cli.section(cli.r) as { intervention: { list: { tensor: string }[] }; lens: { top: { id: number; p: number }[][] }[]; attribution: { target: number; components: { name: string; value: number }[]; sum: number; logit: number } };
+	const view = page.getByTestId('whatif-view');
+	await expect(page.getByTestId('whatif-item')).toHaveAttribute('data-spec', '0.1');
+	// The head's own z is the first tensor that differs from the clean run.
+	await expect(view).toHaveAttribute('data-first', fields.intervention.list[0].tensor);
+	expect(Number(await view.getAttribute('data-outputs-moved'))).toBeGreaterThan(1e-3);
+
+	// Attribution bars: the CLI's components, the ablated head at exactly 0.
+	const bars = page.getByTestId('attribution-bars');
+	await expect(bars).toHaveAttribute('data-target', String(fields.attribution.target));
+	const values = await page.getByTestId('attribution-bar').evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), Number(e.getAttribute('data-value'))] as const));
+	expect(values.map(([n]) => n)).toEqual(fields.attribution.components.map((c) => c.name));
+	values.forEach(([, v], i) => expect(Math.abs(v - fields.attribution.components[i].value)).toBeLessThanOrEqual(TOL(backend)));
+	expect(values.find(([n]) => n === 'L0H1')![1]).toBe(0);
+	expect(Math.abs(Number(await bars.getAttribute('data-sum')) - Number(await bars.getAttribute('data-logit')))).toBeLessThanOrEqual(1e-4);
+
+	// Lens grid: the CLI's top-1 token and probability in every cell.
+	const cells = await page.getByTestId('lens-cell').evaluateAll((els) => els.map((e) => ({ id: Number(e.getAttribute('data-id')), p: Number(e.getAttribute('data-p')) })));
+	const want = fields.lens.flatMap((pt) => pt.top.map((t) => t[0]));
+	expect(cells).toHaveLength(want.length);
+	cells.forEach((c, i) => expect(Math.abs(c.p - want[i].p)).toBeLessThanOrEqual(TOL(backend)));
+	expect(cells.filter((c, i) => c.id !== want[i].id).length).toBeLessThanOrEqual(backend === 'webgpu' ? 2 : 0);
+
+	// Removing it leaves no intervention, and the URL follows.
+	await page.getByTestId('whatif-remove').click();
+	await expect(page.getByTestId('whatif-item')).toHaveCount(0);
+	await expect(view).toHaveAttribute('data-state', 'idle');
+	await expect(page).not.toHaveURL(/ablate=0\.1/);
+});
+
+test('patching one position from run B changes nothing before the patched tensor', async ({ page, open }) => {
+	await open('model=pre-ln');
+	await waitReady(page);
+	await page.getByTestId('whatif-open').click();
+	await page.getByTestId('whatif-source').fill('a dog ran in the fog!!');
+	await page.getByTestId('whatif-source').dispatchEvent('change');
+	await page.getByTestId('whatif-kind').selectOption('patch');
+	await page.getByTestId('whatif-spec').fill('blocks.1.hook_resid_pre@pos=4');
+	await page.getByTestId('whatif-add').click();
+	await expect(page).toHaveURL(/patch=blocks\.1\.hook_resid_pre%40pos%3D4/);
+	await waitWhatIf(page);
+	const view = page.getByTestId('whatif-view');
+	// Block 0's output is the first tensor that differs: nothing computed before it changed.
+	const g = new Graph(readModel(new Uint8Array(readFileSync('models/pre-ln.onnx'))));
+	await expect(view).toHaveAttribute('data-first', analyze(g).hookTensors.get('blocks.1.hook_resid_pre')!);
+	expect(Number(await view.getAttribute('data-outputs-moved'))).toBeGreaterThan(0);
+});
