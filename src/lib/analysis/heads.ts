@@ -47,7 +47,8 @@ export function headFacts(ctx: Ctx, softmax: GraphNode, qk: GraphNode): HeadFact
 		const at = f.axis === null ? undefined : shape[f.axis];
 		if (rank === 4 && isKnown(at) && at > 0) return { ...facts, heads: at, headsFrom: 'reshape' };
 		if (rank === 3 && at !== undefined && !isKnown(at) && at.factor > 1) return { ...facts, heads: at.factor, headsFrom: 'reshape' };
-		const width = widthOf(ctx, f.reshape.inputs[0]);
+		// A constant [S, B*H, Dh] target (torch's MHA at static shapes) folds B into the head axis: the width decides.
+		const width = widthOf(ctx, f.reshape.inputs[0]) ?? (side === 0 ? modelWidth(ctx) : null);
 		if (width && isKnown(hd) && hd > 0 && width % hd === 0) return { ...facts, heads: width / hd, headsFrom: 'width/head-dim' };
 	}
 	facts.why = 'no shape info on the scores, and the reshape that splits heads could not be evaluated';
@@ -131,6 +132,14 @@ function widthOf(ctx: Ctx, t: string): number | null {
 			const out = transB ? wd[0] : wd[1];
 			return out % parts === 0 ? out / parts : null;
 		}
+		if (p.opType === 'Slice') {
+			const w = sliceWidth(ctx, p);
+			if (w === null) return null;
+			return w.of === null ? w.width : (() => {
+				const full = widthOf(ctx, p.inputs[0]);
+				return full === null ? null : clampedWidth(w.of, full);
+			})();
+		}
 		if (['Add', 'Cast', 'Identity', 'Reshape'].includes(p.opType)) {
 			const a = ctx.actInputs(p);
 			if (a.length !== 1) return null;
@@ -139,6 +148,42 @@ function widthOf(ctx: Ctx, t: string): number | null {
 		}
 		return null;
 	}
+	return null;
+}
+
+/**
+ * A Slice of the last axis (the packed in_proj chunked into Q, K, V): its width from constant
+ * starts/ends (attributes before opset 10), or `of` the bounds to clamp once the input's width is known.
+ */
+function sliceWidth(ctx: Ctx, p: GraphNode): { width: number | null; of: [number, number] | null } | null {
+	const ints = (i: number, attr: string) => (p.inputs[i] ? (ctx.value(p.inputs[i])?.data ?? null) : attrInts(p, attr));
+	const starts = ints(1, 'starts');
+	const ends = ints(2, 'ends');
+	const axes = p.inputs[3] || attrInts(p, 'axes') ? ints(3, 'axes') : [0];
+	const steps = p.inputs[4] ? ctx.value(p.inputs[4])?.data : null;
+	if (!starts || !ends || !axes || starts.length !== 1 || axes.length !== 1 || (steps && steps[0] !== 1)) return null;
+	const rank = ctx.dims(p.inputs[0])?.length ?? null;
+	if (!(axes[0] === -1 || (rank !== null ? axes[0] === rank - 1 : axes[0] >= 1))) return null;
+	const [s, e] = [Number(starts[0]), Number(ends[0])];
+	return s >= 0 && e >= s && e < 2 ** 31 ? { width: e - s, of: null } : { width: null, of: [s, e] };
+}
+
+function clampedWidth([s, e]: [number, number], full: number): number {
+	const at = (v: number) => Math.max(0, Math.min(full, v < 0 ? v + full : v));
+	return Math.max(0, at(e) - at(s));
+}
+
+/** The model's width: a float graph input's last dim, else the length of a LayerNorm's weight. */
+function modelWidth(ctx: Ctx): number | null {
+	for (const i of ctx.g.inputs) {
+		const last = i.dims?.[i.dims.length - 1];
+		if (i.dtype === 'float32' && i.dims && i.dims.length >= 2 && typeof last === 'number') return last;
+	}
+	for (const n of ctx.g.nodes)
+		if (n.opType === 'LayerNormalization' && n.inputs[1]) {
+			const d = ctx.g.constantOf(n.inputs[1])?.dims.map(Number);
+			if (d?.length === 1) return d[0];
+		}
 	return null;
 }
 
