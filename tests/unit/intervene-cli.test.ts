@@ -28,13 +28,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const names = () => zooBuild('pre-ln').names;
 
+/** The JSON fields the what-if section adds, as the tests read them. */
+interface Fields {
+	intervention: { list: { spec: string }[]; clean_output_max_abs_diff: number };
+	lens: { layer: number; point: string; top: { id: number; p: number }[][] }[];
+	attribution: { target: number; position: number; logit: number; sum: number; components: { name: string; value: number }[] };
+}
+
 async function logitsDiff(args: Parameters<typeof whatIfArgs>[0], ops: OracleOp[]) {
 	const { r, section } = await inspectWhatIf({ model, text: A }, whatIfArgs(args));
 	const want = oracleIntervened('pre-ln', tokenize(A), ops).get(names().get('logits')!)!.data64;
 	const got = r.store.get(names().get('logits')!)!.data as Float32Array;
 	let m = 0;
 	for (let i = 0; i < got.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]));
-	return { m, fields: section(r) as Record<string, any> };
+	return { m, fields: section(r) as Fields };
 }
 
 describe('inspect what-if (in process)', () => {
@@ -63,7 +70,7 @@ describe('inspect what-if (in process)', () => {
 
 	it('--lens and --attribute top: the fields the contract names', async () => {
 		const { r, section } = await inspectWhatIf({ model, text: A }, whatIfArgs({ lens: true, attribute: 'top' }));
-		const f = section(r) as Record<string, any>;
+		const f = section(r) as Fields;
 		expect(f.lens).toHaveLength(12);
 		expect(f.lens[0]).toEqual({ layer: 0, point: 'resid_pre', top: expect.any(Array) });
 		expect(f.lens[0].top).toHaveLength(A.length);

@@ -4,11 +4,11 @@ import type { ModelSummary } from '$lib/worker/protocol';
 import { displayToken } from '$lib/viz/labels';
 
 export function tokenText(model: ModelSummary | null | undefined): (id: number) => string {
-	let vocab: unknown = null;
+	let vocab: unknown;
 	try {
 		vocab = JSON.parse(model?.metadata['blockscope.vocab'] ?? 'null');
 	} catch {
-		vocab = null;
+		vocab = null; // not JSON: ids are shown
 	}
 	const list = Array.isArray(vocab) && vocab.every((v) => typeof v === 'string') ? (vocab as string[]) : null;
 	return (id) => (list && id >= 0 && id < list.length ? displayToken(list[id], 10) : `#${id}`);
