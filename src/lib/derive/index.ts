@@ -7,6 +7,8 @@ import type { Graph } from '../onnx/graph.js';
 import type { TensorStore } from '../tensor/store.js';
 import { msAttention } from './attention.js';
 import { gqa } from './gqa.js';
+import { mha } from './mha.js';
+import { onnxAttention } from './onnx-attention.js';
 import { skipSumOf } from './skip.js';
 import { embedSumOf } from './embed.js';
 import type { DerivedPattern } from './types.js';
@@ -68,6 +70,8 @@ function patternOf(graph: Graph, store: TensorStore, a: AttentionInfo): DerivedP
 	try {
 		if (f.domain === 'com.microsoft' && a.op === 'Attention') return msAttention(graph, store, f);
 		if (a.op === 'GroupQueryAttention') return gqa(graph, store, f);
+		if (a.op === 'MultiHeadAttention') return mha(graph, store, f);
+		if (f.domain === '' && a.op === 'Attention') return onnxAttention(graph, store, f);
 		return `${a.op}: recomputing its pattern is not implemented yet`;
 	} catch (e) {
 		return `${a.op}: ${(e as Error).message}`;
