@@ -10,7 +10,7 @@ import { nodeLabel, type Ctx } from './walk.js';
 import { f32 } from './norms.js';
 import { fusedAttention } from './fused.js';
 
-const PASS = new Set(['Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze']);
+const PASS = new Set(['Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'QuantizeLinear', 'DequantizeLinear']);
 const FUSED_ATTENTION = new Set(['Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'PackedAttention', 'SparseAttention']);
 
 interface Trace {

@@ -17,7 +17,10 @@ export interface HeadFacts {
 }
 
 /** Ops a Q or K tensor passes through between its projection and the QK MatMul. */
-const LAYOUT = new Set(['Transpose', 'Cast', 'Identity', 'Mul', 'Div', 'Add', 'Sub', 'Neg', 'Concat', 'Slice', 'Split', 'Reshape', 'Squeeze', 'Unsqueeze', 'Expand', 'Tile', 'Gather']);
+const LAYOUT = new Set([
+	'Transpose', 'Cast', 'Identity', 'Mul', 'Div', 'Add', 'Sub', 'Neg', 'Concat', 'Slice', 'Split', 'Reshape', 'Squeeze', 'Unsqueeze', 'Expand', 'Tile', 'Gather',
+	'QuantizeLinear', 'DequantizeLinear'
+]);
 
 interface Found {
 	reshape: GraphNode;

@@ -6,7 +6,8 @@ import { constValue, type ConstValue } from './consts.js';
 /** Ops that mix features with learned weights or with each other: a residual branch has one. */
 const MIXING = new Set([
 	'MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Einsum', 'MatMulInteger', 'QLinearMatMul', 'FusedMatMul',
-	'MatMulNBits', 'Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'FusedConv'
+	'MatMulNBits', 'MatMulBnb4', 'MatMulIntegerToFloat', 'DynamicQuantizeMatMul', 'QGemm',
+	'Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'FusedConv'
 ]);
 
 /** Ops that write a sum (4th output) and the norm of that sum (1st output). */
@@ -79,10 +80,14 @@ export class Ctx {
 		return null;
 	}
 
-	/** Look back through Identity and Cast (no-op for the math recognition cares about). */
+	/** Look back through Identity, Cast and QDQ pairs (no-op for the math recognition cares about, up to rounding). */
 	peel(t: string): string {
 		for (let hops = 0; hops < 16; hops++) {
 			const p = this.producer(t);
+			if (p && p.opType === 'DequantizeLinear' && this.producer(p.inputs[0])?.opType === 'QuantizeLinear') {
+				t = this.producer(p.inputs[0])!.inputs[0];
+				continue;
+			}
 			if (!p || (p.opType !== 'Identity' && p.opType !== 'Cast') || !p.inputs[0]) return t;
 			t = p.inputs[0];
 		}
