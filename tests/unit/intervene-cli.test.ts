@@ -41,7 +41,7 @@ async function logitsDiff(args: Parameters<typeof whatIfArgs>[0], ops: OracleOp[
 	const got = r.store.get(names().get('logits')!)!.data as Float32Array;
 	let m = 0;
 	for (let i = 0; i < got.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]));
-	return { m, fields: section(r) as Fields };
+	return { m, fields: section(r) as unknown as Fields };
 }
 
 describe('inspect what-if (in process)', () => {
@@ -70,7 +70,7 @@ describe('inspect what-if (in process)', () => {
 
 	it('--lens and --attribute top: the fields the contract names', async () => {
 		const { r, section } = await inspectWhatIf({ model, text: A }, whatIfArgs({ lens: true, attribute: 'top' }));
-		const f = section(r) as Fields;
+		const f = section(r) as unknown as Fields;
 		expect(f.lens).toHaveLength(12);
 		expect(f.lens[0]).toEqual({ layer: 0, point: 'resid_pre', top: expect.any(Array) });
 		expect(f.lens[0].top).toHaveLength(A.length);
