@@ -4,7 +4,7 @@
 import { attentionAt, type AttentionAt } from '$lib/features/attention';
 import { ChartState, StatsView } from '$lib/features/charts';
 import type { Perturb } from '$lib/features/diff';
-import type { WhatIfParams } from '$lib/features/interventions/url';
+import type { WhatIfParams } from '$lib/features/interventions';
 import { describeInput } from '$lib/features/export';
 import { RuntimeSession, connector, type Connect } from '$lib/features/model';
 import type { Caption } from '$lib/viz/figure/file';

@@ -6,7 +6,7 @@ import { DEFAULT_TEXT } from '$lib/runtime/inputs';
 import type { Override } from '$lib/analysis/types';
 import { defaultPartner } from '$lib/features/compare';
 import { formatPerturb, parsePerturb, type Perturb } from '$lib/features/diff';
-import { readWhatIf, writeWhatIf, type WhatIfParams } from '$lib/features/interventions/url';
+import { readWhatIf, writeWhatIf, type WhatIfParams } from '$lib/features/interventions';
 import { parseRoles, writeRoles } from './url-roles';
 
 export interface ViewParams {

@@ -5,9 +5,8 @@ import type { ResultMessage } from '$lib/worker/protocol';
 import { describeProgress } from '$lib/worker/progress';
 import { diffStores, type BackendDiff } from '$lib/report/diff';
 import type { Intervention } from '$lib/intervene';
-import type { DiffSource } from '../diff';
-import { hookMap, storeFrom } from '../diff';
-import { errorText, latestWins, type Connect, type Runtime } from '../model/runtime';
+import { hookMap, storeFrom, type DiffSource } from '../diff';
+import { errorText, latestWins, type Connect, type Runtime } from '../model';
 import { interventionOf, type Entry, type WhatIfParams } from './url';
 
 export type WhatIfPhase = 'idle' | 'loading' | 'ready' | 'error';
