@@ -9,6 +9,7 @@ import { FP16_MAX, mapRows, meanSquare, scanValues, softmaxRows, variance } from
 import { floatsOf, unravel, type FloatArray } from './numeric.js';
 import { maskedByDesign } from './masks.js';
 import { brokenFusions, type FusionNote } from './fusion.js';
+import { quantizedWeights, type QuantizedWeight } from './quant-weights.js';
 
 /** A softmax row whose sum is off by more than this is a failed check. */
 export const SOFTMAX_TOLERANCE = 1e-3;
@@ -72,6 +73,8 @@ export interface Health {
 	/** Tensors at FP16_WARN_RATIO of the range or more that do not overflow yet: the warning before it. */
 	fp16_near_overflow: { tensor: string; max_abs: number; ratio: number }[];
 	nonfinite_initializers: { name: string; nan: number; inf: number }[];
+	/** Quantized weights as their ops dequantize them: NaN/Inf and the range of the values computed with. */
+	quantized_weights: QuantizedWeight[];
 	capture: { set: 'none' | 'semantic' | 'all' | null; exposed: number; fusion: FusionNote[] };
 	tensors_checked: number;
 }
@@ -154,7 +157,7 @@ export function health(graph: Graph, structure: Structure | null, store: TensorS
 	const h: Health = {
 		nonfinite: [], first_nonfinite: null, first_nonfinite_node: null, masked: [], masks_known: structure !== null,
 		softmax_row_sum_max_err: 0, softmax_rows: 0, softmax_off: [], softmax_nonfinite_rows: 0, softmax_tolerance: tol,
-		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [],
+		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [], quantized_weights: [],
 		capture: { set: opts.capture ?? null, exposed: opts.exposed?.length ?? 0, fusion: brokenFusions(graph, structure, opts.exposed ?? []) },
 		tensors_checked: 0
 	};
@@ -190,6 +193,7 @@ export function health(graph: Graph, structure: Structure | null, store: TensorS
 		const b = belowEps(n, store, hooks);
 		if (b) h.norm_below_eps.push(b);
 	}
+	if (opts.initializers ?? true) h.quantized_weights = quantizedWeights(graph);
 	if (opts.initializers ?? true)
 		for (const name of graph.initializers.keys()) {
 			if (masked.has(name)) continue; // a mask table holds -inf by design
