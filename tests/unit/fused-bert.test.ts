@@ -37,7 +37,11 @@ for (const int8 of [false, true])
 			const s = analyze(new Graph(model));
 			expect(s.variant).toBe('post-norm');
 			expect(s.layers).toHaveLength(2);
-			expect(s.embedNorm).toMatchObject({ op: 'EmbedLayerNormalization', output: names.embed, input: `derived::${names.embed}::embedding_sum` });
+			expect(s.embedNorm).toMatchObject({
+				op: 'EmbedLayerNormalization',
+				output: names.embed,
+				input: `derived::${names.embed}::embedding_sum`
+			});
 			expect(s.layers[0].input).toBe(names.embed);
 			for (const [i, L] of s.layers.entries()) {
 				expect(L.attention).toMatchObject({ op: 'Attention', heads: 2, derived: true, masked: true });
@@ -61,10 +65,15 @@ for (const int8 of [false, true])
 			expect(s.derived.map((d) => d.kind)).toEqual(['embed-sum', 'pattern', 'skip-sum', 'skip-sum', 'pattern', 'skip-sum', 'skip-sum']);
 		});
 
-		for (const mask of [[1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0, 0, 0]])
+		for (const mask of [
+			[1, 1, 1, 1, 1, 1, 1, 1],
+			[1, 1, 1, 1, 1, 0, 0, 0]
+		])
 			it(`matches the oracle (mask ${mask.join('')}): embeddings, patterns, sums, post-norm stream; self-check`, async () => {
 				const r = await runFused(ort, model, {
-					input_ids: int64('input_ids', ids), attention_mask: int64('attention_mask', mask), token_type_ids: int64('token_type_ids', types)
+					input_ids: int64('input_ids', ids),
+					attention_mask: int64('attention_mask', mask),
+					token_type_ids: int64('token_type_ids', types)
 				});
 				const oracle = bertForward(W, ids, types, mask, int8);
 				// int8: the oracle rounds each activation to its uint8 step as DynamicQuantizeLinear does. ORT's
@@ -75,7 +84,10 @@ for (const int8 of [false, true])
 				for (const [hook, e] of Object.entries(d)) expect(e, hook).toBeLessThanOrEqual(1e-4);
 				for (const x of r.derived) expect(x.skipped, x.name).toBeNull();
 				// The int8 run is not the float model: quantization moves the stream by far more than 1e-4.
-				if (int8) expect(diffByHook(r.structure, r.store, bertForward(W, ids, types, mask).tensors, keys)['blocks.1.hook_resid_post']).toBeGreaterThan(1e-3);
+				if (int8)
+					expect(
+						diffByHook(r.structure, r.store, bertForward(W, ids, types, mask).tensors, keys)['blocks.1.hook_resid_post']
+					).toBeGreaterThan(1e-3);
 				for (const x of r.derived.filter((x) => x.kind === 'pattern')) expect(x.selfCheck!).toBeLessThan(1e-5);
 				// Padded keys get no weight from any query (mask_index = 5 keys).
 				const p = r.store.get(`derived::${names.layers[1].attention}::pattern`)!;

@@ -42,7 +42,10 @@ describe('GPT-2, ORT-optimized, float16 with Cast sandwiches (float16.py, keep_i
 				[L.index === 0 ? 'LayerNormalization' : 'SkipLayerNormalization', 'pre', 'attn'],
 				['SkipLayerNormalization', 'pre', 'mlp']
 			]);
-			expect(L.residuals.map((r) => [r.op, r.sublayer])).toEqual([['SkipLayerNormalization', 'attn'], ['SkipLayerNormalization', 'mlp']]);
+			expect(L.residuals.map((r) => [r.op, r.sublayer])).toEqual([
+				['SkipLayerNormalization', 'attn'],
+				['SkipLayerNormalization', 'mlp']
+			]);
 		}
 		// The first norm reads the fp16 embedding sum behind its input Cast.
 		expect(s.layers[0].norms[0].input).toBe(s.layers[0].input);
@@ -51,7 +54,10 @@ describe('GPT-2, ORT-optimized, float16 with Cast sandwiches (float16.py, keep_i
 		expect(graphModelInfo(new Graph(model)).float_type).toBe('mixed'); // fp16 weights, fp32 norm parameters
 	});
 
-	for (const mask of [[1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0, 0, 0]])
+	for (const mask of [
+		[1, 1, 1, 1, 1, 1, 1, 1],
+		[1, 1, 1, 1, 1, 0, 0, 0]
+	])
 		it(`matches the oracle within ${FP16_TOL} (mask ${mask.join('')}); the self-check within its fp16 tolerance`, async () => {
 			const r = await runFused(ort, model, { input_ids: int64('input_ids', ids), attention_mask: int64('attention_mask', mask) });
 			const keys: Record<string, string> = { 'ln_final.hook_normalized': 'ln_f' };
@@ -79,7 +85,13 @@ describe('float16 in health and the backend diff', () => {
 	it('health gives every tensor its share of float16 range and warns from a quarter of it', async () => {
 		const { health, FP16_WARN_RATIO } = await import('../../src/lib/report/health.js');
 		const { storeOf } = await import('../../src/lib/tensor/index.js');
-		const r = await runFused(ort, model, { input_ids: int64('input_ids', ids), attention_mask: int64('attention_mask', ids.map(() => 1)) });
+		const r = await runFused(ort, model, {
+			input_ids: int64('input_ids', ids),
+			attention_mask: int64(
+				'attention_mask',
+				ids.map(() => 1)
+			)
+		});
 		const h = health(r.graph, r.structure, r.store);
 		const resid = r.store.get(r.structure.layers[1].output!)!;
 		const room = h.fp16_headroom.find((x) => x.tensor === resid.name)!;
@@ -88,7 +100,11 @@ describe('float16 in health and the backend diff', () => {
 		expect(room.ratio).toBeCloseTo(maxAbs / 65504, 12);
 		expect(h.fp16_near_overflow).toEqual([]);
 		// The same tensor scaled to 20000 (0.31 of the range): warned, not yet overflowing; 70000: overflow.
-		const scaled = (name: string, to: number) => ({ ...resid, name, data: Float32Array.from(resid.data as Float32Array, (v) => (v / maxAbs) * to) });
+		const scaled = (name: string, to: number) => ({
+			...resid,
+			name,
+			data: Float32Array.from(resid.data as Float32Array, (v) => (v / maxAbs) * to)
+		});
 		const h2 = health(r.graph, null, storeOf([scaled('near', 20000), scaled('over', 70000)]), { initializers: false });
 		expect(FP16_WARN_RATIO).toBe(0.25);
 		expect(h2.fp16_near_overflow.map((x) => [x.tensor, +x.ratio.toFixed(3)])).toEqual([['near', 0.305]]);
@@ -112,8 +128,14 @@ describe('float16 in health and the backend diff', () => {
 		// In a float16 model a float32 tensor carries fp16 rounding too.
 		expect(computePrecision(new Graph(model))).toBe('float16');
 		const fp16 = diffStores(a, b, { precision: 'float16' });
-		expect(fp16.rows.map((r) => [r.tensor, r.tolerance_dtype, r.over_tolerance])).toEqual([['h', 'float16', false], ['s', 'float16', false]]);
+		expect(fp16.rows.map((r) => [r.tensor, r.tolerance_dtype, r.over_tolerance])).toEqual([
+			['h', 'float16', false],
+			['s', 'float16', false]
+		]);
 		// A user's tolerance above the dtype's stands.
-		expect(diffStores(a, b, { tolerance: 0.5 }).rows.map((r) => [r.tolerance, r.tolerance_dtype])).toEqual([[0.5, null], [0.5, null]]);
+		expect(diffStores(a, b, { tolerance: 0.5 }).rows.map((r) => [r.tolerance, r.tolerance_dtype])).toEqual([
+			[0.5, null],
+			[0.5, null]
+		]);
 	});
 });

@@ -35,15 +35,27 @@ describe('GPT-2, ORT-optimized (Attention, SkipLayerNormalization, FastGelu)', (
 				['SkipLayerNormalization', 'mlp', i === 1]
 			]);
 		}
-		expect(s.finalNorm).toMatchObject({ op: 'SkipLayerNormalization', output: 'last_hidden_state', input: 'derived::last_hidden_state::input_skip_bias_sum' });
+		expect(s.finalNorm).toMatchObject({
+			op: 'SkipLayerNormalization',
+			output: 'last_hidden_state',
+			input: 'derived::last_hidden_state::input_skip_bias_sum'
+		});
 		expect(toInspectJson(s).unrecognized).toEqual([]);
 		expect(s.semantic).toEqual(expect.arrayContaining([names.layers[0].attention, names.layers[1].ln1]));
 	});
 
-	for (const mask of [[1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0, 0, 0]])
+	for (const mask of [
+		[1, 1, 1, 1, 1, 1, 1, 1],
+		[1, 1, 1, 1, 1, 0, 0, 0]
+	])
 		for (const capture of ['semantic', 'all'] as const)
 			it(`matches the oracle (mask ${mask.join('')}, capture ${capture}): patterns, norms, stream; self-check`, async () => {
-				const r = await runFused(ort, model, { input_ids: int64('input_ids', ids), attention_mask: int64('attention_mask', mask) }, capture);
+				const r = await runFused(
+					ort,
+					model,
+					{ input_ids: int64('input_ids', ids), attention_mask: int64('attention_mask', mask) },
+					capture
+				);
 				const oracle = gpt2Forward(W, ids, mask);
 				const keys: Record<string, string> = { 'ln_final.hook_normalized': 'ln_f' };
 				for (const i of [0, 1]) {
@@ -55,7 +67,11 @@ describe('GPT-2, ORT-optimized (Attention, SkipLayerNormalization, FastGelu)', (
 				}
 				const d = diffByHook(r.structure, r.store, oracle, keys);
 				for (const [hook, e] of Object.entries(d)) expect(e, hook).toBeLessThanOrEqual(1e-4);
-				expect(r.derived.map((x) => [x.kind, x.skipped])).toEqual([['pattern', null], ['pattern', null], ['skip-sum', null]]);
+				expect(r.derived.map((x) => [x.kind, x.skipped])).toEqual([
+					['pattern', null],
+					['pattern', null],
+					['skip-sum', null]
+				]);
 				for (const x of r.derived.filter((x) => x.kind === 'pattern')) expect(x.selfCheck!).toBeLessThan(1e-5);
 				// A padded key gets no weight from any query.
 				const p = r.store.get('derived::' + names.layers[0].attention + '::pattern')!;
@@ -63,7 +79,10 @@ describe('GPT-2, ORT-optimized (Attention, SkipLayerNormalization, FastGelu)', (
 			});
 
 	it('the self-check catches a pattern that does not explain the output', async () => {
-		const r = await runFused(ort, model, { input_ids: int64('input_ids', ids), attention_mask: int64('attention_mask', [1, 1, 1, 1, 1, 1, 1, 1]) });
+		const r = await runFused(ort, model, {
+			input_ids: int64('input_ids', ids),
+			attention_mask: int64('attention_mask', [1, 1, 1, 1, 1, 1, 1, 1])
+		});
 		// Recompute with a wrong scale: the pattern changes, pattern @ V no longer matches Attention's output.
 		const s = r.structure;
 		s.layers[0].attention!.fused!.scale = 1;

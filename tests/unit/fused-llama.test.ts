@@ -25,7 +25,10 @@ describe('LLaMA, onnxruntime-genai int4 (MatMulNBits, GroupQueryAttention, Skip/
 		expect(s.layers).toHaveLength(2);
 		for (const L of s.layers) {
 			expect(L.attention).toMatchObject({ op: 'GroupQueryAttention', heads: 4, kvHeads: 2, derived: true, rope: true, masked: true });
-			expect(L.norms.map((n) => [n.kind, n.placement, n.sublayer])).toEqual([['rmsnorm', 'pre', 'attn'], ['rmsnorm', 'pre', 'mlp']]);
+			expect(L.norms.map((n) => [n.kind, n.placement, n.sublayer])).toEqual([
+				['rmsnorm', 'pre', 'attn'],
+				['rmsnorm', 'pre', 'mlp']
+			]);
 			expect(L.residuals.map((r) => r.op)).toEqual(['SkipSimplifiedLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 		}
 		expect(s.finalNorm).toMatchObject({ kind: 'rmsnorm', op: 'SkipSimplifiedLayerNormalization', output: 'hidden_states' });
@@ -33,7 +36,13 @@ describe('LLaMA, onnxruntime-genai int4 (MatMulNBits, GroupQueryAttention, Skip/
 	});
 
 	it('matches the oracle: grouped, rotated patterns, RMSNorm outputs and the stream (int4 dequantized as the op does)', async () => {
-		const r = await runFused(ort, model, { input_ids: int64('input_ids', ids), attention_mask: int64('attention_mask', ids.map(() => 1)) });
+		const r = await runFused(ort, model, {
+			input_ids: int64('input_ids', ids),
+			attention_mask: int64(
+				'attention_mask',
+				ids.map(() => 1)
+			)
+		});
 		const oracle = llamaForward(W, ids);
 		const keys: Record<string, string> = { 'ln_final.hook_normalized': 'ln_f' };
 		for (const i of [0, 1]) {

@@ -9,7 +9,9 @@ describe('onnxruntime-web WASM: fused, quantized and opset-23 ops', () => {
 		const ort = await loadOrt({ threads: 1 });
 		const got: Record<string, string> = {};
 		for (const p of PROBES) got[`${p.domain || 'ai.onnx'}.${p.op}@${p.opset}`] = await probe(ort, p);
-		const missing = Object.entries(got).filter(([, r]) => r !== 'runs').map(([k]) => k);
+		const missing = Object.entries(got)
+			.filter(([, r]) => r !== 'runs')
+			.map(([k]) => k);
 		expect(missing).toEqual(['com.microsoft.GemmFastGelu@17']);
 		expect(got['com.microsoft.GemmFastGelu@17']).toMatch(/Could not find an implementation/);
 	}, 60_000);

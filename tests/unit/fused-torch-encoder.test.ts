@@ -35,7 +35,7 @@ describe('nn.TransformerEncoderLayer(batch_first=True), torch 1.13 export', () =
 		expect(s.layers.map((L) => L.attention?.heads)).toEqual([8, 8]);
 	});
 
-	it('matches the oracle: patterns in torch\'s folded order, post-norm stream', async () => {
+	it("matches the oracle: patterns in torch's folded order, post-norm stream", async () => {
 		const r = uniform(4);
 		const src = Float32Array.from({ length: W.B * W.S * W.D }, () => r() * 2 - 1);
 		const run = await runFused(ort, model, { src: { name: 'src', dims: [W.B, W.S, W.D], dtype: 'float32', data: src } });
@@ -67,9 +67,14 @@ describe('the same encoder statically quantized (quantize_static: QDQ, and QOper
 			const q = quantizeStatic(model, linears, calib, format);
 			const s = analyze(new Graph(q));
 			expect(s.variant).toBe('post-norm');
-			expect(s.layers.map((L) => [L.attention?.heads, L.residuals.map((x) => x.sublayer)])).toEqual([[4, ['attn', 'mlp']], [4, ['attn', 'mlp']]]);
+			expect(s.layers.map((L) => [L.attention?.heads, L.residuals.map((x) => x.sublayer)])).toEqual([
+				[4, ['attn', 'mlp']],
+				[4, ['attn', 'mlp']]
+			]);
 			expect(toInspectJson(s).unrecognized).toEqual([]);
-			expect(graphModelInfo(new Graph(q)).quantization).toEqual(format === 'qdq' ? ['DequantizeLinear', 'QuantizeLinear'] : ['DequantizeLinear', 'QLinearMatMul', 'QuantizeLinear']);
+			expect(graphModelInfo(new Graph(q)).quantization).toEqual(
+				format === 'qdq' ? ['DequantizeLinear', 'QuantizeLinear'] : ['DequantizeLinear', 'QLinearMatMul', 'QuantizeLinear']
+			);
 			const run = await runFused(ort, q, { src: { name: 'src', dims: [W.B, W.S, W.D], dtype: 'float32', data: src } });
 			const keys: Record<string, string> = {};
 			for (const i of [0, 1]) {
@@ -84,6 +89,8 @@ describe('the same encoder statically quantized (quantize_static: QDQ, and QOper
 			expect(margin.min).toBeGreaterThan(2e-6);
 			const d = diffByHook(run.structure, run.store, oracle, keys);
 			for (const [hook, e] of Object.entries(d)) expect(e, hook).toBeLessThanOrEqual(1e-4);
-			expect(diffByHook(run.structure, run.store, encoderForward(W, Float64Array.from(src)), keys)['blocks.1.hook_resid_post']).toBeGreaterThan(1e-3);
+			expect(
+				diffByHook(run.structure, run.store, encoderForward(W, Float64Array.from(src)), keys)['blocks.1.hook_resid_post']
+			).toBeGreaterThan(1e-3);
 		});
 });

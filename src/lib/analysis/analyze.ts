@@ -41,7 +41,10 @@ export function analyze(graph: Graph, overrides: readonly Override[] = []): Stru
 
 	let drafts: BlockDraft[] = placed.drafts;
 	if (!residuals.length)
-		unrecognized.push({ what: 'residual stream', why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul)' });
+		unrecognized.push({
+			what: 'residual stream',
+			why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul)'
+		});
 	if (!drafts.length && attention.length) {
 		// No stream to group by: one block per attention, so patterns are still reachable.
 		drafts = attention.map((a) => ({ residuals: [], norms: [], attention: a })); // blocks follow the patterns
@@ -83,7 +86,8 @@ function noAttentionReason(ctx: Ctx): string {
 	const fused = ops.filter((op) => /Attention$/.test(op)).length;
 	const softmax = ops.filter((op) => op === 'Softmax').length;
 	if (fused) return `no attention found: ${fused} fused attention op${fused === 1 ? '' : 's'} could not be read (see the notes above)`;
-	if (!softmax) return 'no attention found: the graph has no Softmax, so nothing computes an attention pattern (softmax of Q·K^T scores); it may not be a transformer';
+	if (!softmax)
+		return 'no attention found: the graph has no Softmax, so nothing computes an attention pattern (softmax of Q·K^T scores); it may not be a transformer';
 	return `no attention found: ${softmax === 1 ? 'its one Softmax does' : `none of its ${softmax} Softmax nodes does`} not normalize Q·K^T scores (see the note${softmax === 1 ? '' : 's'} above)`;
 }
 
@@ -92,7 +96,9 @@ function derivedTensors(attention: AttentionInfo[], residuals: ResidualInfo[], n
 	const out: DerivedTensor[] = [];
 	for (const a of attention) if (a.derived && a.fused) out.push({ name: a.pattern, kind: 'pattern', node: a.fused.node });
 	for (const r of residuals) if (r.recomputed) out.push({ name: r.output, kind: 'skip-sum', node: r.node });
-	for (const n of norms) if (n.op === 'EmbedLayerNormalization' && n.input.startsWith('derived::')) out.push({ name: n.input, kind: 'embed-sum', node: n.nodes[0] });
+	for (const n of norms)
+		if (n.op === 'EmbedLayerNormalization' && n.input.startsWith('derived::'))
+			out.push({ name: n.input, kind: 'embed-sum', node: n.nodes[0] });
 	return out.sort((a, b) => a.node - b.node);
 }
 

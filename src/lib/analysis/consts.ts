@@ -30,16 +30,26 @@ export function constValue(g: Graph, name: string, depth = 0): ConstValue | null
 		case 'Cast':
 		case 'CastLike':
 			return arg(0);
-		case 'Sqrt': return map1(arg(0), Math.sqrt);
-		case 'Neg': return map1(arg(0), (x) => -x);
-		case 'Reciprocal': return map1(arg(0), (x) => 1 / x);
-		case 'Exp': return map1(arg(0), Math.exp);
-		case 'Not': return map1(arg(0), (x) => (x ? 0 : 1));
-		case 'Add': return map2(arg(0), arg(1), (a, b) => a + b);
-		case 'Sub': return map2(arg(0), arg(1), (a, b) => a - b);
-		case 'Mul': return map2(arg(0), arg(1), (a, b) => a * b);
-		case 'Div': return map2(arg(0), arg(1), (a, b) => a / b);
-		case 'Pow': return map2(arg(0), arg(1), (a, b) => a ** b);
+		case 'Sqrt':
+			return map1(arg(0), Math.sqrt);
+		case 'Neg':
+			return map1(arg(0), (x) => -x);
+		case 'Reciprocal':
+			return map1(arg(0), (x) => 1 / x);
+		case 'Exp':
+			return map1(arg(0), Math.exp);
+		case 'Not':
+			return map1(arg(0), (x) => (x ? 0 : 1));
+		case 'Add':
+			return map2(arg(0), arg(1), (a, b) => a + b);
+		case 'Sub':
+			return map2(arg(0), arg(1), (a, b) => a - b);
+		case 'Mul':
+			return map2(arg(0), arg(1), (a, b) => a * b);
+		case 'Div':
+			return map2(arg(0), arg(1), (a, b) => a / b);
+		case 'Pow':
+			return map2(arg(0), arg(1), (a, b) => a ** b);
 		case 'Unsqueeze':
 		case 'Squeeze':
 		case 'Reshape':

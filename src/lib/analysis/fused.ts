@@ -67,7 +67,9 @@ function readFused(ctx: Ctx, n: GraphNode): FusedAttention | { fail: string } {
 				return { ...base, numHeads: heads, kvHeads: kv < heads ? kv : null, causal: true };
 			}
 			default:
-				return { fail: `${n.opType}: a fused attention op blockscope does not read yet (Attention, MultiHeadAttention, GroupQueryAttention and ONNX Attention are read); its pattern cannot be recovered` };
+				return {
+					fail: `${n.opType}: a fused attention op blockscope does not read yet (Attention, MultiHeadAttention, GroupQueryAttention and ONNX Attention are read); its pattern cannot be recovered`
+				};
 		}
 	}
 	// ONNX Attention (opset 23): 4-D Q [B, H, S, hd], or 3-D with q_num_heads.
@@ -87,7 +89,14 @@ function scaleAttr(n: GraphNode): number | null {
 
 /** A mask or bias input present (Attention's mask_index, MHA's key_padding_mask, ONNX Attention's attn_mask). */
 function hasMask(ctx: Ctx, n: GraphNode): boolean {
-	const at = n.opType === 'Attention' && n.domain === MS ? [3, 5] : n.opType === 'MultiHeadAttention' ? [4, 5] : n.opType === 'Attention' ? [3] : [10];
+	const at =
+		n.opType === 'Attention' && n.domain === MS
+			? [3, 5]
+			: n.opType === 'MultiHeadAttention'
+				? [4, 5]
+				: n.opType === 'Attention'
+					? [3]
+					: [10];
 	return at.some((i) => !!n.inputs[i]);
 }
 

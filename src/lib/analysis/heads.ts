@@ -18,8 +18,25 @@ export interface HeadFacts {
 
 /** Ops a Q or K tensor passes through between its projection and the QK MatMul. */
 const LAYOUT = new Set([
-	'Transpose', 'Cast', 'Identity', 'Mul', 'Div', 'Add', 'Sub', 'Neg', 'Concat', 'Slice', 'Split', 'Reshape', 'Squeeze', 'Unsqueeze', 'Expand', 'Tile', 'Gather',
-	'QuantizeLinear', 'DequantizeLinear'
+	'Transpose',
+	'Cast',
+	'Identity',
+	'Mul',
+	'Div',
+	'Add',
+	'Sub',
+	'Neg',
+	'Concat',
+	'Slice',
+	'Split',
+	'Reshape',
+	'Squeeze',
+	'Unsqueeze',
+	'Expand',
+	'Tile',
+	'Gather',
+	'QuantizeLinear',
+	'DequantizeLinear'
 ]);
 
 interface Found {
@@ -138,10 +155,12 @@ function widthOf(ctx: Ctx, t: string): number | null {
 		if (p.opType === 'Slice') {
 			const w = sliceWidth(ctx, p);
 			if (w === null) return null;
-			return w.of === null ? w.width : (() => {
-				const full = widthOf(ctx, p.inputs[0]);
-				return full === null ? null : clampedWidth(w.of, full);
-			})();
+			return w.of === null
+				? w.width
+				: (() => {
+						const full = widthOf(ctx, p.inputs[0]);
+						return full === null ? null : clampedWidth(w.of, full);
+					})();
 		}
 		if (['Add', 'Cast', 'Identity', 'Reshape'].includes(p.opType)) {
 			const a = ctx.actInputs(p);

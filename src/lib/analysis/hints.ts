@@ -69,16 +69,25 @@ export function applyHints(s: Structure, h: ConfigHints): Note[] {
 		if (!heads) break;
 		if (a.heads === null) {
 			a.heads = heads;
-			s.ambiguities.push({ what: `attention "${a.pattern}"`, why: `head count ${heads} taken from config.json (the graph does not fix it)` });
+			s.ambiguities.push({
+				what: `attention "${a.pattern}"`,
+				why: `head count ${heads} taken from config.json (the graph does not fix it)`
+			});
 		} else if (a.heads !== heads)
-			notes.push({ what: `attention "${a.pattern}"`, why: `the graph has ${a.heads} heads, config.json says ${heads}; the graph's count is used` });
+			notes.push({
+				what: `attention "${a.pattern}"`,
+				why: `the graph has ${a.heads} heads, config.json says ${heads}; the graph's count is used`
+			});
 	}
 	if (h.num_hidden_layers && s.layers.length && s.layers.length !== h.num_hidden_layers)
 		notes.push({ what: 'layers', why: `recognition found ${s.layers.length} blocks, config.json says ${h.num_hidden_layers}` });
 	if (h.norm_eps !== undefined) {
 		const off = s.norms.filter((n) => n.eps !== null && Math.abs(n.eps - h.norm_eps!) > 1e-3 * h.norm_eps! + 1e-12);
 		if (off.length)
-			notes.push({ what: 'norm epsilon', why: `${off.length} norm${off.length === 1 ? '' : 's'} use eps ${off[0].eps}, config.json says ${h.norm_eps}; the graph's value is used` });
+			notes.push({
+				what: 'norm epsilon',
+				why: `${off.length} norm${off.length === 1 ? '' : 's'} use eps ${off[0].eps}, config.json says ${h.norm_eps}; the graph's value is used`
+			});
 	}
 	s.unrecognized.push(...notes);
 	return notes;

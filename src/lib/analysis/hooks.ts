@@ -10,8 +10,16 @@ import { isSkipNorm } from './skip.js';
 import { isEmbedNorm } from './embed.js';
 
 const PRIORITY = [
-	'attn.hook_pattern', 'attn.hook_attn_scores', 'hook_normalized', 'hook_scale', 'hook_attn_out', 'hook_mlp_out',
-	'hook_resid_mid', 'hook_resid_post', 'hook_resid_pre', 'hook_in'
+	'attn.hook_pattern',
+	'attn.hook_attn_scores',
+	'hook_normalized',
+	'hook_scale',
+	'hook_attn_out',
+	'hook_mlp_out',
+	'hook_resid_mid',
+	'hook_resid_post',
+	'hook_resid_pre',
+	'hook_in'
 ];
 
 function rank(hook: string): number {

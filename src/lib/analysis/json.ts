@@ -42,11 +42,23 @@ export function toInspectJson(s: Structure): InspectStructure {
 		variant: s.variant,
 		layers: s.layers.map((L) => ({
 			attention: L.attention
-				? { pattern: L.attention.pattern, heads: L.attention.heads, masked: L.attention.masked, op: L.attention.op, derived: L.attention.derived, kv_heads: L.attention.kvHeads }
+				? {
+						pattern: L.attention.pattern,
+						heads: L.attention.heads,
+						masked: L.attention.masked,
+						op: L.attention.op,
+						derived: L.attention.derived,
+						kv_heads: L.attention.kvHeads
+					}
 				: null,
 			norms: L.norms.map(norm),
 			residuals: L.residuals.map((r) => ({
-				output: r.output, stream: r.stream, branch: r.branch, sublayer: r.sublayer, op: r.op ?? 'Add', recomputed: r.recomputed ?? false
+				output: r.output,
+				stream: r.stream,
+				branch: r.branch,
+				sublayer: r.sublayer,
+				op: r.op ?? 'Add',
+				recomputed: r.recomputed ?? false
 			}))
 		})),
 		final_norm: s.finalNorm ? norm(s.finalNorm) : null,

@@ -35,7 +35,12 @@ export function chainResiduals(ctx: Ctx, residuals: ResidualInfo[], norms: NormI
 	return chains;
 }
 
-function predecessor(ctx: Ctx, r: ResidualInfo, byOutput: Map<string, ResidualInfo>, normByLast: Map<string, NormInfo>): ResidualInfo | null {
+function predecessor(
+	ctx: Ctx,
+	r: ResidualInfo,
+	byOutput: Map<string, ResidualInfo>,
+	normByLast: Map<string, NormInfo>
+): ResidualInfo | null {
 	for (const t of [r.stream, r.base]) {
 		const direct = byOutput.get(t) ?? byOutput.get(ctx.peel(t));
 		if (direct) return direct;
@@ -66,8 +71,7 @@ export function groupBlocks(ctx: Ctx, chain: ResidualInfo[], ambiguities: Note[]
 	const blocks: ResidualInfo[][] = [];
 	let cur: ResidualInfo[] | null = null;
 	for (const u of units(chain)) {
-		let newBlock =
-			!cur || (has(u, 'attn') && (has(cur, 'attn') || has(cur, 'mlp'))) || (has(u, 'mlp') && has(cur, 'mlp'));
+		let newBlock = !cur || (has(u, 'attn') && (has(cur, 'attn') || has(cur, 'mlp'))) || (has(u, 'mlp') && has(cur, 'mlp'));
 		if (newBlock && cur && !has(u, 'attn') && !has(cur, 'attn')) {
 			// Two branches without attention in a row: topology cannot tell where a block ends.
 			// Names that put both in one layer decide, and say so.

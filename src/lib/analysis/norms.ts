@@ -25,7 +25,10 @@ export function findNorms(ctx: Ctx): { norms: NormInfo[]; unrecognized: Note[] }
 		else if (isSkipNorm(n)) found = skipNorm(ctx, n);
 		else if (isEmbedNorm(n)) found = embedNorm(ctx, n);
 		else if (n.opType === 'SkipGroupNorm')
-			unrecognized.push({ what: nodeLabel(n), why: 'SkipGroupNorm (a diffusion UNet op): a group norm over channels, not a transformer block norm' });
+			unrecognized.push({
+				what: nodeLabel(n),
+				why: 'SkipGroupNorm (a diffusion UNet op): a group norm over channels, not a transformer block norm'
+			});
 		else if (n.opType === 'ReduceMean') found = decomposedLayerNorm(ctx, n);
 		else if (n.opType === 'Pow' || n.opType === 'Mul') found = decomposedRms(ctx, n);
 		else if (n.opType === 'Tanh') found = dyt(ctx, n);
@@ -274,7 +277,10 @@ function single(ctx: Ctx, t: string, op: string): GraphNode | null {
 function mulWith(ctx: Ctx, t: string, other: string): GraphNode | undefined {
 	return ctx
 		.consumers(t)
-		.find((m) => m.opType === 'Mul' && ((m.inputs[0] === t && same(ctx, m.inputs[1], other)) || (m.inputs[1] === t && same(ctx, m.inputs[0], other))));
+		.find(
+			(m) =>
+				m.opType === 'Mul' && ((m.inputs[0] === t && same(ctx, m.inputs[1], other)) || (m.inputs[1] === t && same(ctx, m.inputs[0], other)))
+		);
 }
 
 /** The same tensor, or the same up to Cast/Identity (T5/LLaMA cast to float32 for the statistics only). */

@@ -13,7 +13,12 @@ const what = (o: Override) => `override ${JSON.stringify(o)}`;
 export function validOverrides(ctx: Ctx, overrides: readonly Override[], notes: Note[]): Override[] {
 	const known = (t: string) => ctx.g.producer.has(t) || ctx.g.inputs.some((i) => i.name === t);
 	return overrides.filter((o) => {
-		const names = o.kind === 'attention' ? [o.pattern] : o.kind === 'ignore' ? [o.tensor] : [o.output, ...('input' in o && o.input ? [o.input] : []), ...('stream' in o && o.stream ? [o.stream] : [])];
+		const names =
+			o.kind === 'attention'
+				? [o.pattern]
+				: o.kind === 'ignore'
+					? [o.tensor]
+					: [o.output, ...('input' in o && o.input ? [o.input] : []), ...('stream' in o && o.stream ? [o.stream] : [])];
 		const missing = names.find((t) => !known(t));
 		if (missing) notes.push({ what: what(o), why: `the graph has no tensor "${missing}"` });
 		return !missing;
@@ -80,9 +85,23 @@ export function overrideAttention(
 				for (const why of r.ambiguities) ambiguities.push({ what: nodeLabel(p), why });
 			} else
 				a = {
-					pattern: o.pattern, scores: p.inputs[0], qk: p.inputs[0], softmax: p.index, heads: null, headsFrom: null,
-					layout: null, masks: [], masked: false, scale: null, rope: false, softcap: false, scoreNodes: [],
-					op: p.opType, derived: false, kvHeads: null, fused: null
+					pattern: o.pattern,
+					scores: p.inputs[0],
+					qk: p.inputs[0],
+					softmax: p.index,
+					heads: null,
+					headsFrom: null,
+					layout: null,
+					masks: [],
+					masked: false,
+					scale: null,
+					rope: false,
+					softcap: false,
+					scoreNodes: [],
+					op: p.opType,
+					derived: false,
+					kvHeads: null,
+					fused: null
 				};
 			out.push(a);
 			// The override answers what recognition could not: drop its complaint.
@@ -120,13 +139,25 @@ export function overrideResiduals(
 			}
 			const stream = o.stream ?? null;
 			if (!stream || !p.inputs.includes(stream)) {
-				notes.push({ what: what(o), why: 'recognition cannot tell the stream operand from the branch here; give `stream` (one of the Add\'s inputs)' });
+				notes.push({
+					what: what(o),
+					why: "recognition cannot tell the stream operand from the branch here; give `stream` (one of the Add's inputs)"
+				});
 				continue;
 			}
 			const { base, alpha } = streamBase(ctx, stream);
 			r = {
-				node: p.index, output: o.output, stream, base, alpha, branch: p.inputs.find((i) => i !== stream)!, from: base,
-				sublayer: 'mlp', attention: null, attnPart: null, mlpPart: null
+				node: p.index,
+				output: o.output,
+				stream,
+				base,
+				alpha,
+				branch: p.inputs.find((i) => i !== stream)!,
+				from: base,
+				sublayer: 'mlp',
+				attention: null,
+				attnPart: null,
+				mlpPart: null
 			};
 			out.push(r);
 		} else if (o.stream && o.stream !== r.stream && p.inputs.includes(o.stream)) {

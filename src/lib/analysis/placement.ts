@@ -3,9 +3,7 @@
 //   pre:  it reads a stream tensor and feeds a branch that is added back to the stream;
 //   post: it reads a residual add's output and its output is the stream from then on;
 // anything else (QK-norm, sandwich norms, norms off the stream) is reported, not placed.
-import type {
-	AttentionInfo, BlockVariant, Layer, NormInfo, Note, PlacedNorm, ResidualInfo, Sublayer
-} from './types.js';
+import type { AttentionInfo, BlockVariant, Layer, NormInfo, Note, PlacedNorm, ResidualInfo, Sublayer } from './types.js';
 import type { Ctx } from './walk.js';
 import { hintOf } from './layers.js';
 
@@ -73,12 +71,17 @@ export function place(ctx: Ctx, streams: ResidualInfo[][][], norms: NormInfo[], 
 	for (const { norm, after } of trailing) {
 		const d = blockOf.get(after)!;
 		const own = d.norms;
-		const postStack = own.some((x) => x.placement === 'post') || (own.length === 0 && drafts.some((x) => x.norms.some((y) => y.placement === 'post')));
-		const preStack = own.some((x) => x.placement === 'pre') || (own.length === 0 && drafts.some((x) => x.norms.some((y) => y.placement === 'pre')));
+		const postStack =
+			own.some((x) => x.placement === 'post') || (own.length === 0 && drafts.some((x) => x.norms.some((y) => y.placement === 'post')));
+		const preStack =
+			own.some((x) => x.placement === 'pre') || (own.length === 0 && drafts.some((x) => x.norms.some((y) => y.placement === 'pre')));
 		if (postStack && !preStack) d.norms.push({ ...norm, placement: 'post', sublayer: after.sublayer });
 		else {
 			if (postStack === preStack)
-				ambiguities.push({ what: `${norm.kind} "${norm.output}"`, why: 'after the last block, and the blocks give no placement to compare with: taken as the final norm' });
+				ambiguities.push({
+					what: `${norm.kind} "${norm.output}"`,
+					why: 'after the last block, and the blocks give no placement to compare with: taken as the final norm'
+				});
 			if (finalNorm) unplaced.push({ what: `${norm.kind} "${norm.output}"`, why: 'a second norm after the last block' });
 			else finalNorm = { ...norm, placement: 'post', sublayer: 'both' };
 		}
@@ -169,5 +172,7 @@ function variantOf(d: BlockDraft): { variant: BlockVariant; reason: string | nul
 	if (bare.length) return unknown(`no norm after the ${bare[0]} add`);
 	if (alphas.every((a) => a === null)) return { variant: 'post-norm', reason: null, alpha: null };
 	if (alphas.every((a) => a !== null && a > 1 && a === alphas[0])) return { variant: 'deepnorm', reason: null, alpha: alphas[0] };
-	return unknown(`the stream is scaled by ${alphas.map((a) => a ?? 1).join(' and ')} before the adds; DeepNorm scales every add by one alpha > 1`);
+	return unknown(
+		`the stream is scaled by ${alphas.map((a) => a ?? 1).join(' and ')} before the adds; DeepNorm scales every add by one alpha > 1`
+	);
 }

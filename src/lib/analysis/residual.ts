@@ -50,11 +50,17 @@ function classify(ctx: Ctx, n: GraphNode, byOutput: Map<string, ResidualInfo>): 
 	if (!a || !b || a === b || !ctx.isAct(a) || !ctx.isAct(b)) return null;
 	const dtype = ctx.g.valueInfo.get(n.outputs[0])?.dtype;
 	if (dtype && !dtype.startsWith('float') && dtype !== 'bfloat16') return null;
-	for (const [s, br] of [[a, b], [b, a]]) {
+	for (const [s, br] of [
+		[a, b],
+		[b, a]
+	]) {
 		const { base, alpha } = streamBase(ctx, s);
 		if (ctx.reaches(base, br, true)) return { stream: s, base, alpha, branch: br, from: base };
 	}
-	for (const [s, br] of [[a, b], [b, a]]) {
+	for (const [s, br] of [
+		[a, b],
+		[b, a]
+	]) {
 		const prev = byOutput.get(s);
 		if (prev && ctx.reaches(prev.from, br, true) && !ctx.reaches(s, br))
 			return { stream: s, base: s, alpha: null, branch: br, from: prev.from };

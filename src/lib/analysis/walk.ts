@@ -5,9 +5,23 @@ import { constValue, type ConstValue } from './consts.js';
 
 /** Ops that mix features with learned weights or with each other: a residual branch has one. */
 const MIXING = new Set([
-	'MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Einsum', 'MatMulInteger', 'QLinearMatMul', 'FusedMatMul',
-	'MatMulNBits', 'MatMulBnb4', 'MatMulIntegerToFloat', 'DynamicQuantizeMatMul', 'QGemm',
-	'Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'FusedConv'
+	'MatMul',
+	'Gemm',
+	'Conv',
+	'ConvTranspose',
+	'Einsum',
+	'MatMulInteger',
+	'QLinearMatMul',
+	'FusedMatMul',
+	'MatMulNBits',
+	'MatMulBnb4',
+	'MatMulIntegerToFloat',
+	'DynamicQuantizeMatMul',
+	'QGemm',
+	'Attention',
+	'MultiHeadAttention',
+	'GroupQueryAttention',
+	'FusedConv'
 ]);
 
 /** Ops that write a sum (4th output) and the norm of that sum (1st output). */

@@ -42,15 +42,32 @@ export function msAttention(graph: Graph, store: TensorStore, f: FusedAttention)
 					k[s * hd + d] = at(b, s, 1, h, d, hd);
 				}
 			const keep = keyRange(mask, b, B, S);
-			headPattern({ q, k, S, T: S, hd }, {
-				scale,
-				softcap: 0,
-				visible: (s, j) => !f.causal || j <= s,
-				bias: (s, j) => rawMask(mask, b, s, j, S, f.maskFilter) + (j < keep[0] || j >= keep[1] ? f.maskFilter : 0) + biasAt(attnBias, b, h, s, j, H, S)
-			}, pattern, (b * H + h) * S * S);
+			headPattern(
+				{ q, k, S, T: S, hd },
+				{
+					scale,
+					softcap: 0,
+					visible: (s, j) => !f.causal || j <= s,
+					bias: (s, j) =>
+						rawMask(mask, b, s, j, S, f.maskFilter) + (j < keep[0] || j >= keep[1] ? f.maskFilter : 0) + biasAt(attnBias, b, h, s, j, H, S)
+				},
+				pattern,
+				(b * H + h) * S * S
+			);
 		}
 	const out = operand(graph, store, f.output);
-	const err = out ? selfCheck(pattern, (b, h, j, d) => at(b, j, 2, h, d, hv), (b, s, h, d) => out.data[(b * S + s) * Dv + h * hv + d], B, H, S, S, hv) : null;
+	const err = out
+		? selfCheck(
+				pattern,
+				(b, h, j, d) => at(b, j, 2, h, d, hv),
+				(b, s, h, d) => out.data[(b * S + s) * Dv + h * hv + d],
+				B,
+				H,
+				S,
+				S,
+				hv
+			)
+		: null;
 	return { dims: [B, H, S, S], data: pattern, selfCheck: err };
 }
 

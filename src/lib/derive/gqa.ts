@@ -50,17 +50,31 @@ export function gqa(graph: Graph, store: TensorStore, f: FusedAttention): Derive
 		for (let h = 0; h < H; h++) {
 			const q = head(at(query), qOff, h, true);
 			const k = head(at(key), kOff, Math.floor(h / group), true);
-			headPattern({ q, k, S, T: S, hd }, {
-				scale,
-				softcap: f.softcap,
-				visible: (s, j) => j <= s && (window < 0 || j >= s - window),
-				bias: () => 0
-			}, pattern, (b * H + h) * S * S);
+			headPattern(
+				{ q, k, S, T: S, hd },
+				{
+					scale,
+					softcap: f.softcap,
+					visible: (s, j) => j <= s && (window < 0 || j >= s - window),
+					bias: () => 0
+				},
+				pattern,
+				(b * H + h) * S * S
+			);
 		}
 	}
 	const out = operand(graph, store, f.output);
 	const err = out
-		? selfCheck(pattern, (b, h, j, d) => value.data[(b * S + j) * rowW(value) + vOff + Math.floor(h / group) * hd + d], (b, s, h, d) => out.data[(b * S + s) * H * hd + h * hd + d], B, H, S, S, hd)
+		? selfCheck(
+				pattern,
+				(b, h, j, d) => value.data[(b * S + j) * rowW(value) + vOff + Math.floor(h / group) * hd + d],
+				(b, s, h, d) => out.data[(b * S + s) * H * hd + h * hd + d],
+				B,
+				H,
+				S,
+				S,
+				hd
+			)
 		: null;
 	return { dims: [B, H, S, S], data: pattern, selfCheck: err };
 }

@@ -60,7 +60,14 @@ export function deriveTensors(graph: Graph, structure: Structure | null, store: 
 		const r = a ? patternOf(graph, store, a) : 'no attention recognized for it';
 		if (typeof r !== 'string') store.add({ name: d.name, dims: r.dims, dtype: 'float32', data: r.data });
 		const tolerance = selfCheckTolerance(a ? store.get(a.fused!.output)?.dtype : null);
-		out.push({ name: d.name, kind: d.kind, op, selfCheck: typeof r === 'string' ? null : r.selfCheck, tolerance, skipped: typeof r === 'string' ? r : null });
+		out.push({
+			name: d.name,
+			kind: d.kind,
+			op,
+			selfCheck: typeof r === 'string' ? null : r.selfCheck,
+			tolerance,
+			skipped: typeof r === 'string' ? r : null
+		});
 	}
 	return out;
 }

@@ -22,7 +22,7 @@ export function mha(graph: Graph, store: TensorStore, f: FusedAttention): Derive
 	const read = (n: string) => (n ? operand(graph, store, n) : null);
 	const qkv = query.dims.length === 5 ? packedQkv(query, H) : separate(query, read(kName), read(vName), read(biasName), H);
 	if (typeof qkv === 'string') return qkv;
-	const { B, S, T, hd, hv } = qkv;
+	const { S, T, hd, hv } = qkv;
 	const mask = read(maskName);
 	const bias = read(abName);
 	if (mask && ![1, 2, 3].includes(mask.dims.length)) return `MultiHeadAttention: a key_padding_mask of shape [${mask.dims}] is not read`;
@@ -43,7 +43,10 @@ export function mha(graph: Graph, store: TensorStore, f: FusedAttention): Derive
 /** (B, S, N, 3, H): one tensor holding every head's q, k and v. */
 function packedQkv(x: Operand, H: number): Qkv {
 	const [B, S, , , hd] = x.dims;
-	const at = (part: number): At => (b, h, s, d) => x.data[(((b * S + s) * H + h) * 3 + part) * hd + d];
+	const at =
+		(part: number): At =>
+		(b, h, s, d) =>
+			x.data[(((b * S + s) * H + h) * 3 + part) * hd + d];
 	return { B, S, T: S, hd, hv: hd, q: at(0), k: at(1), v: at(2) };
 }
 
@@ -56,7 +59,10 @@ function separate(query: Operand, key: Operand | null, value: Operand | null, bi
 	if (key.dims.length === 5) {
 		// (B, L, N, 2, H): packed key and value
 		const T = key.dims[1];
-		const at = (part: number): At => (b, h, j, d) => key.data[(((b * T + j) * H + h) * 2 + part) * hd + d];
+		const at =
+			(part: number): At =>
+			(b, h, j, d) =>
+				key.data[(((b * T + j) * H + h) * 2 + part) * hd + d];
 		return { B, S, T, hd, hv: hd, q, k: at(0), v: at(1) };
 	}
 	if (!value) return 'MultiHeadAttention: its value was not captured';
@@ -64,13 +70,27 @@ function separate(query: Operand, key: Operand | null, value: Operand | null, bi
 		// (B, N, L, H): already split per head; the bias (if any) applies to Q only.
 		const T = key.dims[2];
 		const hv = value.dims[3];
-		return { B, S, T, hd, hv, q, k: (b, h, j, d) => key.data[((b * H + h) * T + j) * hd + d], v: (b, h, j, d) => value.data[((b * H + h) * T + j) * hv + d] };
+		return {
+			B,
+			S,
+			T,
+			hd,
+			hv,
+			q,
+			k: (b, h, j, d) => key.data[((b * H + h) * T + j) * hd + d],
+			v: (b, h, j, d) => value.data[((b * H + h) * T + j) * hv + d]
+		};
 	}
 	const T = key.dims[1];
 	const Dv = value.dims[2];
 	const hv = Dv / H;
 	return {
-		B, S, T, hd, hv, q,
+		B,
+		S,
+		T,
+		hd,
+		hv,
+		q,
 		k: (b, h, j, d) => key.data[(b * T + j) * D + h * hd + d] + (bias ? bias.data[D + h * hd + d] : 0),
 		v: (b, h, j, d) => value.data[(b * T + j) * Dv + h * hv + d] + (bias ? bias.data[2 * D + h * hv + d] : 0)
 	};

@@ -18,7 +18,8 @@ export function onnxAttention(graph: Graph, store: TensorStore, f: FusedAttentio
 	if (past && past.data.length) return 'Attention with a past state: only the prompt (no past) is recomputed';
 	const [Q, K, V] = [read(qName), read(kName), read(vName)];
 	if (!Q || !K || !V) return 'Attention: its Q, K or V was not captured';
-	if (Q.dims.length !== K.dims.length || ![3, 4].includes(Q.dims.length)) return `Attention: Q of shape [${Q.dims}] and K of shape [${K.dims}] are not read`;
+	if (Q.dims.length !== K.dims.length || ![3, 4].includes(Q.dims.length))
+		return `Attention: Q of shape [${Q.dims}] and K of shape [${K.dims}] are not read`;
 	const H = f.numHeads;
 	const KV = f.kvHeads ?? H;
 	const group = H / KV;
@@ -39,14 +40,24 @@ export function onnxAttention(graph: Graph, store: TensorStore, f: FusedAttentio
 	const outT = read(f.output);
 	const m = (b: number, h: number, s: number, j: number) => (mask ? broadcastIndex(mask.dims, b, h, s, j) : -2);
 	return patternOf({
-		B, H, S, T, hd, hv, q,
+		B,
+		H,
+		S,
+		T,
+		hd,
+		hv,
+		q,
 		k: (b, h, j, d) => k(b, Math.floor(h / group), j, d),
 		v: (b, h, j, d) => v(b, Math.floor(h / group), j, d),
-		out: outT ? (four ? (b, s, h, d) => outT.data[((b * H + h) * S + s) * hv + d] : (b, s, h, d) => outT.data[(b * S + s) * H * hv + h * hv + d]) : null,
+		out: outT
+			? four
+				? (b, s, h, d) => outT.data[((b * H + h) * S + s) * hv + d]
+				: (b, s, h, d) => outT.data[(b * S + s) * H * hv + h * hv + d]
+			: null,
 		rule: (b, h) => ({
 			scale: f.scale ?? 1 / Math.sqrt(hd),
 			softcap: f.softcap,
-			visible: (s, j) => (!f.causal || j <= s) && (m(b, h, s, j) !== -1) && (!isBool || mask!.data[m(b, h, s, j)] !== 0),
+			visible: (s, j) => (!f.causal || j <= s) && m(b, h, s, j) !== -1 && (!isBool || mask!.data[m(b, h, s, j)] !== 0),
 			bias: (s, j) => (mask && !isBool ? mask.data[m(b, h, s, j)] : 0)
 		})
 	});

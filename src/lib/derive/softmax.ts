@@ -49,7 +49,11 @@ export function selfCheck(
 	pattern: Float32Array, // (B, H, S, T)
 	value: (b: number, h: number, j: number, d: number) => number,
 	output: (b: number, s: number, h: number, d: number) => number,
-	B: number, H: number, S: number, T: number, hd: number
+	B: number,
+	H: number,
+	S: number,
+	T: number,
+	hd: number
 ): number {
 	let worst = 0;
 	for (let b = 0; b < B; b++)

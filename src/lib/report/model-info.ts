@@ -12,9 +12,22 @@ export interface GraphModelInfo {
 }
 
 const QUANTIZATION = new Set([
-	'MatMulNBits', 'GatherBlockQuantized', 'MatMulBnb4', 'DynamicQuantizeLinear', 'MatMulInteger', 'MatMulIntegerToFloat',
-	'DynamicQuantizeMatMul', 'QuantizeLinear', 'DequantizeLinear', 'QLinearMatMul', 'QLinearConv', 'QLinearAdd', 'QLinearMul',
-	'QGemm', 'QAttention', 'QEmbedLayerNormalization'
+	'MatMulNBits',
+	'GatherBlockQuantized',
+	'MatMulBnb4',
+	'DynamicQuantizeLinear',
+	'MatMulInteger',
+	'MatMulIntegerToFloat',
+	'DynamicQuantizeMatMul',
+	'QuantizeLinear',
+	'DequantizeLinear',
+	'QLinearMatMul',
+	'QLinearConv',
+	'QLinearAdd',
+	'QLinearMul',
+	'QGemm',
+	'QAttention',
+	'QEmbedLayerNormalization'
 ]);
 
 export function graphModelInfo(graph: Graph): GraphModelInfo {

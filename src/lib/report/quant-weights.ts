@@ -52,7 +52,7 @@ function nbits(graph: Graph, n: GraphNode): Dequantized | null {
 	const zb = Math.ceil((blocks * bits) / 8); // zero-point bytes per column
 	const q = (col: number, k: number) => {
 		const byte = B.data[col * blocks * blob + Math.floor(k / block) * blob + Math.floor(((k % block) * bits) / 8)];
-		return bits === 8 ? byte : (k % 2 ? byte >> 4 : byte & 15);
+		return bits === 8 ? byte : k % 2 ? byte >> 4 : byte & 15;
 	};
 	const zero = (col: number, b: number) => {
 		if (!zp) return 2 ** (bits - 1);
@@ -69,10 +69,13 @@ function nbits(graph: Graph, n: GraphNode): Dequantized | null {
 }
 
 // bitsandbytes' code books (ORT's MatMulBnb4: quant_type 0 = FP4, 1 = NF4).
-const FP4 = [0, 0.0052083333, 0.6666667, 1, 0.3333333, 0.5, 0.1666667, 0.25, -0, -0.0052083333, -0.6666667, -1, -0.3333333, -0.5, -0.1666667, -0.25];
+const FP4 = [
+	0, 0.0052083333, 0.6666667, 1, 0.3333333, 0.5, 0.1666667, 0.25, -0, -0.0052083333, -0.6666667, -1, -0.3333333, -0.5, -0.1666667, -0.25
+];
 const NF4 = [
 	-1, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0,
-	0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1
+	0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+	0.7229568362236023, 1
 ];
 
 /** (K, N): element i of the transposed (N, K) weight is code[nibble i] * absmax[i / block], the high nibble first. */
@@ -98,7 +101,15 @@ function gatherBlocks(graph: Graph, n: GraphNode): Dequantized | null {
 	const zp = n.inputs[3] ? constant(graph, n.inputs[3]) : null;
 	const bits = attrInt(n, 'bits', 4);
 	const block = attrInt(n, 'block_size', 128);
-	if (!data || !scales || data.dtype !== 'uint8' || data.dims.length !== 2 || attrInt(n, 'quantize_axis', 1) !== 1 || (bits !== 4 && bits !== 8)) return null;
+	if (
+		!data ||
+		!scales ||
+		data.dtype !== 'uint8' ||
+		data.dims.length !== 2 ||
+		attrInt(n, 'quantize_axis', 1) !== 1 ||
+		(bits !== 4 && bits !== 8)
+	)
+		return null;
 	const per = 8 / bits;
 	const [rows, bytes] = data.dims;
 	const D = bytes * per;
@@ -186,7 +197,10 @@ export function quantizedWeights(graph: Graph): QuantizedWeight[] {
 	for (const n of graph.nodes) {
 		const d = dequantizeNode(graph, n);
 		if (!d) continue;
-		let nan = 0, inf = 0, min = Infinity, max = -Infinity;
+		let nan = 0,
+			inf = 0,
+			min = Infinity,
+			max = -Infinity;
 		for (const v of d.value.data) {
 			if (v !== v) nan++;
 			else if (!Number.isFinite(v)) inf++;
