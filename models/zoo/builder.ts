@@ -4,13 +4,13 @@
 import type { ModelProto } from '../../src/lib/onnx/gen/onnx_pb.js';
 import { buildModel, DT, f, tensorBool, tensorF32, valueInfo } from '../../src/lib/onnx/build.js';
 import {
-	D_FF, D_HEAD, D_MODEL, DEEPNORM_ALPHA, EPS, MAX_SEQ, N_HEADS, N_LAYERS, PLANTED_HEADS, VARIANTS,
+	D_FF, D_HEAD, D_MODEL, DEEPNORM_ALPHA, EPS, MAX_SEQ, N_HEADS, N_LAYERS, VARIANTS,
 	type Family, type NormKind, type ZooId
 } from './config.js';
 import { Emitter } from './emitter.js';
 import { spellingOf, type Spelling } from './spelling.js';
 import { VOCAB } from './vocab.js';
-import { zooWeights, type NormWeights } from './weights.js';
+import { weightIndex, zooWeights, type NormWeights } from './weights.js';
 
 export interface ZooBuild {
 	model: ModelProto;
@@ -283,7 +283,18 @@ export function zooMetadata(id: ZooId): Record<string, string> {
 		'blockscope.d_model': String(D_MODEL),
 		'blockscope.heads': String(N_HEADS),
 		'blockscope.layers': String(N_LAYERS),
-		'blockscope.planted_heads': JSON.stringify(PLANTED_HEADS)
+		'blockscope.training': JSON.stringify(trainingSummary(id))
+	};
+}
+
+/** What the model was trained on and how well it does, from its weight index (models/weights/<id>.json). */
+export function trainingSummary(id: ZooId): { text: string; steps: number; train_loss: number; heldout_loss: number } {
+	const w = weightIndex(id);
+	return {
+		text: 'Isaac Newton, Opticks (1730; public domain), as shipped in Debian golang-1.19-src; last 10% held out',
+		steps: Number(w.schedule.steps),
+		train_loss: Number(w.final.train.toFixed(4)), // nats per character
+		heldout_loss: Number(w.final.heldout.toFixed(4))
 	};
 }
 

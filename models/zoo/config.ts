@@ -1,5 +1,6 @@
-// The zoo's shared shape and the list of variants. Every variant uses these sizes and the same
-// base weights (weights.ts), so their intermediates can be compared side by side.
+// The zoo's shared shape and the list of variants. Every variant uses these sizes and was trained
+// from the same initialization on the same batches (models/train/), so their intermediates can be
+// compared side by side.
 
 export const D_MODEL = 64;
 export const N_HEADS = 4;
@@ -8,15 +9,6 @@ export const D_FF = 256;
 export const N_LAYERS = 4;
 export const MAX_SEQ = 64;
 export const EPS = 1e-5;
-
-/**
- * The residual stream is split in two: dims [0, POS0) carry content (token embeddings and
- * everything the attention/MLP branches write), dims [POS0, D_MODEL) are a positional subspace
- * that only the position embedding writes. Planted heads read it (weights.ts explains how).
- */
-export const POS_FREQS = [1.79, 0.94, 0.56, 1.03]; // radians per position; chosen so cos-sums away from 0 stay <= 1.88 (of 4)
-export const POS_DIMS = 4 * POS_FREQS.length + 2; // (cos, sin, -cos, -sin) per frequency + a (+c, -c) constant pair
-export const POS0 = D_MODEL - POS_DIMS; // 46
 
 export const ZOO_IDS = ['pre-ln', 'post-ln', 'pre-rms-swiglu', 'parallel', 'deepnorm', 'dyt'] as const;
 export type ZooId = (typeof ZOO_IDS)[number];
@@ -62,31 +54,20 @@ export const VARIANTS: Record<ZooId, VariantInfo> = {
 		id: 'deepnorm', family: 'deepnorm', norm: 'layernorm', mlp: 'gelu', bias: true, finalNorm: false,
 		title: 'DeepNorm (DeepNet)',
 		description:
-			'Post-LN with an up-weighted residual: x = LN(alpha * x + G(x)), alpha = (2N)^(1/4); value, output and FFN weights scaled by beta = (8N)^(-1/4).'
+			'Post-LN with an up-weighted residual: x = LN(alpha * x + G(x)), alpha = (2N)^(1/4); value, output and FFN weights initialized scaled by beta = (8N)^(-1/4).'
 	},
 	dyt: {
 		id: 'dyt', family: 'dyt', norm: 'dyt', mlp: 'gelu', bias: true, finalNorm: true,
 		title: 'Pre-norm with DyT (Transformers without Normalization)',
-		description: 'Pre-norm block where every norm is DyT(x) = gamma * tanh(alpha * x) + beta, alpha init 0.5; final DyT.'
+		description: 'Pre-norm block where every norm is DyT(x) = gamma * tanh(alpha * x) + beta, alpha learned per norm (init 0.5); final DyT.'
 	}
 };
 
 export const DEEPNORM_ALPHA = Math.pow(2 * N_LAYERS, 1 / 4);
+/** DeepNorm's init gain on V, O, W1, W2 (models/train/model.py); after training only smaller norms show it. */
 export const DEEPNORM_BETA = Math.pow(8 * N_LAYERS, -1 / 4);
-export const DYT_ALPHA = 0.5;
-
-/** Planted heads: one role per layer, in different layers, in every variant. */
-export type HeadRole = 'previous-token' | 'first-token' | 'self';
-export interface PlantedHead {
-	layer: number;
-	head: number;
-	role: HeadRole;
-}
-export const PLANTED_HEADS: PlantedHead[] = [
-	{ layer: 0, head: 1, role: 'previous-token' },
-	{ layer: 1, head: 2, role: 'first-token' },
-	{ layer: 2, head: 0, role: 'self' }
-];
+/** DyT's alpha before training; each norm learns its own. */
+export const DYT_ALPHA_INIT = 0.5;
 
 export function isZooId(s: string): s is ZooId {
 	return (ZOO_IDS as readonly string[]).includes(s);

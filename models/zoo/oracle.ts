@@ -9,8 +9,8 @@ import { forward } from './forward.js';
 import { spellingLabel, spellingOf, type Spelling } from './spelling.js';
 import { tokenize } from './vocab.js';
 
-export { ZOO_IDS, DEFAULT_ZOO_ID, VARIANTS, PLANTED_HEADS, isZooId } from './config.js';
-export type { ZooId, Family, NormKind, HeadRole, PlantedHead } from './config.js';
+export { ZOO_IDS, DEFAULT_ZOO_ID, VARIANTS, isZooId } from './config.js';
+export type { ZooId, Family, NormKind } from './config.js';
 export { VOCAB, tokenize } from './vocab.js';
 export { buildZoo, buildZooModel, zooMetadata } from './builder.js';
 export { DEFAULT_SPELLING, SPELLINGS, spellingOf, spellingLabel } from './spelling.js';

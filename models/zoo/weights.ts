@@ -1,39 +1,16 @@
-// Deterministic weights for every zoo variant.
-//
-// One base set is drawn from seeded normals (each tensor has its own seed, derived from its name,
-// so adding a tensor never shifts another). Variants take what they need from it: the LLaMA-like
-// one drops biases and uses W3, DeepNorm scales some projections by beta, DyT adds alpha scalars.
-//
-// Planted heads. The residual stream is split (config.ts): content dims [0, POS0) and a positional
-// subspace [POS0, D) that only the position embedding writes (W_O, W_2, their biases and the
-// token embedding are zero there). Position p writes, per frequency w_k, the four values
-// A * (cos wp, sin wp, -cos wp, -sin wp), plus a constant pair (+C, -C). Planted heads read
-// "cos = (x[a] - x[a+2]) / 2" and "sin = (x[a+1] - x[a+3]) / 2": differences, so LayerNorm's mean
-// subtraction (which shifts every dim by the same amount) cancels, and LN/RMS scaling only rescales
-// the score of a whole row or key. Then q_i . k_j = g * sum_k cos(w_k (i - j)):
-//   - self:           q reads the code of position i              -> peak at j = i
-//   - previous-token: q reads the code rotated by -w_k (a fixed 2x2 rotation per frequency)
-//                     = the code of position i - 1               -> peak at j = i - 1
-//   - first-token:    q reads the constant pair, aimed at the code of position 0 -> peak at j = 0
-import { normal } from '../../src/lib/stats/random.js';
-import {
-	D_FF, D_HEAD, D_MODEL, DEEPNORM_BETA, DYT_ALPHA, MAX_SEQ, N_LAYERS, PLANTED_HEADS, POS0, POS_FREQS,
-	VARIANTS, type HeadRole, type ZooId
-} from './config.js';
+// The zoo's weights: trained by models/train/ (torch, `npm run train`) and committed as
+// models/weights/<id>.bin (float32 little-endian, tensors back to back) + <id>.json (each
+// tensor's ONNX initializer name, dims and byte offset; the .bin's sha256; the training record).
+// Reading them needs no torch: `npm run models` and the oracle both start here.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { D_FF, D_MODEL, MAX_SEQ, N_LAYERS, VARIANTS, type ZooId } from './config.js';
 import { VOCAB } from './vocab.js';
-
-export const BASE_SEED = 20240617;
-const POS_AMP = 1.0; // A: amplitude of each positional value
-const POS_CONST = 1.0; // C: the constant pair
-/** q.k gain of planted heads, per layer (the later layers read a stream with more content in it). */
-const PLANT_GAIN = 4;
-/** GPT-2's init: projections that write into the residual stream get std / sqrt(2 N). */
-const RESID_SCALE = 1 / Math.sqrt(2 * N_LAYERS);
 
 export interface NormWeights {
 	gamma: Float32Array; // [D]
 	beta: Float32Array | null; // [D]; null for RMSNorm
-	alpha: number | null; // DyT's scalar; null otherwise
+	alpha: number | null; // DyT's learned scalar; null otherwise
 }
 
 export interface LayerWeights {
@@ -54,209 +31,96 @@ export interface ZooWeights {
 	wu: Float32Array; // [D, V] unembedding (not tied)
 }
 
-/** FNV-1a over the name, mixed with the base seed: one independent stream per tensor. */
-function seedOf(name: string): number {
-	let h = 0x811c9dc5 ^ BASE_SEED;
-	for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-	return h >>> 0;
+export interface TrainingCheck {
+	text: string; // 64 held-out characters
+	next: string; // the character after them
+	nll: number[]; // torch's loss (nats) at every position
+	logits: Record<string, number[]>; // torch's float32 logits at a few positions
 }
 
-function randn(name: string, n: number, std: number, mean = 0): Float32Array {
-	const r = normal(seedOf(name));
-	const out = new Float32Array(n);
-	for (let i = 0; i < n; i++) out[i] = mean + std * r();
-	return out;
+export interface WeightIndex {
+	variant: string;
+	bytes: number;
+	sha256: string;
+	tensors: { name: string; dims: number[]; offset: number }[];
+	text: { path: string; sha256: string; train_chars: number; heldout_chars: number };
+	schedule: Record<string, number | string>;
+	final: { train: number; heldout: number; seconds: number };
+	curve: { step: number; train: number; heldout: number }[];
+	check: TrainingCheck;
 }
 
-/** Zero the columns >= POS0 of a row-major [rows, D] matrix: writers never touch the positional subspace. */
-function zeroPosColumns(w: Float32Array, rows: number): Float32Array {
-	for (let r = 0; r < rows; r++) w.fill(0, r * D_MODEL + POS0, (r + 1) * D_MODEL);
-	return w;
+const dir = new URL('../weights/', import.meta.url);
+
+/** models/weights/<id>.json, as torch wrote it. */
+export function weightIndex(id: ZooId): WeightIndex {
+	return JSON.parse(readFileSync(new URL(`${id}.json`, dir), 'utf8')) as WeightIndex;
 }
 
-function baseNorm(name: string): { gamma: Float32Array; beta: Float32Array } {
-	const gamma = randn(`${name}.gamma`, D_MODEL, 0.1, 1);
-	const beta = randn(`${name}.beta`, D_MODEL, 0.02);
-	// The positional subspace passes norms unchanged (apart from the per-token scale).
-	gamma.fill(1, POS0);
-	beta.fill(0, POS0);
-	return { gamma, beta };
-}
-
-/** Positional code written into dims [POS0, D) for position p. */
-export function positionCode(p: number): number[] {
-	const code: number[] = [];
-	for (const w of POS_FREQS) {
-		const c = POS_AMP * Math.cos(w * p);
-		const s = POS_AMP * Math.sin(w * p);
-		code.push(c, s, -c, -s);
+/** Every tensor of <id>.bin by name; refuses a file whose size or sha256 is not the index's. */
+function readTensors(id: ZooId): Map<string, Float32Array> {
+	const index = weightIndex(id);
+	const bin = readFileSync(new URL(`${id}.bin`, dir));
+	const digest = createHash('sha256').update(bin).digest('hex');
+	if (bin.byteLength !== index.bytes || digest !== index.sha256)
+		throw new Error(`models/weights/${id}.bin does not match ${id}.json (${bin.byteLength} bytes, sha256 ${digest}).`);
+	const out = new Map<string, Float32Array>();
+	for (const t of index.tensors) {
+		const n = t.dims.reduce((a, b) => a * b, 1);
+		const data = new Float32Array(n);
+		const view = new DataView(bin.buffer, bin.byteOffset + t.offset, 4 * n);
+		for (let i = 0; i < n; i++) data[i] = view.getFloat32(4 * i, true); // little-endian whatever the host
+		out.set(t.name, data);
 	}
-	code.push(POS_CONST, -POS_CONST);
-	return code;
-}
-
-/**
- * Overwrite head `head`'s query/key columns so it plays `role`. Only positional dims are read;
- * columns 2k and 2k+1 of the head hold frequency k's (cos, sin); the rest of the head is zero.
- */
-function plant(wq: Float32Array, wk: Float32Array, head: number, role: HeadRole, gain: number): void {
-	const c0 = head * D_HEAD;
-	for (let r = 0; r < D_MODEL; r++)
-		for (let c = c0; c < c0 + D_HEAD; c++) {
-			wq[r * D_MODEL + c] = 0;
-			wk[r * D_MODEL + c] = 0;
-		}
-	const g = Math.sqrt(gain * Math.sqrt(D_HEAD)); // the graph divides q.k by sqrt(d_head)
-	const set = (w: Float32Array, row: number, col: number, v: number) => (w[(POS0 + row) * D_MODEL + c0 + col] += v);
-	POS_FREQS.forEach((w, k) => {
-		const a = 4 * k;
-		// key: (cos, sin) of its own position
-		set(wk, a, 2 * k, g / 2);
-		set(wk, a + 2, 2 * k, -g / 2);
-		set(wk, a + 1, 2 * k + 1, g / 2);
-		set(wk, a + 3, 2 * k + 1, -g / 2);
-		if (role === 'first-token') {
-			// query: the constant pair, pointed at position 0's code (cos 0 = 1, sin 0 = 0)
-			const cst = 4 * POS_FREQS.length;
-			set(wq, cst, 2 * k, g / 2);
-			set(wq, cst + 1, 2 * k, -g / 2);
-			return;
-		}
-		// query: R(-w) (cos, sin) for previous-token, identity for self
-		const cw = role === 'previous-token' ? Math.cos(w) : 1;
-		const sw = role === 'previous-token' ? Math.sin(w) : 0;
-		// q_cos = cw * cos + sw * sin ; q_sin = -sw * cos + cw * sin
-		set(wq, a, 2 * k, (g / 2) * cw);
-		set(wq, a + 2, 2 * k, (-g / 2) * cw);
-		set(wq, a + 1, 2 * k, (g / 2) * sw);
-		set(wq, a + 3, 2 * k, (-g / 2) * sw);
-		set(wq, a, 2 * k + 1, (-g / 2) * sw);
-		set(wq, a + 2, 2 * k + 1, (g / 2) * sw);
-		set(wq, a + 1, 2 * k + 1, (g / 2) * cw);
-		set(wq, a + 3, 2 * k + 1, (-g / 2) * cw);
-	});
-}
-
-interface BaseLayer {
-	ln1: { gamma: Float32Array; beta: Float32Array };
-	ln2: { gamma: Float32Array; beta: Float32Array };
-	wq: Float32Array; wk: Float32Array; wv: Float32Array; wo: Float32Array;
-	bq: Float32Array; bk: Float32Array; bv: Float32Array; bo: Float32Array;
-	w1: Float32Array; b1: Float32Array; w3: Float32Array; w2: Float32Array; b2: Float32Array;
-}
-
-interface BaseWeights {
-	wte: Float32Array;
-	wpe: Float32Array;
-	layers: BaseLayer[];
-	lnf: { gamma: Float32Array; beta: Float32Array };
-	wu: Float32Array;
-}
-
-let cachedBase: BaseWeights | null = null;
-
-/** The base set every variant shares (computed once; treat as read-only). */
-function baseWeights(): BaseWeights {
-	if (cachedBase) return cachedBase;
-	const V = VOCAB.length;
-	const sd = 1 / Math.sqrt(D_MODEL);
-	const wte = zeroPosColumns(randn('wte', V * D_MODEL, 1.0), V);
-	const wpe = randn('wpe', MAX_SEQ * D_MODEL, 0.1);
-	for (let p = 0; p < MAX_SEQ; p++) wpe.set(positionCode(p), p * D_MODEL + POS0);
-	const layers: BaseLayer[] = [];
-	for (let l = 0; l < N_LAYERS; l++) {
-		const n = `layers.${l}`;
-		const layer: BaseLayer = {
-			ln1: baseNorm(`${n}.ln1`),
-			ln2: baseNorm(`${n}.ln2`),
-			wq: randn(`${n}.wq`, D_MODEL * D_MODEL, sd),
-			wk: randn(`${n}.wk`, D_MODEL * D_MODEL, sd),
-			wv: randn(`${n}.wv`, D_MODEL * D_MODEL, sd),
-			wo: zeroPosColumns(randn(`${n}.wo`, D_MODEL * D_MODEL, sd * RESID_SCALE), D_MODEL),
-			bq: randn(`${n}.bq`, D_MODEL, 0.02),
-			bk: randn(`${n}.bk`, D_MODEL, 0.02),
-			bv: randn(`${n}.bv`, D_MODEL, 0.02),
-			bo: zeroPosColumns(randn(`${n}.bo`, D_MODEL, 0.02), 1),
-			w1: randn(`${n}.w1`, D_MODEL * D_FF, sd),
-			b1: randn(`${n}.b1`, D_FF, 0.02),
-			w3: randn(`${n}.w3`, D_MODEL * D_FF, sd),
-			w2: zeroPosColumns(randn(`${n}.w2`, D_FF * D_MODEL, RESID_SCALE / Math.sqrt(D_FF)), D_FF),
-			b2: zeroPosColumns(randn(`${n}.b2`, D_MODEL, 0.02), 1)
-		};
-		for (const p of PLANTED_HEADS.filter((h) => h.layer === l)) {
-			plant(layer.wq, layer.wk, p.head, p.role, PLANT_GAIN);
-			// Planted heads have no query/key bias: their scores are purely positional.
-			layer.bq.fill(0, p.head * D_HEAD, (p.head + 1) * D_HEAD);
-			layer.bk.fill(0, p.head * D_HEAD, (p.head + 1) * D_HEAD);
-		}
-		layers.push(layer);
-	}
-	cachedBase = {
-		wte,
-		wpe,
-		layers,
-		lnf: baseNorm('ln_f'),
-		wu: randn('wu', D_MODEL * V, sd)
-	};
-	return cachedBase;
-}
-
-function scaled(w: Float32Array, k: number): Float32Array {
-	return w.map((v) => v * k);
-}
-
-/**
- * A copy of a [D, D] query/key matrix with the planted heads' columns of layer l scaled by k.
- * DyT's tanh(alpha x) shrinks the positional code by about alpha (no statistics rescale it), so
- * planted heads read it with gain 1/alpha on both query and key.
- */
-function plantedGain(w: Float32Array, l: number, k: number): Float32Array {
-	const out = w.slice();
-	for (const p of PLANTED_HEADS.filter((h) => h.layer === l))
-		for (let r = 0; r < D_MODEL; r++)
-			for (let c = p.head * D_HEAD; c < (p.head + 1) * D_HEAD; c++) out[r * D_MODEL + c] *= k;
 	return out;
 }
 
 const cache = new Map<ZooId, ZooWeights>();
 
-/** The weights of one variant, derived from the shared base set. Treat as read-only. */
+/** The trained weights of one variant. Treat as read-only. */
 export function zooWeights(id: ZooId): ZooWeights {
 	const hit = cache.get(id);
 	if (hit) return hit;
 	const info = VARIANTS[id];
-	const base = baseWeights();
-	const norm = (n: { gamma: Float32Array; beta: Float32Array }): NormWeights => ({
-		gamma: n.gamma,
-		beta: info.norm === 'rmsnorm' ? null : n.beta,
-		alpha: info.norm === 'dyt' ? DYT_ALPHA : null
-	});
-	const b = <T>(x: T): T | null => (info.bias ? x : null);
-	// DeepNorm's beta lives only in the init: smaller value, output and FFN weights.
-	const g = id === 'deepnorm' ? DEEPNORM_BETA : 1;
-	const layers = base.layers.map(
-		(L, l): LayerWeights => ({
-			ln1: norm(L.ln1),
-			ln2: info.family === 'parallel' ? null : norm(L.ln2),
-			wq: info.norm === 'dyt' ? plantedGain(L.wq, l, 1 / DYT_ALPHA) : L.wq,
-			wk: info.norm === 'dyt' ? plantedGain(L.wk, l, 1 / DYT_ALPHA) : L.wk,
-			wv: g === 1 ? L.wv : scaled(L.wv, g),
-			wo: g === 1 ? L.wo : scaled(L.wo, g),
-			bq: b(L.bq), bk: b(L.bk), bv: b(L.bv), bo: b(L.bo),
-			w1: g === 1 ? L.w1 : scaled(L.w1, g),
-			b1: b(L.b1),
-			w3: info.mlp === 'swiglu' ? L.w3 : null,
-			w2: g === 1 ? L.w2 : scaled(L.w2, g),
-			b2: b(L.b2)
-		})
-	);
-	const w: ZooWeights = {
-		wte: base.wte,
-		wpe: base.wpe,
-		layers,
-		lnf: info.finalNorm ? norm(base.lnf) : null,
-		wu: base.wu
+	const tensors = readTensors(id);
+	const used = new Set<string>();
+	const get = (name: string, size: number): Float32Array => {
+		const t = tensors.get(name);
+		if (!t || t.length !== size) throw new Error(`models/weights/${id}: "${name}" is ${t ? `${t.length} values, not ${size}` : 'missing'}.`);
+		used.add(name);
+		return t;
 	};
+	const opt = (name: string, size: number, present: boolean) => (present ? get(name, size) : null);
+	const norm = (p: string): NormWeights => ({
+		gamma: get(`${p}.gamma`, D_MODEL),
+		beta: opt(`${p}.beta`, D_MODEL, info.norm !== 'rmsnorm'),
+		alpha: info.norm === 'dyt' ? get(`${p}.alpha`, 1)[0] : null
+	});
+	const b = info.bias;
+	const layers = Array.from({ length: N_LAYERS }, (_, l): LayerWeights => {
+		const p = `layer${l}`;
+		const lin = (m: string, n: number) => get(`${p}.${m}.weight`, n);
+		return {
+			ln1: norm(`${p}.ln1`),
+			ln2: info.family === 'parallel' ? null : norm(`${p}.ln2`),
+			wq: lin('attn.q', D_MODEL * D_MODEL), wk: lin('attn.k', D_MODEL * D_MODEL),
+			wv: lin('attn.v', D_MODEL * D_MODEL), wo: lin('attn.o', D_MODEL * D_MODEL),
+			bq: opt(`${p}.attn.q.bias`, D_MODEL, b), bk: opt(`${p}.attn.k.bias`, D_MODEL, b),
+			bv: opt(`${p}.attn.v.bias`, D_MODEL, b), bo: opt(`${p}.attn.o.bias`, D_MODEL, b),
+			w1: lin('mlp.w1', D_MODEL * D_FF), b1: opt(`${p}.mlp.w1.bias`, D_FF, b),
+			w3: info.mlp === 'swiglu' ? lin('mlp.w3', D_MODEL * D_FF) : null,
+			w2: lin('mlp.w2', D_FF * D_MODEL), b2: opt(`${p}.mlp.w2.bias`, D_MODEL, b)
+		};
+	});
+	const w: ZooWeights = {
+		wte: get('embed.wte', VOCAB.length * D_MODEL),
+		wpe: get('embed.wpe', MAX_SEQ * D_MODEL),
+		layers,
+		lnf: info.finalNorm ? norm('ln_f') : null,
+		wu: get('unembed.weight', D_MODEL * VOCAB.length)
+	};
+	const extra = [...tensors.keys()].filter((n) => !used.has(n));
+	if (extra.length) throw new Error(`models/weights/${id} has tensors the ${id} block does not use: ${extra.join(', ')}.`);
 	cache.set(id, w);
 	return w;
 }

@@ -7,10 +7,17 @@ import {
 } from '../../models/zoo/oracle';
 import { erf, gelu } from '../../models/zoo/forward';
 import { compareWithOracle, maxDiff, runZoo } from '../../models/zoo/run';
+import { weightIndex } from '../../models/zoo/weights';
 
 ort.env.wasm.numThreads = 1;
 
 const TEXT = 'The quick brown fox jumps over the lazy dog.';
+/**
+ * Nats per character every trained zoo model stays under on held-out text: character frequencies
+ * alone (unigram) cost 3.07 on it, uniform over 96 ids 4.56. DyT ends near 2.5, the others near 1.6.
+ */
+const NLL_BOUND = 3;
+const NLL_BOUND_LN = 2; // every variant with a LayerNorm or RMSNorm
 
 describe('oracle vs ORT capture', () => {
 	for (const id of ZOO_IDS)
@@ -40,6 +47,30 @@ describe('oracle vs ORT capture', () => {
 		const { mismatches } = compareWithOracle(store, oracleTensors('pre-ln', tokens));
 		expect(mismatches).toEqual([]);
 	});
+});
+
+describe('oracle vs torch: the model that was trained is the model that is built', () => {
+	// models/train/export.py recorded torch's float32 logits and per-position loss on 64 held-out
+	// characters; the oracle runs the committed weights through the builder's block in float64.
+	for (const id of ZOO_IDS)
+		it(`${id}: torch's logits and loss on a held-out string`, () => {
+			const { check } = weightIndex(id);
+			const tokens = tokenize(check.text);
+			expect(tokens.length).toBe(64);
+			const logits = oracleTensors(id, tokens).get(zooTensorNames(id).logits)!.data64;
+			const V = 96;
+			for (const [pos, want] of Object.entries(check.logits))
+				expect(maxDiff(Float32Array.from(want), logits.slice(Number(pos) * V, (Number(pos) + 1) * V)), `position ${pos}`).toBeLessThanOrEqual(1e-4);
+			const targets = [...tokens.slice(1), ...tokenize(check.next)];
+			const nll = targets.map((t, i) => {
+				const row = logits.subarray(i * V, (i + 1) * V);
+				const m = Math.max(...row);
+				return m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0)) - row[t];
+			});
+			expect(maxDiff(Float32Array.from(check.nll), Float64Array.from(nll))).toBeLessThanOrEqual(1e-4);
+			const mean = nll.reduce((a, b) => a + b, 0) / nll.length;
+			expect(mean, 'nats per character on held-out text').toBeLessThan(id === 'dyt' ? NLL_BOUND : NLL_BOUND_LN);
+		});
 });
 
 describe('oracle math', () => {
@@ -83,10 +114,14 @@ describe('oracle math', () => {
 		}
 	});
 
-	it('maxDiff: abs for ordinary values, exact for infinities, relative for -1e9 masks', () => {
+	it('maxDiff: abs for ordinary values (or scaled by max(1, |x|)), exact for infinities, relative for -1e9 masks', () => {
 		expect(maxDiff(Float32Array.of(1, -Infinity), Float64Array.of(1.00005, -Infinity))).toBeCloseTo(5e-5, 9);
 		expect(maxDiff(Float32Array.of(-Infinity), Float64Array.of(0))).toBe(Infinity);
 		expect(maxDiff(Float32Array.of(NaN), Float64Array.of(0))).toBe(Infinity);
 		expect(maxDiff(Float32Array.of(Math.fround(-1e9 + 3.2)), Float64Array.of(-1e9 + 3.2))).toBeLessThan(1e-7);
+		// scaled: relative beyond magnitude 1, absolute below it
+		expect(maxDiff(Float32Array.of(200.02), Float64Array.of(200), true)).toBeCloseTo(1e-4, 6);
+		expect(maxDiff(Float32Array.of(200.02), Float64Array.of(200))).toBeCloseTo(0.02, 4);
+		expect(maxDiff(Float32Array.of(0.5), Float64Array.of(0.5002), true)).toBeCloseTo(2e-4, 7);
 	});
 });

@@ -7,8 +7,8 @@ import { analyze } from '../../src/lib/analysis';
 import { captureNames } from '../../src/lib/runtime/capture';
 import { health, modelStats, type NormStats } from '../../src/lib/report';
 import { ZOO_IDS, VARIANTS, oracleTensors, tokenize, zooTensorNames, type Spelling, type ZooId } from '../../models/zoo/oracle';
-import { zooWeights } from '../../models/zoo/weights';
-import { DYT_ALPHA, EPS, N_HEADS } from '../../models/zoo/config';
+import { zooWeights, type NormWeights } from '../../models/zoo/weights';
+import { EPS, N_HEADS } from '../../models/zoo/config';
 import { runZoo } from '../../models/zoo/run';
 
 ort.env.wasm.numThreads = 1;
@@ -46,7 +46,8 @@ describe('norm and residual statistics vs the oracle', () => {
 			const kind = VARIANTS[id].norm;
 			expect(stats.layers).toHaveLength(names.layers.length);
 
-			const checkNorm = (s: NormStats, input: string, output: string, gamma: Float32Array, where: string) => {
+			const checkNorm = (s: NormStats, input: string, output: string, w: NormWeights, where: string) => {
+				const gamma = w.gamma;
 				expect([s.input, s.output], where).toEqual([input, output]);
 				const x = o(input);
 				const y = o(output);
@@ -66,8 +67,9 @@ describe('norm and residual statistics vs the oracle', () => {
 					expectClose(s.scale, x.map((r) => 1 / Math.sqrt(msOf(r) + EPS)), `${where} scale`);
 					expect([s.mean, s.var, s.beta]).toEqual([null, null, null]);
 				} else {
-					expect([s.mean, s.var, s.ms, s.scale, s.eps, s.alpha]).toEqual([null, null, null, null, null, DYT_ALPHA]);
-					const want = x.map((r) => r.filter((v) => Math.abs(Math.tanh(DYT_ALPHA * v)) > 0.95).length / r.length);
+					expect([s.mean, s.var, s.ms, s.scale, s.eps]).toEqual([null, null, null, null, null]);
+					expect(s.alpha, `${where} alpha (learned per norm)`).toBeCloseTo(w.alpha!, 6);
+					const want = x.map((r) => r.filter((v) => Math.abs(Math.tanh(w.alpha! * v)) > 0.95).length / r.length);
 					// float32 vs float64 may put one feature on the other side of 0.95
 					want.forEach((w, i) => expect(Math.abs(s.saturation![i] - w), `${where} saturation token ${i}`).toBeLessThanOrEqual(1 / 64 + 1e-12));
 				}
@@ -80,7 +82,7 @@ describe('norm and residual statistics vs the oracle', () => {
 				// norms in recognition's order: ln1 (attention side) then ln2
 				const expected = [N.ln1, N.ln2].filter((n): n is { input: string; output: string } => n !== null);
 				expect(st.norms).toHaveLength(expected.length);
-				expected.forEach((n, k) => checkNorm(st.norms[k], n.input, n.output, k === 0 ? L.ln1.gamma : L.ln2!.gamma, `layer ${l} norm ${k}`));
+				expected.forEach((n, k) => checkNorm(st.norms[k], n.input, n.output, k === 0 ? L.ln1 : L.ln2!, `layer ${l} norm ${k}`));
 
 				const r = st.resid;
 				const norms = (name: string) => o(name).map(l2Of);
@@ -104,22 +106,26 @@ describe('norm and residual statistics vs the oracle', () => {
 				} else expect(r.before_norm).toBeNull();
 			});
 
-			if (names.final_norm) checkNorm(stats.final_norm!, names.final_norm.input, names.final_norm.output, W.lnf!.gamma, 'final norm');
+			if (names.final_norm) checkNorm(stats.final_norm!, names.final_norm.input, names.final_norm.output, W.lnf!, 'final norm');
 			else expect(stats.final_norm).toBeNull();
 		});
 
-	it('the point of the compare view: pre-norm stream norms grow with depth, post-norm holds them near sqrt(d) * |gamma|', async () => {
+	it('the point of the compare view: pre-norm stream norms grow block by block, post-norm holds each at its LN\'s gain', async () => {
+		const mean = (a: number[] | null) => a!.reduce((x, y) => x + y, 0) / a!.length;
 		const series = async (id: ZooId) => {
 			const { store, graph } = await runZoo(ort, id, tokens);
 			const s = modelStats(analyze(graph), store, graph);
-			const mean = (a: number[] | null) => a!.reduce((x, y) => x + y, 0) / a!.length;
-			return [mean(s.layers[0].resid.pre), ...s.layers.map((L) => mean(L.resid.post))];
+			return { s, norms: [mean(s.layers[0].resid.pre), ...s.layers.map((L) => mean(L.resid.post))] };
 		};
-		const pre = await series('pre-ln');
+		const pre = (await series('pre-ln')).norms;
+		for (let i = 1; i < pre.length; i++) expect(pre[i], `pre-LN after block ${i - 1}`).toBeGreaterThan(pre[i - 1]);
+		expect(pre[pre.length - 1]).toBeGreaterThan(4 * pre[0]);
+		// ||LN(x)|| = ||gamma * xhat + beta|| with sum(xhat^2) = d: about ||gamma|| (sqrt(d) at init), whatever the depth
 		const post = await series('post-ln');
-		for (let i = 1; i < pre.length; i++) expect(pre[i]).toBeGreaterThan(pre[i - 1]);
-		for (const v of post.slice(1)) expect(Math.abs(v - 8)).toBeLessThan(0.6); // sqrt(64) with gamma ~ 1 +- 0.1
-		expect(pre[pre.length - 1] - pre[0]).toBeGreaterThan(post[post.length - 1] - post[1]);
+		post.s.layers.forEach((L, l) => {
+			const gain = L.norms[1].gamma!.norm;
+			expect(Math.abs(post.norms[l + 1] / gain - 1), `post-LN after block ${l} vs ||gamma|| ${gain}`).toBeLessThan(0.12);
+		});
 	});
 });
 

@@ -1,5 +1,6 @@
-// The committed zoo: byte-for-byte regeneration, metadata, planted heads (asserted on what ORT
-// computes from the committed files), shared base weights, and the ground-truth names.
+// The committed zoo: byte-for-byte regeneration from the committed trained weights, metadata,
+// what trained heads do (head scores on what ORT computes from the committed files), the weights
+// in the files, and the ground-truth names.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
@@ -8,9 +9,12 @@ import { CaptureSession } from '../../src/lib/runtime';
 import { zooFiles } from '../../models/zoo/files';
 import { BROKEN } from '../../models/zoo/broken';
 import { idsFeed } from '../../models/zoo/run';
-import { DEEPNORM_ALPHA, DEEPNORM_BETA } from '../../models/zoo/config';
+import { DEEPNORM_ALPHA, DEEPNORM_BETA, DYT_ALPHA_INIT } from '../../models/zoo/config';
+import { trainingSummary } from '../../models/zoo/builder';
+import { weightIndex, zooWeights } from '../../models/zoo/weights';
+import { headScores } from '../../src/lib/stats/head-scores';
 import {
-	PLANTED_HEADS, SPELLINGS, VARIANTS, VOCAB, ZOO_IDS, spellingLabel, tokenize, zooBuild, zooTensorNames, type ZooId
+	SPELLINGS, VARIANTS, VOCAB, ZOO_IDS, spellingLabel, tokenize, zooBuild, zooTensorNames, type ZooId
 } from '../../models/zoo/oracle';
 
 ort.env.wasm.numThreads = 1;
@@ -46,16 +50,17 @@ describe('metadata', () => {
 			expect(vocab).toEqual([...VOCAB]);
 			expect([vocab.length, vocab[0], vocab[1], vocab[34], vocab[95]]).toEqual([96, '<unk>', ' ', 'A', '~']);
 			expect([m.get('blockscope.max_seq'), m.get('blockscope.d_model'), m.get('blockscope.heads'), m.get('blockscope.layers')]).toEqual(['64', '64', '4', '4']);
-			expect(JSON.parse(m.get('blockscope.planted_heads')!)).toEqual(PLANTED_HEADS);
+			const training = JSON.parse(m.get('blockscope.training')!);
+			expect(training).toEqual(trainingSummary(id));
+			expect(training.heldout_loss).toBeCloseTo(weightIndex(id).final.heldout, 4);
+			expect(m.has('blockscope.planted_heads')).toBe(false);
 			expect(g.inputs).toEqual([{ name: 'input_ids', dtype: 'int64', dims: [1, 'seq'] }]);
 			expect(g.outputs).toEqual([{ name: 'logits', dtype: 'float32', dims: [1, 'seq', 96] }]);
 			expect(g.opset).toBe(id === 'pre-rms-swiglu' ? 23 : 20);
 		});
 
-	it('variants are the ones issue 3 names, one planted role per layer in different layers', () => {
+	it('variants are the ones issue 3 names', () => {
 		expect([...ZOO_IDS]).toEqual(['pre-ln', 'post-ln', 'pre-rms-swiglu', 'parallel', 'deepnorm', 'dyt']);
-		expect(new Set(PLANTED_HEADS.map((h) => h.layer)).size).toBe(PLANTED_HEADS.length);
-		expect(PLANTED_HEADS.map((h) => h.role).sort()).toEqual(['first-token', 'previous-token', 'self']);
 	});
 
 	it('tokenize: printable ASCII by id, anything else is <unk>', () => {
@@ -64,62 +69,114 @@ describe('metadata', () => {
 	});
 });
 
-describe('planted heads (ORT on the committed files)', () => {
-	const texts = [
-		'The quick brown fox jumps over the lazy dog.',
-		'Zx9#qL!mP2@vB7&nK4^tR1*wE8(yU5)iO3_pA6+sD0=fG-hJ[kL]zX{cV}bN|mQ;', // 64 tokens
-		'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
-	];
+/** English inputs, 22 to 64 characters; the first is the page's default. */
+const HEAD_TEXTS = [
+	'the cat sat on the mat',
+	'The quick brown fox jumps over the lazy dog.',
+	'Light is refracted by the prism into colours, red and violet.',
+	"If the Sun's Light be let into a dark Room through a small hole,"
+];
+
+/** The local score (window 4) of a head spreading every row evenly over the keys it may see. */
+const uniformLocal = (S: number) => Array.from({ length: S }, (_, i) => Math.min(i + 1, 4) / (i + 1)).reduce((a, b) => a + b, 0) / S;
+
+type Claim = { layer: number; head: number; score: 'previous' | 'self' | 'local'; min: number };
+/**
+ * What heads of the trained models do (models/README.md's table): `min` sits a little under the
+ * lowest score measured over HEAD_TEXTS. Retrained weights need these read off again.
+ */
+const HEADS: Record<ZooId, Claim[]> = {
+	'pre-ln': [{ layer: 0, head: 1, score: 'previous', min: 0.31 }, { layer: 0, head: 1, score: 'local', min: 0.85 }],
+	'post-ln': [
+		{ layer: 2, head: 0, score: 'previous', min: 0.32 }, { layer: 1, head: 2, score: 'local', min: 0.92 }, { layer: 1, head: 2, score: 'self', min: 0.29 }
+	],
+	'pre-rms-swiglu': [{ layer: 0, head: 1, score: 'previous', min: 0.3 }, { layer: 0, head: 1, score: 'local', min: 0.78 }],
+	parallel: [
+		{ layer: 0, head: 0, score: 'previous', min: 0.37 }, { layer: 0, head: 0, score: 'local', min: 0.88 }, { layer: 3, head: 2, score: 'self', min: 0.29 }
+	],
+	deepnorm: [
+		{ layer: 1, head: 2, score: 'previous', min: 0.43 }, { layer: 1, head: 2, score: 'local', min: 0.93 }, { layer: 1, head: 1, score: 'self', min: 0.29 }
+	],
+	// DyT from the same init and schedule never left near-uniform attention (models/README.md says why)
+	dyt: []
+};
+
+describe('trained heads (ORT on the committed files)', () => {
 	for (const id of ZOO_IDS)
-		it(`${id}: every planted head puts >= 0.8 of every row on its target key`, async () => {
+		it(`${id}: the heads models/README.md names score above their thresholds on every text`, async () => {
 			const g = graphOf(id);
-			const planted = JSON.parse(g.metadata.get('blockscope.planted_heads')!) as typeof PLANTED_HEADS;
 			const names = zooTensorNames(id);
-			const patterns = planted.map((p) => names.layers[p.layer].pattern);
-			const bytes = committed(`${id}.onnx`);
-			const s = await CaptureSession.create(ort, bufferOf(bytes), g, { backend: 'wasm', captureSet: 'semantic', semantic: patterns });
-			for (const text of texts) {
+			const s = await CaptureSession.create(ort, bufferOf(committed(`${id}.onnx`)), g, {
+				backend: 'wasm', captureSet: 'semantic', semantic: names.layers.map((L) => L.pattern)
+			});
+			for (const text of HEAD_TEXTS) {
 				const tokens = tokenize(text);
 				const S = tokens.length;
 				const store = await s.run(idsFeed(tokens));
-				for (const p of planted) {
-					const t = store.get(names.layers[p.layer].pattern)!;
-					expect(t.dims).toEqual([1, 4, S, S]);
-					const pat = t.data as Float32Array;
-					let worst = 1;
-					for (let i = p.role === 'previous-token' ? 1 : 0; i < S; i++) {
-						const target = p.role === 'previous-token' ? i - 1 : p.role === 'first-token' ? 0 : i;
-						worst = Math.min(worst, pat[(p.head * S + i) * S + target]);
-					}
-					expect(worst, `${id} layer ${p.layer} head ${p.head} ${p.role} on "${text}"`).toBeGreaterThanOrEqual(0.8);
+				const scores = names.layers.map((L) => headScores(store.get(L.pattern)!.data as Float32Array, 4, S));
+				// a head spreading its rows evenly over the keys it may see: the bar every claim must clear twice over
+				const uniform = Array.from({ length: S - 1 }, (_, i) => 1 / (i + 2)).reduce((a, b) => a + b, 0) / (S - 1);
+				for (const e of HEADS[id]) {
+					const got = scores[e.layer][e.head][e.score];
+					expect(got, `${id} layer ${e.layer} head ${e.head} ${e.score} on "${text}"`).toBeGreaterThanOrEqual(e.min);
+					if (e.score !== 'local') expect(got).toBeGreaterThan(2 * uniform);
 				}
+				if (id === 'dyt')
+					scores.forEach((L, l) => L.forEach((h) => expect(h.local, `dyt layer ${l} head ${h.head} local on "${text}"`).toBeLessThan(1.25 * uniformLocal(S))));
+				// and none is an attention sink (these small models grew none): token 0 gets less than twice a uniform head's share
+				scores.forEach((L, l) => L.forEach((h) => expect(h.first, `${id} layer ${l} head ${h.head} first on "${text}"`).toBeLessThan(2 * uniform)));
 			}
 			await s.release();
 		});
 });
 
-describe('shared base weights', () => {
-	const init = (id: ZooId, name: string) => tensorArray(graphOf(id).initializers.get(name)!) as Float32Array;
+describe('the trained weights in the files', () => {
+	const init = (id: ZooId | 'broken-ffn', name: string) => tensorArray(graphOf(id as ZooId).initializers.get(name)!) as Float32Array;
+	/** <id>.bin read here, apart from weights.ts: name -> values */
+	const bin = (id: ZooId) => {
+		const raw = committed(`weights/${id}.bin`);
+		const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+		return new Map(weightIndex(id).tensors.map((t) => {
+			const n = t.dims.reduce((a, b) => a * b, 1);
+			return [t.name, Float32Array.from({ length: n }, (_, i) => view.getFloat32(t.offset + 4 * i, true))];
+		}));
+	};
 
-	it('every variant embeds, attends (Q/K) and unembeds with the same base tensors', () => {
-		// DyT reads planted heads with a 1/alpha gain (weights.ts); DeepNorm scales the FFN by beta.
-		const differs = (id: ZooId, name: string) => (id === 'dyt' && name.includes('attn.q')) || (id === 'deepnorm' && name.includes('mlp'));
-		for (const id of ZOO_IDS)
-			for (const name of ['embed.wte', 'embed.wpe', 'unembed.weight', 'layer2.attn.q.weight', 'layer3.attn.k.weight', 'layer0.mlp.w1.weight'])
-				if (!differs(id, name)) expect(Array.from(init(id, name)), `${id} ${name}`).toEqual(Array.from(init('pre-ln', name)));
-	});
-
-	it('DeepNorm scales value, output and FFN weights by beta = (8N)^(-1/4) and leaves Q/K alone', () => {
-		expect(DEEPNORM_BETA).toBeCloseTo(Math.pow(32, -0.25), 12);
-		expect(DEEPNORM_ALPHA).toBeCloseTo(Math.pow(8, 0.25), 12);
-		for (const name of ['layer1.attn.v.weight', 'layer1.attn.o.weight', 'layer1.mlp.w1.weight', 'layer1.mlp.w2.weight']) {
-			const base = init('post-ln', name), deep = init('deepnorm', name);
-			for (let i = 0; i < base.length; i += 97) expect(deep[i]).toBe(Math.fround(base[i] * DEEPNORM_BETA));
+	it('every initializer of every committed model is the committed trained tensor, bit for bit', () => {
+		for (const id of ZOO_IDS) {
+			const w = bin(id);
+			const g = graphOf(id);
+			const floats = [...g.initializers.keys()].filter((n) => !n.startsWith('const/') && n !== 'causal_mask');
+			expect(floats.sort(), id).toEqual([...w.keys()].sort());
+			for (const [name, values] of w) expect(Buffer.from(init(id, name).buffer).equals(Buffer.from(values.buffer)), `${id} ${name}`).toBe(true);
+			expect(zooWeights(id).wte).toEqual(w.get('embed.wte')); // the loader reads the same file
 		}
-		expect(Array.from(init('deepnorm', 'layer1.attn.k.weight'))).toEqual(Array.from(init('post-ln', 'layer1.attn.k.weight')));
 	});
 
-	it('LLaMA-like: RMSNorm without beta, SwiGLU W3, no biases; DyT: alpha 0.5 per norm', () => {
+	it('broken-ffn is the trained pre-ln with one +inf, everything else equal', () => {
+		const broken = new Graph(readModel(committed('broken-ffn.onnx')));
+		for (const [name] of graphOf('pre-ln').initializers) {
+			const a = tensorArray(graphOf('pre-ln').initializers.get(name)!) as Float32Array;
+			const b = tensorArray(broken.initializers.get(name)!) as Float32Array;
+			const diff = [...b.keys()].filter((i) => !Object.is(a[i], b[i]));
+			expect(diff, name).toEqual(name === 'layer2.mlp.w2.weight' ? [76 * 64 + 7] : []);
+		}
+	});
+
+	it('DeepNorm: alpha is in the graph; beta = 0.42 scaled V, O, W1, W2 at init only, and training outgrew it', () => {
+		expect(DEEPNORM_ALPHA).toBeCloseTo(Math.pow(8, 0.25), 12);
+		expect(DEEPNORM_BETA).toBeCloseTo(Math.pow(32, -0.25), 12);
+		// Same init as post-LN times beta; 2000 steps later the norms are post-LN's or larger (the
+		// branch has to stand out against alpha * x), nowhere near beta times them.
+		const norm = (id: ZooId, name: string) => Math.hypot(...init(id, name));
+		for (let l = 0; l < 4; l++)
+			for (const m of ['attn.v', 'attn.o', 'mlp.w1', 'mlp.w2']) {
+				const ratio = norm('deepnorm', `layer${l}.${m}.weight`) / norm('post-ln', `layer${l}.${m}.weight`);
+				expect(ratio, `layer ${l} ${m}`).toBeGreaterThan(0.9);
+			}
+	});
+
+	it('LLaMA-like: RMSNorm without beta, SwiGLU W3, no biases; DyT: every norm learned its own alpha', () => {
 		const rms = graphOf('pre-rms-swiglu');
 		expect([...rms.initializers.keys()].filter((n) => n.endsWith('.bias') || n.endsWith('.beta'))).toEqual([]);
 		expect(rms.initializers.get('layer0.mlp.w3.weight')!.dims.map(Number)).toEqual([64, 256]);
@@ -127,7 +184,10 @@ describe('shared base weights', () => {
 		const dyt = graphOf('dyt');
 		const alphas = [...dyt.initializers.keys()].filter((n) => n.endsWith('.alpha'));
 		expect(alphas.length).toBe(9);
-		for (const a of alphas) expect(dyt.numbersOf(a)).toEqual([0.5]);
+		const values = alphas.map((a) => dyt.numbersOf(a)![0]);
+		const W = zooWeights('dyt');
+		expect(values).toEqual([...W.layers.flatMap((L) => [L.ln1.alpha, L.ln2!.alpha]), W.lnf!.alpha].map((a) => Math.fround(a!)));
+		for (const v of values) expect(Math.abs(v - DYT_ALPHA_INIT), 'moved from its init').toBeGreaterThan(0.01);
 	});
 });
 
