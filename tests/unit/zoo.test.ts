@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-web';
 import { Graph, readModel, bufferOf, tensorArray } from '../../src/lib/onnx';
 import { CaptureSession } from '../../src/lib/runtime';
 import { zooFiles } from '../../models/zoo/files';
+import { FUSED_MEMBERS } from '../../models/zoo/fused';
 import { BROKEN } from '../../models/zoo/broken';
 import { idsFeed } from '../../models/zoo/run';
 import { DEEPNORM_ALPHA, DEEPNORM_BETA, DYT_ALPHA_INIT } from '../../models/zoo/config';
@@ -27,13 +28,13 @@ const graphOf = (id: ZooId) => graphs.get(id) ?? graphs.set(id, new Graph(readMo
 describe('zoo files', () => {
 	it('npm run models regenerates the committed files byte for byte', () => {
 		const files = zooFiles();
-		expect(files.map((f) => f.file)).toEqual([...ZOO_IDS, ...BROKEN.map((b) => b.id)].map((id) => `${id}.onnx`).concat('index.json'));
+		expect(files.map((f) => f.file)).toEqual([...ZOO_IDS, ...FUSED_MEMBERS.map((m) => m.id), ...BROKEN.map((b) => b.id)].map((id) => `${id}.onnx`).concat('index.json'));
 		for (const f of files) expect(Buffer.compare(Buffer.from(f.bytes), Buffer.from(committed(f.file))), f.file).toBe(0);
 	});
 
 	it('index.json lists every variant once, pre-ln as the only default', () => {
 		const index = JSON.parse(new TextDecoder().decode(committed('index.json')));
-		expect(index.map((e: { id: string }) => e.id)).toEqual([...ZOO_IDS, ...BROKEN.map((b) => b.id)]); // broken members last
+		expect(index.map((e: { id: string }) => e.id)).toEqual([...ZOO_IDS, ...FUSED_MEMBERS.map((m) => m.id), ...BROKEN.map((b) => b.id)]); // fused members after the healthy ones, broken last
 		expect(index.filter((e: { default?: boolean }) => e.default)).toEqual([expect.objectContaining({ id: 'pre-ln', file: 'pre-ln.onnx' })]);
 		for (const e of index) expect(e.title.length * e.description.length).toBeGreaterThan(0);
 	});
