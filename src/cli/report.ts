@@ -51,7 +51,7 @@ const modelInfo: Section = (r) => ({ model_info: r.modelInfo });
 /** model_info's quantization, float_type, fused_ops; derived tensors with their self-check */
 const fused: Section = (r) => ({
 	model_info: graphModelInfo(r.graph),
-	derived: derivedEntries(r.store).map((d) => ({ name: d.name, kind: d.kind, op: d.op, self_check: d.selfCheck, skipped: d.skipped }))
+	derived: derivedEntries(r.store).map((d) => ({ name: d.name, kind: d.kind, op: d.op, self_check: d.selfCheck, tolerance: d.tolerance, skipped: d.skipped }))
 });
 
 export const SECTIONS: Section[] = [core, recognition, stats, healthSection, modelInfo, fused];
