@@ -11,7 +11,14 @@ import { f32 } from './norms.js';
 import { fusedAttention } from './fused.js';
 
 const PASS = new Set(['Cast', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'QuantizeLinear', 'DequantizeLinear']);
-const FUSED_ATTENTION = new Set(['Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'PackedAttention', 'SparseAttention']);
+const FUSED_ATTENTION = new Set([
+	'Attention',
+	'MultiHeadAttention',
+	'GroupQueryAttention',
+	'PackedAttention',
+	'SparseAttention',
+	'QAttention'
+]);
 
 interface Trace {
 	qk: GraphNode;

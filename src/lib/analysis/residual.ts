@@ -115,7 +115,15 @@ function attentionIn(ctx: Ctx, from: string, t: string, attention: AttentionInfo
 	return null;
 }
 
-const ATTENTION_OPS = new Set(['Softmax', 'Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'PackedAttention', 'SparseAttention']);
+const ATTENTION_OPS = new Set([
+	'Softmax',
+	'Attention',
+	'MultiHeadAttention',
+	'GroupQueryAttention',
+	'PackedAttention',
+	'SparseAttention',
+	'QAttention'
+]);
 
 /** Any Softmax or fused attention op on the way from `from` to `t`? */
 function softmaxIn(ctx: Ctx, from: string, t: string): boolean {

@@ -19,6 +19,7 @@ const MIXING = new Set([
 	'DynamicQuantizeMatMul',
 	'QGemm',
 	'Attention',
+	'QAttention',
 	'MultiHeadAttention',
 	'GroupQueryAttention',
 	'FusedConv'
