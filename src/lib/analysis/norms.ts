@@ -213,8 +213,17 @@ function statTail(ctx: Ctx, sq: GraphNode, num: string): Tail | null {
 		}
 	}
 	if (!normalized) return null;
-	let out = normalized.outputs[0];
-	// Affine part: Mul(gamma) then Add(beta), each optional, a Cast allowed before either.
+	return { ...affine(ctx, normalized.outputs[0], nodes, spelling), nodes, spelling, eps, scale };
+}
+
+/** The affine part after the normalization: Mul(gamma) then Add(beta), each optional, a Cast allowed before either. */
+function affine(
+	ctx: Ctx,
+	normalized: string,
+	nodes: number[],
+	spelling: string[]
+): { output: string; gamma: string | null; beta: string | null } {
+	let out = normalized;
 	let gamma: string | null = null;
 	let beta: string | null = null;
 	const next = (op: string): GraphNode | null => {
@@ -253,7 +262,7 @@ function statTail(ctx: Ctx, sq: GraphNode, num: string): Tail | null {
 		spelling.push('Add');
 		out = ba.outputs[0];
 	}
-	return { nodes, spelling, output: out, eps, gamma, beta, scale };
+	return { output: out, gamma, beta };
 }
 
 function isSquare(ctx: Ctx, n: GraphNode, x: string): boolean {
