@@ -73,7 +73,7 @@ function healthy(): Health {
 	return {
 		nonfinite: [], first_nonfinite: null, first_nonfinite_node: null, masked: [{ tensor: 'scores', neg_inf: 10 }], masks_known: true,
 		softmax_row_sum_max_err: 1e-7, softmax_rows: 88, softmax_off: [], softmax_nonfinite_rows: 0, softmax_tolerance: 1e-3,
-		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [],
+		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [], quantized_weights: [],
 		capture: { set: 'all', exposed: 128, fusion: [] }, tensors_checked: 125
 	};
 }
