@@ -79,7 +79,7 @@ export class Debugger {
 	/** Opens what the URL names: the zoo model (the default one when none or an empty one), or waits for a local file. */
 	async start(p: PageParams): Promise<void> {
 		const s = this.session;
-		s.start({ backend: p.backend, capture: p.capture, input: p.input, budget: p.budget });
+		s.start({ backend: p.backend, capture: p.capture, input: p.input, budget: p.budget, variant: p.variant });
 		this.sel.layer = p.layer;
 		this.sel.head = p.head;
 		this.restore = { pin: p.pin ?? null, tensor: p.tensor ?? null };
@@ -227,6 +227,7 @@ export class Debugger {
 			diff: this.diff,
 			perturb: this.perturb,
 			budget: s.budgetSetting,
+			variant: s.modelId ? null : s.variant,
 			whatIf: this.whatIf
 		};
 	}

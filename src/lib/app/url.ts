@@ -24,6 +24,8 @@ export interface ViewParams {
 	tensor?: string | null;
 	/** Role overrides from the role panel (`?roles=`, JSON). */
 	roles?: Override[] | null;
+	/** A model folder's variant (`?variant=model_q4`); null: its default. */
+	variant?: string | null;
 }
 
 function index(v: string | null): number {
@@ -58,7 +60,8 @@ export function readParams(params: URLSearchParams): ViewParams {
 		token: optInt(params.get('token'), 0) ?? null,
 		pin: cellOf(params.get('pin')),
 		tensor: params.get('tensor') || null,
-		roles: parseRoles(params.get('roles'))
+		roles: parseRoles(params.get('roles')),
+		variant: params.get('variant') || undefined
 	};
 }
 
@@ -85,6 +88,7 @@ export function writeParams(v: ViewParams): URLSearchParams {
 	if (v.tensor) p.set('tensor', v.tensor);
 	const roles = writeRoles(v.roles);
 	if (roles) p.set('roles', roles);
+	if (v.variant) p.set('variant', v.variant);
 	return p;
 }
 

@@ -5,3 +5,8 @@ export * from './capture.js';
 export * from './plan.js';
 export * from './inputs.js';
 export * from './limits.js';
+// Feeds of a model as downloaded (tokenizer, KV caches, merged decoders) and the graph it is captured on.
+export * from './model-inputs.js';
+export * from './text-feeds.js';
+export * from './kv-cache.js';
+export * from './branch.js';

@@ -8,6 +8,8 @@ import { axisLabel } from './labels.js';
 export interface AxisLabels {
 	rows: readonly string[] | null; // query tokens (y)
 	cols: readonly string[] | null; // key tokens (x)
+	/** Token ids per position: each label then carries data-testid="token-label", data-token-id and data-pos. */
+	ids?: readonly number[] | null;
 }
 
 /** Approximate advance of one label character at the axis font size (11px). */
@@ -53,6 +55,14 @@ export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels, 
 		.tickSizeOuter(0);
 	root.append('g').attr('class', 'axis axis-x').call(top);
 	root.append('g').attr('class', 'axis axis-y').call(left);
+	const ids = labels.ids;
+	if (ids)
+		root
+			.selectAll<SVGTextElement, number>('.tick text')
+			.filter((i) => i < ids.length)
+			.attr('data-testid', 'token-label')
+			.attr('data-token-id', (i) => ids[i])
+			.attr('data-pos', (i) => i);
 	if (layout.rotate)
 		root
 			.select<SVGGElement>('.axis-x')

@@ -37,7 +37,15 @@ export function recognizedPatterns(s: Structure, store: DimsLookup): AttentionRe
 		if (!a || !t) continue;
 		const [q, k] = t.dims.slice(-2);
 		if ((t.dims.length === 4 && t.dims[0] === 1) || (t.dims.length === 3 && a.layout === 'BH,S,S'))
-			if (q > 0 && k > 0) out.push({ layer: L.index, tensor: a.pattern, masked: a.masked, scores: scoresOf(store, a.scores, t.dims) });
+			if (q > 0 && k > 0)
+				out.push({
+					layer: L.index,
+					tensor: a.pattern,
+					masked: a.masked,
+					scores: scoresOf(store, a.scores, t.dims),
+					op: a.op,
+					derived: a.derived
+				});
 	}
 	return out;
 }

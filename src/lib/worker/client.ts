@@ -17,7 +17,10 @@ import type { BackendChoice } from './ep.js';
 import type { CaptureSet } from '../runtime/index.js';
 
 export class RuntimeError extends Error {
-	constructor(message: string, readonly hint?: string) {
+	constructor(
+		message: string,
+		readonly hint?: string
+	) {
 		super(message);
 		this.name = 'RuntimeError';
 	}
@@ -47,7 +50,18 @@ export class RuntimeClient {
 		onProgress?: (p: ProgressMessage) => void
 	): Promise<ResultMessage> {
 		const id = this.next++;
-		const req: OpenRequest = { type: 'open', id, source, backend: opts.backend, ortBase: this.ortBase, captureSet: opts.captureSet, input: opts.input ?? {}, budget: opts.budget, layer: opts.layer, whatIf: opts.whatIf };
+		const req: OpenRequest = {
+			type: 'open',
+			id,
+			source,
+			backend: opts.backend,
+			ortBase: this.ortBase,
+			captureSet: opts.captureSet,
+			input: opts.input ?? {},
+			budget: opts.budget,
+			layer: opts.layer,
+			whatIf: opts.whatIf
+		};
 		return this.send(req, [], onProgress) as Promise<ResultMessage>;
 	}
 
@@ -66,7 +80,11 @@ export class RuntimeClient {
 		this.failAll('The runtime was closed.');
 	}
 
-	private send(req: WorkerRequest, transfer: Transferable[], onProgress?: (p: ProgressMessage) => void): Promise<ResultMessage | StructureMessage> {
+	private send(
+		req: WorkerRequest,
+		transfer: Transferable[],
+		onProgress?: (p: ProgressMessage) => void
+	): Promise<ResultMessage | StructureMessage> {
 		return new Promise((resolve, reject) => {
 			this.pending.set(req.id, { resolve, reject, onProgress });
 			this.worker.postMessage(req, transfer);

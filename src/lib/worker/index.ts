@@ -10,3 +10,4 @@ export { DEFAULT_MODEL_ID, loadZoo, pickModel, type ZooEntry } from './zoo.js';
 export { hooksByTensor, structureInfo, tryAnalyze } from './structure.js';
 export { findPatterns, type DimsLookup } from './attention.js';
 export { fetchModel } from './fetch.js';
+export { pickFolder, type PickedFolder } from './folder.js';

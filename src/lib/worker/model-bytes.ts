@@ -5,7 +5,7 @@
 import { ModelError, detachModel, weightCounts, type Graph, type ModelBuffer } from '../onnx/index.js';
 import { MiB } from '../runtime/index.js';
 import { fetchModel, readBody } from './fetch.js';
-import type { ModelSource } from './protocol.js';
+import type { ByteSource } from './protocol.js';
 
 /** Models this large let go of their bytes once their session exists: -476 MiB for GPT-2 small. */
 export const LET_GO_BYTES = 64 * MiB;
@@ -16,15 +16,17 @@ export type OnRead = (message: string, loaded: number, total: number | null) => 
 export interface HeldModel {
 	/** The bytes; null once let go of. */
 	buffer: ModelBuffer | null;
-	source: ModelSource;
+	source: ByteSource;
 	graph: Graph;
+	/** Never let go of the bytes (an inlined merged decoder's session reads weights from them). */
+	keep?: boolean;
 	/** The Graph no longer points into the bytes (detach.ts). */
 	detached?: boolean;
 	/** Bytes of the .onnx file as first read (a re-read must match). */
 	model: { bytes: number };
 }
 
-export async function readSource(src: ModelSource, verb: string, onRead: OnRead): Promise<ModelBuffer> {
+export async function readSource(src: ByteSource, verb: string, onRead: OnRead): Promise<ModelBuffer> {
 	const report = throttled((loaded, total) => onRead(`${verb} ${src.name}`, loaded, total));
 	if (src.kind === 'url') {
 		onRead(`${verb} ${src.name}`, 0, null);
@@ -41,7 +43,10 @@ export async function bytesOf(m: HeldModel, onRead: OnRead): Promise<ModelBuffer
 		throw new ModelError(`Could not read ${m.source.name} again for a new session: ${(e as Error).message}`, 'Open the model again.');
 	});
 	if (buf.length !== m.model.bytes)
-		throw new ModelError(`${m.source.name} changed since it was opened (${m.model.bytes} bytes then, ${buf.length} now).`, 'Open the model again.');
+		throw new ModelError(
+			`${m.source.name} changed since it was opened (${m.model.bytes} bytes then, ${buf.length} now).`,
+			'Open the model again.'
+		);
 	return buf;
 }
 
@@ -51,7 +56,7 @@ export async function bytesOf(m: HeldModel, onRead: OnRead): Promise<ModelBuffer
  * reads (detach.ts).
  */
 export function letGo(m: HeldModel): void {
-	if (!m.buffer || m.buffer.length < LET_GO_BYTES) return;
+	if (!m.buffer || m.buffer.length < LET_GO_BYTES || m.keep) return;
 	if (!m.detached) {
 		for (const t of m.graph.initializers.values()) weightCounts(t);
 		detachModel(m.graph, m.buffer.buffer.buffer);

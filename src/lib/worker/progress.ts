@@ -14,9 +14,14 @@ export function describeProgress(p: ProgressMessage): string {
 export function describeResult(r: ResultMessage): string {
 	const ms = (x: number) => `${Math.round(x)} ms`;
 	// A re-run reuses the open session: no session time to report.
-	const time = r.timings.sessionMs > 0 ? `session ${ms(r.timings.sessionMs)}, run ${ms(r.timings.runMs)}` : `re-run ${ms(r.timings.runMs)} on the open session`;
+	const time =
+		r.timings.sessionMs > 0
+			? `session ${ms(r.timings.sessionMs)}, run ${ms(r.timings.runMs)}`
+			: `re-run ${ms(r.timings.runMs)} on the open session`;
 	const c = r.capture;
+	// A merged decoder: say that what is captured is its selected branch, inlined.
+	const graph = r.capturedGraph ? ` · ${r.capturedGraph}` : '';
 	if (c?.mode === 'selective')
-		return `${r.model.name} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
-	return `${r.model.name} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
+		return `${r.model.name}${graph} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
+	return `${r.model.name}${graph} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
 }

@@ -6,6 +6,9 @@ import type { BackendChoice } from './ep.js';
 import type { Note, Override } from '../analysis/index.js';
 import type { Health, StatsPlan, TensorSummary } from '../report/index.js';
 import type { WhatIfRequest, WhatIfResult } from './what-if.js';
+import type { ConfigHints } from '../analysis/index.js';
+import type { DerivedEntry } from '../derive/index.js';
+import type { InputSource } from '../runtime/index.js';
 
 export type { WhatIfRequest, WhatIfResult };
 
@@ -17,10 +20,42 @@ export interface ExtraFile {
 	bytes: ArrayBuffer;
 }
 
+/** One file of a picked or dropped folder: its path inside it ("gpt2/onnx/model.onnx") and the file. */
+export interface FolderEntry {
+	path: string;
+	file: Blob;
+}
+
 export type ModelSource =
 	| { kind: 'url'; url: string; name: string }
 	/** A picked or dropped file: the worker streams it from disk (progress in bytes, no extra copy). */
-	| { kind: 'file'; file: Blob; name: string; extra?: ExtraFile[] };
+	| { kind: 'file'; file: Blob; name: string; extra?: ExtraFile[] }
+	/**
+	 * A model folder, or several files picked at once (`flat`: no directories, matched by name):
+	 * the worker chooses the variant (`variant`, else the default), finds tokenizer.json and
+	 * config.json, and reads only the files it needs.
+	 */
+	| { kind: 'folder'; name: string; files: FolderEntry[]; variant?: string | null; flat: boolean };
+
+/** A source the model's bytes are read (and read again) from: a folder resolves to one. */
+export type ByteSource = Exclude<ModelSource, { kind: 'folder' }>;
+
+/** What was opened from a folder: its variants, the one open, the tokenizer and config.json hints. */
+export interface FolderInfo {
+	variant: string;
+	variants: { name: string; path: string; size: number; nameDtype: string }[];
+	tokenizer: { file: string; type: string } | null;
+	config: ConfigHints | null;
+	configFile: string | null;
+}
+
+/** One input as it was fed, and where its value came from (text, a rule, an empty KV cache, the user). */
+export interface FedInput {
+	name: string;
+	dims: number[];
+	dtype: string;
+	source: InputSource;
+}
 
 /** The same options the inspect CLI takes (--text, --ids, --seq, --seed): same defaultInputs. */
 export interface InputOptions {
@@ -99,6 +134,10 @@ export interface AttentionRef {
 	masked: boolean | null;
 	/** The softmax input (scores, mask applied) when it was captured: it decides what is masked. */
 	scores?: string | null;
+	/** The op computing it ('Softmax', 'Attention', 'GroupQueryAttention' ...), where recognized. */
+	op?: string;
+	/** Not a graph tensor: recomputed in the worker from the fused op's captured Q and K (src/lib/derive). */
+	derived?: boolean;
 }
 
 /** What recognition says, in the form the page uses; recomputed when overrides change. */
@@ -143,6 +182,17 @@ export interface ResultMessage {
 	input: InputOptions;
 	/** One label per position of the token input (null when the model has no token input). */
 	tokens: string[] | null;
+	/** The id per position of the token input (null without one), and which ones are special tokens. */
+	tokenIds?: number[] | null;
+	special?: boolean[];
+	/** Every input as fed, with where its value came from. */
+	fed?: FedInput[];
+	/** A model folder's variants, tokenizer and config (null: a single file or a zoo model). */
+	folder?: FolderInfo | null;
+	/** A merged decoder captured through its selected branch, inlined (null: the graph as it is). */
+	capturedGraph?: string | null;
+	/** Tensors recomputed after the run (fused attention patterns and their self-check, hidden stream sums). */
+	derived?: DerivedEntry[];
 	timings: { sessionMs: number; runMs: number };
 	/** Full capture, or selective (one layer's tensors a run); absent from older workers. */
 	capture?: CaptureInfo;

@@ -1,9 +1,13 @@
 // Pure pieces of the worker's runs: the options a session is created with for a capture plan, the
-// feeds' dims a plan is made for, how a result was captured, and the tensors as transferable data.
+// model's summary, how a result was captured, the tensors as transferable data, and the checks
+// and recomputed tensors every run gets.
 import type { Graph } from '../onnx/index.js';
-import { defaultInputs, type Backend, type CaptureOptions, type CapturePlan } from '../runtime/index.js';
+import { type Backend, type CaptureOptions, type CapturePlan, type CaptureSet } from '../runtime/index.js';
 import type { CapturedTensor, TensorStore } from '../tensor/index.js';
-import type { CaptureInfo, InputOptions, ModelSummary } from './protocol.js';
+import type { Structure } from '../analysis/index.js';
+import { SELF_CHECK_TOL, deriveTensors, type DerivedEntry } from '../derive/index.js';
+import { health, type Health } from '../report/index.js';
+import type { CaptureInfo, ModelSummary } from './protocol.js';
 
 /** A session for `plan` on `backend`. Over the memory budget (selective), ORT's second, pre-packed copy of the MatMul weights goes: ~0.25 GiB for GPT-2 small, ~0% slower at seq 512. */
 export function captureOptions(plan: CapturePlan, backend: Backend, sessionOptions: CaptureOptions['sessionOptions']): CaptureOptions {
@@ -15,15 +19,6 @@ export function captureOptions(plan: CapturePlan, backend: Backend, sessionOptio
 		prepack: plan.mode !== 'selective',
 		skipOutputs: plan.skippedOutputs
 	};
-}
-
-/** The feeds' dims the run will get (none when the inputs cannot be built: the run says why). */
-export function feedDims(graph: Graph, input: InputOptions): Record<string, number[]> {
-	try {
-		return Object.fromEntries(Object.entries(defaultInputs(graph, input)).map(([k, t]) => [k, t.dims]));
-	} catch {
-		return {};
-	}
 }
 
 export function modelSummary(name: string, bytes: number, graph: Graph): ModelSummary {
@@ -67,4 +62,35 @@ export function transferable(store: TensorStore): { tensors: CapturedTensor[]; t
 		tensors.push({ ...t, data });
 	}
 	return { tensors, transfer: [...buffers] };
+}
+
+/** Fused attention patterns and hidden stream sums, recomputed from the run as the CLI does; a failure is said, never fails the run. */
+export function deriveSafely(graph: Graph, structure: Structure | null, store: TensorStore): DerivedEntry[] {
+	try {
+		return deriveTensors(graph, structure, store);
+	} catch (e) {
+		return (structure?.derived ?? []).map((d) => ({
+			name: d.name,
+			kind: d.kind,
+			op: graph.nodes[d.node]?.opType ?? '',
+			selfCheck: null,
+			tolerance: SELF_CHECK_TOL,
+			skipped: (e as Error).message
+		}));
+	}
+}
+
+/** The health checks, as the inspect CLI computes them (a failure here must not fail the run). Selective capture: what this run fetched. */
+export function healthOf(
+	graph: Graph,
+	structure: Structure | null,
+	store: TensorStore,
+	capture: CaptureSet,
+	exposed: readonly string[]
+): Health | null {
+	try {
+		return health(graph, structure, store, { capture, exposed });
+	} catch {
+		return null;
+	}
 }

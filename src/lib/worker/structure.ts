@@ -1,16 +1,28 @@
 // Recognition as the page uses it: attention patterns per layer, how many layers to step through,
 // and each captured tensor's hook name and layer. Recomputed (in the worker) when the user
 // assigns roles, from names and dims alone.
-import { analyze, layerHint, type Override, type Structure } from '../analysis/index.js';
+import { analyze, applyHints, layerHint, type ConfigHints, type Note, type Override, type Structure } from '../analysis/index.js';
 import type { Graph } from '../onnx/index.js';
 import { statsPlan } from '../report/index.js';
 import { findPatterns, type DimsLookup } from './attention.js';
 import type { StructureInfo } from './protocol.js';
 
-/** analyze(), with a failure reported instead of thrown (the page falls back to the heuristic). */
-export function tryAnalyze(graph: Graph, overrides: readonly Override[] = []): { structure: Structure | null; error: string | null } {
+/**
+ * analyze(), with a failure reported instead of thrown (the page falls back to the heuristic);
+ * config.json fills what the graph leaves open, and `notes` (bodies capture cannot see into) join
+ * what was not recognized, as the CLI reports them.
+ */
+export function tryAnalyze(
+	graph: Graph,
+	overrides: readonly Override[] = [],
+	hints: ConfigHints | null = null,
+	notes: readonly Note[] = []
+): { structure: Structure | null; error: string | null } {
 	try {
-		return { structure: analyze(graph, overrides), error: null };
+		const structure = analyze(graph, overrides);
+		if (hints) applyHints(structure, hints);
+		structure.unrecognized.push(...notes);
+		return { structure, error: null };
 	} catch (e) {
 		return { structure: null, error: e instanceof Error ? e.message : String(e) };
 	}

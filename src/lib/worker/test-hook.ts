@@ -62,5 +62,10 @@ export function makeHook(r: ResultMessage, s: StructureInfo | undefined = r.stru
 }
 
 export function installHook(r: ResultMessage, s?: StructureInfo): void {
-	Object.defineProperty(window, '__blockscope', { value: makeHook(r, s ?? r.structure), configurable: true, writable: false, enumerable: false });
+	Object.defineProperty(window, '__blockscope', {
+		value: makeHook(r, s ?? r.structure),
+		configurable: true,
+		writable: false,
+		enumerable: false
+	});
 }

@@ -36,8 +36,12 @@ export interface PreparedEdit {
  * builds the edit. Throws with the intervention's own words when one cannot be done.
  */
 export async function prepareWhatIf(
-	session: CaptureSession, graph: Graph, structure: Structure | null,
-	feeds: Record<string, CapturedTensor>, sourceFeeds: Record<string, CapturedTensor> | null, req: WhatIfRequest
+	session: CaptureSession,
+	graph: Graph,
+	structure: Structure | null,
+	feeds: Record<string, CapturedTensor>,
+	sourceFeeds: Record<string, CapturedTensor> | null,
+	req: WhatIfRequest
 ): Promise<PreparedEdit> {
 	if (!structure) throw new Error('Interventions need the recognized structure, and recognition failed.');
 	if (!req.interventions.length) return { edit: (b) => b, list: [] };
@@ -48,7 +52,13 @@ export async function prepareWhatIf(
 }
 
 /** The lens and attribution asked for, on the run's store (each with why it is missing). */
-export function readouts(graph: Graph, structure: Structure | null, store: Parameters<typeof logitLens>[2], req: WhatIfRequest, list: EditEntry[]): WhatIfResult {
+export function readouts(
+	graph: Graph,
+	structure: Structure | null,
+	store: Parameters<typeof logitLens>[2],
+	req: WhatIfRequest,
+	list: EditEntry[]
+): WhatIfResult {
 	const out: WhatIfResult = { list, lens: null, lensWhy: null, attribution: null, attributionWhy: null };
 	if (!structure) {
 		out.lensWhy = out.attributionWhy = 'recognition failed';
@@ -72,8 +82,15 @@ export function readouts(graph: Graph, structure: Structure | null, store: Param
  * released, and a session of the edited graph takes its place (same options).
  */
 export async function editedSession(
-	ort: OrtModule, clean: CaptureSession, bytes: ModelBuffer, graph: Graph, structure: Structure | null, options: CaptureOptions,
-	feeds: Record<string, CapturedTensor>, sourceFeeds: Record<string, CapturedTensor> | null, req: WhatIfRequest
+	ort: OrtModule,
+	clean: CaptureSession,
+	bytes: ModelBuffer,
+	graph: Graph,
+	structure: Structure | null,
+	options: CaptureOptions,
+	feeds: Record<string, CapturedTensor>,
+	sourceFeeds: Record<string, CapturedTensor> | null,
+	req: WhatIfRequest
 ): Promise<{ session: CaptureSession } & PreparedEdit> {
 	let prepared: PreparedEdit;
 	try {

@@ -4,61 +4,20 @@
 // so recognition can be redone with the user's overrides. A large model's bytes are let go of once
 // its session exists (ORT has its own copy) and read again only when a new session is needed.
 import * as ort from 'onnxruntime-web/webgpu';
-import { Graph, ModelError, ortError, ortReason, readModel, type ModelBuffer } from '../onnx/index.js';
-import type { Override, Structure } from '../analysis/index.js';
-import {
-	CaptureSession,
-	DEFAULT_BROWSER_BUDGET,
-	choosePlan,
-	defaultInputs,
-	narrow,
-	sessionFetches,
-	tokenLabels,
-	type Backend,
-	type CaptureOptions,
-	type CapturePlan
-} from '../runtime/index.js';
-import type { CapturedTensor, TensorStore } from '../tensor/index.js';
-import { health, summarize, type Health } from '../report/index.js';
+import { ModelError, ortError, ortReason } from '../onnx/index.js';
+import { CaptureSession, DEFAULT_BROWSER_BUDGET, choosePlan, narrow, sessionFetches, textFeeds, type Backend } from '../runtime/index.js';
+import type { CapturedTensor } from '../tensor/index.js';
+import { summarize } from '../report/index.js';
 import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
-import { bytesOf, freeBytes, letGo, readSource } from './model-bytes.js';
-import { matchExternal } from './external.js';
+import { bytesOf, freeBytes, letGo } from './model-bytes.js';
 import { structureInfo, tryAnalyze } from './structure.js';
-import { captureInfo, captureOptions, feedDims, modelSummary, transferable } from './run-info.js';
-import type { InputOptions, ModelSource, ModelSummary, OpenRequest, ResultMessage, Stage, WhatIfRequest, WorkerMessage, WorkerRequest } from './protocol.js';
+import { captureInfo, captureOptions, deriveSafely, healthOf, modelSummary, transferable } from './run-info.js';
+import { fedInputs, prepare } from './prepare.js';
+import type { InputOptions, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 import { editedSession, readouts } from './what-if.js';
-import type { EditEntry } from '../intervene/index.js';
+import type { Open } from './open-model.js';
 
 declare const self: DedicatedWorkerGlobalScope;
-
-interface Open {
-	session: CaptureSession;
-	/** The model's bytes; null once let go of (letGo), read again from `source` for a new session. */
-	buffer: ModelBuffer | null;
-	source: ModelSource;
-	graph: Graph;
-	model: ModelSummary;
-	fallback: string | null;
-	structure: Structure | null;
-	analysisError: string | null;
-	overrides: Override[];
-	sessionOptions: CaptureOptions['sessionOptions'];
-	/** Names and dims of the last run's tensors (their data went to the page). */
-	dims: Map<string, { dims: number[] }>;
-	names: string[];
-	/** What is captured (full, or one layer at a time) and the layer selective runs fetch. */
-	plan: CapturePlan;
-	layer: number;
-	/** Which session of this worker (re-runs and layer steps keep it). */
-	sessionNo: number;
-	/** The memory budget and the model's bytes the plan was made with (new inputs are planned again). */
-	budget: number;
-	modelBytes: number;
-	/** The Graph no longer points into the bytes (detach.ts). */
-	detached?: boolean;
-	/** A what-if session: the edit's interventions and the read-outs to compute on each run. */
-	whatIf?: { req: WhatIfRequest; list: EditEntry[]; edit: (bytes: Uint8Array) => Uint8Array };
-}
 
 /** Byte progress of a (re-)read, as the page shows it. */
 const reading = (id: number) => (message: string, loaded: number, total: number | null) => progress(id, 'fetch', message, loaded, total);
@@ -90,7 +49,10 @@ async function handle(req: WorkerRequest): Promise<void> {
 				await opened.session.release().catch(() => undefined);
 				progress(req.id, 'session', 'creating session on WASM');
 				const bytes = await bytesOf(opened, reading(req.id));
-				const session = await CaptureSession.create(ort, bytes, opened.graph, { ...captureOptions(opened.plan, 'wasm', opened.sessionOptions), edit: opened.whatIf?.edit }).catch((err: unknown) => {
+				const session = await CaptureSession.create(ort, bytes, opened.graph, {
+					...captureOptions(opened.plan, 'wasm', opened.sessionOptions),
+					edit: opened.whatIf?.edit
+				}).catch((err: unknown) => {
 					throw ortError('load', err);
 				});
 				if (bytes !== opened.buffer) freeBytes(bytes);
@@ -105,7 +67,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 		} else {
 			if (!current) throw new Error('No model is open.');
 			const o = current;
-			const { structure, error } = tryAnalyze(o.graph, req.overrides);
+			const { structure, error } = tryAnalyze(o.graph, req.overrides, o.hints, o.opaque);
 			o.structure = structure;
 			o.analysisError = error;
 			o.overrides = [...req.overrides];
@@ -141,54 +103,102 @@ async function open(req: OpenRequest): Promise<Open> {
 		current = null;
 		await old.session.release().catch(() => undefined);
 	}
-	const src = req.source;
-	const buf = await readSource(src, src.kind === 'url' ? 'fetching' : 'reading', reading(req.id));
-	progress(req.id, 'read', `reading ${src.name} (${buf.length} bytes)`);
-	const graph = new Graph(readModel(buf.buffer.subarray(0, buf.length)));
-	const external = matchExternal(graph, src.name, src.kind === 'file' ? (src.extra ?? []) : []);
-	const sessionOptions = external.length ? { externalData: external } : undefined;
-	progress(req.id, 'read', 'recognizing attention, norms and residual adds');
-	// Recognition failing must not stop the run: the page falls back to the Softmax heuristic.
-	const { structure, error: analysisError } = tryAnalyze(graph);
-	if (req.captureSet === 'semantic' && !structure) throw new Error(`The "semantic" capture needs recognition, which failed: ${analysisError}`);
+	const p = await prepare(req.source, req.input, reading(req.id), (m) => progress(req.id, 'read', m));
+	const { buf, graph, structure, analysisError } = p;
+	const src = p.opened.model;
+	const sessionBytes = p.cap.model;
+	const sessionOptions = p.external.length ? { externalData: p.external } : undefined;
+	if (req.captureSet === 'semantic' && !structure)
+		throw new Error(`The "semantic" capture needs recognition, which failed: ${analysisError}`);
 	// What capturing this set would take for these inputs; over the budget, one layer at a time.
-	const extraBytes = src.kind === 'file' ? (src.extra ?? []).reduce((n, f) => n + f.bytes.byteLength, 0) : 0;
-	const capture = choosePlan({ graph, structure, feeds: feedDims(graph, req.input), captureSet: req.captureSet, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes });
+	const budget = req.budget ?? DEFAULT_BROWSER_BUDGET;
+	const modelBytes = buf.length + p.externalBytes;
+	const capture = choosePlan({ graph, structure, feeds: p.feedDims, captureSet: req.captureSet, budget, modelBytes });
 
+	const first = await firstSession(req, (backend) =>
+		CaptureSession.create(ort, sessionBytes, graph, captureOptions(capture, backend, sessionOptions))
+	);
+	let session = first.session;
+	const fallback = first.fallback;
+	let whatIf: Open['whatIf'];
+	if (req.whatIf) {
+		if (capture.mode === 'selective')
+			throw new Error('Interventions need a full capture; this model and input are over the memory budget.');
+		const w = req.whatIf;
+		progress(req.id, 'session', `rewriting the graph for ${w.interventions.length} intervention(s)`);
+		const feedsOf = (i: InputOptions) => textFeeds(p.original, p.opened.tokenizer, p.opened.hints, i).feeds;
+		const edited = await editedSession(
+			ort,
+			session,
+			sessionBytes,
+			graph,
+			structure,
+			captureOptions(capture, session.backend as Backend, sessionOptions),
+			feedsOf(req.input),
+			w.source ? feedsOf(w.source) : null,
+			w
+		);
+		session = edited.session;
+		whatIf = { req: w, list: edited.list, edit: edited.edit };
+	}
+	const model = modelSummary(src.name, buf.length, p.original);
+	const o = p.opened;
+	current = {
+		session,
+		buffer: sessionBytes,
+		source: src,
+		graph,
+		original: p.original,
+		keep: p.cap.inlined !== null,
+		tokenizer: o.tokenizer,
+		hints: o.hints,
+		folder: o.folder,
+		capturedGraph: p.cap.status,
+		opaque: p.cap.opaque,
+		model,
+		fallback,
+		structure,
+		analysisError,
+		overrides: [],
+		sessionOptions,
+		dims: new Map(),
+		names: [],
+		plan: capture,
+		layer: req.layer ?? 0,
+		sessionNo: ++sessions,
+		budget,
+		modelBytes,
+		whatIf
+	};
+	letGo(current);
+	return current;
+}
+
+/** The session on the backend asked for; in auto mode WebGPU first, then WASM with the reason. */
+async function firstSession(
+	req: OpenRequest,
+	create: (b: Backend) => Promise<CaptureSession>
+): Promise<{ session: CaptureSession; fallback: string | null }> {
 	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
 	if (req.backend === 'webgpu' && noGpu) throw new Error(`WebGPU was requested (?backend=webgpu), but ${noGpu}.`);
 	let fallback: string | null = null;
-	let session: CaptureSession | null = null;
 	for (const attempt of plan(req.backend, noGpu)) {
 		fallback = attempt.reason ?? fallback;
 		progress(req.id, 'session', `creating session on ${label(attempt.backend)}`);
 		try {
-			session = await CaptureSession.create(ort, buf, graph, captureOptions(capture, attempt.backend, sessionOptions));
-			break;
+			return { session: await create(attempt.backend), fallback };
 		} catch (e) {
 			// onnxruntime's own words, without its error codes and C++ internals (as the CLI says them).
 			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw ortError('load', e);
 			fallback = fallbackReason(attempt.backend, e);
 		}
 	}
-	if (!session) throw new Error('No execution provider could create a session.');
-	let whatIf: Open['whatIf'];
-	if (req.whatIf) {
-		if (capture.mode === 'selective') throw new Error('Interventions need a full capture; this model and input are over the memory budget.');
-		const w = req.whatIf;
-		progress(req.id, 'session', `rewriting the graph for ${w.interventions.length} intervention(s)`);
-		const edited = await editedSession(ort, session, buf, graph, structure, captureOptions(capture, session.backend as Backend, sessionOptions), defaultInputs(graph, req.input), w.source ? defaultInputs(graph, w.source) : null, w);
-		session = edited.session;
-		whatIf = { req: w, list: edited.list, edit: edited.edit };
-	}
-	const model = modelSummary(src.name, buf.length, graph);
-	current = { session, buffer: buf, source: src, graph, model, fallback, structure, analysisError, overrides: [], sessionOptions, dims: new Map(), names: [], plan: capture, layer: req.layer ?? 0, sessionNo: ++sessions, budget: req.budget ?? DEFAULT_BROWSER_BUDGET, modelBytes: buf.length + extraBytes, whatIf };
-	letGo(current);
-	return current;
+	throw new Error('No execution provider could create a session.');
 }
 
 async function run(id: number, o: Open, input: InputOptions, sessionMs: number): Promise<void> {
-	const feeds = defaultInputs(o.graph, input);
+	const fed = textFeeds(o.original, o.tokenizer, o.hints, input);
+	const feeds = fed.feeds;
 	sessionMs += await replan(id, o, feeds);
 	progress(id, 'run', `running on ${label(o.session.backend)}`);
 	const t0 = performance.now();
@@ -196,12 +206,19 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		throw ortError('run', e);
 	});
 	const runMs = performance.now() - t0;
+	const derived = deriveSafely(o.graph, o.structure, store);
 	progress(id, 'collect', `collecting ${store.size} tensors`);
 	o.names = [...store.order];
 	o.dims = new Map(o.names.map((n) => [n, { dims: store.get(n)!.dims }]));
 	const structure = structureInfo(o.graph, o.structure, o.analysisError, store, o.names, o.overrides);
 	const summaries = o.names.map((n) => summarize(store.get(n)!));
-	const checked = healthOf(o, store);
+	const checked = healthOf(
+		o.graph,
+		o.structure,
+		store,
+		o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet,
+		o.session.exposed
+	);
 	const whatIf = o.whatIf ? readouts(o.graph, o.structure, store, o.whatIf.req, o.whatIf.list) : undefined;
 	const { tensors, transfer } = transferable(store);
 	const msg: ResultMessage = {
@@ -218,7 +235,13 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		attention: structure.attention,
 		structure,
 		input,
-		tokens: tokenLabels(o.graph, feeds),
+		tokens: fed.tokens,
+		tokenIds: fed.tokenIds,
+		special: fed.special,
+		fed: fedInputs(fed),
+		folder: o.folder,
+		capturedGraph: o.capturedGraph,
+		derived,
 		capture: captureInfo(o.plan, o.layer, o.sessionNo, o.buffer !== null),
 		timings: { sessionMs, runMs },
 		health: checked,
@@ -227,29 +250,32 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	post(msg, transfer);
 }
 
-/** The health checks, as the inspect CLI computes them (a failure here must not fail the run). */
-function healthOf(o: Open, store: TensorStore): Health | null {
-	try {
-		// Selective capture: the checks cover what this run fetched (one layer plus the stream).
-		const capture = o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet;
-		return health(o.graph, o.structure, store, { capture, exposed: o.session.exposed });
-	} catch {
-		return null;
-	}
-}
-
 /** Longer inputs on the open session: over the budget, narrow to one layer a run (same session). */
 async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>): Promise<number> {
 	if (o.plan.mode === 'selective' || o.plan.requested === 'none') return 0;
 	const dims = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
-	const next = narrow(o.plan, choosePlan({ graph: o.graph, structure: o.structure, feeds: dims, captureSet: o.plan.requested, budget: o.budget, modelBytes: o.modelBytes }));
+	const next = narrow(
+		o.plan,
+		choosePlan({
+			graph: o.graph,
+			structure: o.structure,
+			feeds: dims,
+			captureSet: o.plan.requested,
+			budget: o.budget,
+			modelBytes: o.modelBytes
+		})
+	);
 	if (next === o.plan) return 0;
 	// ORT allocates every exposed output during a run, fetched or not: fetching one layer from a
 	// session that exposes everything would still peak at everything. So, once, on the switch (not
 	// on every new input), a session exposing the selective set replaces it.
 	const t0 = performance.now();
 	const backend = o.session.backend;
-	progress(id, 'session', `these inputs need more than the memory budget: switching to selective capture (new session on ${label(backend)})`);
+	progress(
+		id,
+		'session',
+		`these inputs need more than the memory budget: switching to selective capture (new session on ${label(backend)})`
+	);
 	await o.session.release().catch(() => undefined);
 	o.plan = next;
 	const bytes = await bytesOf(o, reading(id));
@@ -260,4 +286,3 @@ async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>
 	o.sessionNo = ++sessions;
 	return performance.now() - t0;
 }
-

@@ -30,7 +30,11 @@ export function healthLines(h: Health): HealthLine[] {
 	else out.push({ check: 'nonfinite', level: 'ok', text: 'No NaN or Inf in any captured tensor' });
 
 	if (!h.masks_known)
-		out.push({ check: 'masked', level: 'warn', text: 'Recognition failed: no −∞ can be told apart as a mask, so every −∞ counts as non-finite' });
+		out.push({
+			check: 'masked',
+			level: 'warn',
+			text: 'Recognition failed: no −∞ can be told apart as a mask, so every −∞ counts as non-finite'
+		});
 	else if (h.masked.length)
 		out.push({
 			check: 'masked',
@@ -95,5 +99,52 @@ export function healthLines(h: Health): HealthLine[] {
 			text: `Fusion broken by the capture in ${plural(h.capture.fusion.length, 'decomposed norm')}: ${list(h.capture.fusion.map((f) => `“${f.norm}”`))}; ORT runs them op by op, values can differ slightly from the run without capture`
 		});
 	else out.push({ check: 'fusion', level: 'ok', text: 'No decomposed norm had its fusion broken by the capture' });
+	return out;
+}
+
+/** What the self-check of each recomputed pattern found (derive/): max |pattern @ V - op output|. */
+export interface SelfCheck {
+	name: string;
+	kind: string;
+	op: string;
+	selfCheck: number | null;
+	tolerance: number;
+	skipped: string | null;
+}
+
+/**
+ * One line for the recomputed attention patterns: the largest self-check error (over the tolerance
+ * of the op's dtype is a warning: the pattern does not explain the op's output), or why none was
+ * computed. Hidden stream sums have no self-check and add no line.
+ */
+export function selfCheckLines(derived: readonly SelfCheck[]): HealthLine[] {
+	const patterns = derived.filter((d) => d.kind === 'pattern');
+	if (!patterns.length) return [];
+	const out: HealthLine[] = [];
+	const skipped = patterns.filter((d) => d.skipped);
+	if (skipped.length)
+		out.push({
+			check: 'self-check-skipped',
+			level: 'warn',
+			text: `${plural(skipped.length, 'fused attention pattern')} not recomputed: ${skipped[0].skipped}`
+		});
+	const checked = patterns.filter((d) => d.selfCheck !== null);
+	if (!checked.length) return out;
+	const worst = checked.reduce((a, b) => (b.selfCheck! / b.tolerance > a.selfCheck! / a.tolerance ? b : a));
+	const over = checked.filter((d) => d.selfCheck! > d.tolerance);
+	const ops = [...new Set(checked.map((d) => d.op))].join(', ');
+	out.push(
+		over.length
+			? {
+					check: 'self-check',
+					level: 'warn',
+					text: `Recomputed attention does not explain ${ops}'s output: max |pattern @ V − output| = ${fmt(worst.selfCheck!)} in ${worst.name} (over ${fmt(worst.tolerance)} in ${plural(over.length, 'layer')})`
+				}
+			: {
+					check: 'self-check',
+					level: 'ok',
+					text: `Recomputed attention (${plural(checked.length, 'pattern')} of ${ops}) checked: max |pattern @ V − output| = ${fmt(worst.selfCheck!)} (tolerance ${fmt(worst.tolerance)})`
+				}
+	);
 	return out;
 }

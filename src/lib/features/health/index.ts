@@ -1,2 +1,2 @@
 // The run's health checks as the panel lists them.
-export { healthLines } from './health-view';
+export { healthLines, selfCheckLines, type SelfCheck } from './health-view';

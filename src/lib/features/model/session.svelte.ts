@@ -6,13 +6,15 @@ import type { BackendChoice } from '$lib/worker/ep';
 import { describeProgress, describeResult } from '$lib/worker/progress';
 import { installHook } from '$lib/worker/test-hook';
 import { loadZoo, type ZooEntry } from '$lib/worker/zoo';
-import type { ExtraFile, InputOptions, ModelSource, ProgressMessage, ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import type { InputOptions, ModelSource, ProgressMessage, ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import { pickFolder } from '$lib/worker/folder';
 import type { Override } from '$lib/analysis/types';
 import type { Backend } from '$lib/runtime/capture';
 import { META_VOCAB } from '$lib/runtime/inputs';
 import { storeOf } from '$lib/tensor';
 import { checkModelSize, memoryBudget, type Budget } from '$lib/runtime/limits';
 import { errorText, latestWins, zooListUrl, zooSource, type Connect, type Runtime } from './runtime';
+import { pickedFiles, type PickedFiles } from './files';
 
 export type Phase = 'loading' | 'ready' | 'error';
 export type CaptureChoice = 'all' | 'semantic';
@@ -54,13 +56,16 @@ export class RuntimeSession {
 	structure = $state.raw<StructureInfo | null>(null);
 	/** A link to a local file was opened: its name, until that file is opened again. */
 	awaiting = $state<string | null>(null);
+	/** A model folder's variant (`?variant=`); null: its default. */
+	variant = $state<string | null>(null);
 	/** `?budget=` as written (a size such as 1200M, or a bare number of MiB); null: the default. */
 	budgetSetting: string | null = null;
 
 	readonly backend = $derived<Backend | null>(this.result?.backend ?? null);
 	readonly byName = $derived(storeOf(this.result?.tensors ?? []));
 	readonly layers = $derived(this.structure?.layers ?? 0);
-	readonly textModel = $derived(!!this.result && META_VOCAB in this.result.model.metadata);
+	/** Text in: a character vocabulary in the metadata, or a model folder's tokenizer. */
+	readonly textModel = $derived(!!this.result && (META_VOCAB in this.result.model.metadata || !!this.result.folder?.tokenizer));
 	readonly health = $derived(this.result?.health ?? null);
 	/** The zoo id, else the open file's name (captions, file names, the compare view's "A"). */
 	readonly modelName = $derived(this.modelId ?? this.result?.model.name ?? null);
@@ -68,18 +73,19 @@ export class RuntimeSession {
 	readonly modelKey = $derived(this.modelId ?? (this.result ? `file:${this.result.model.name}:${this.result.model.bytes}` : null));
 
 	private client: Runtime | null = null;
-	private files: File[] = [];
+	private files: PickedFiles | null = null;
 	private failures = 0;
 	private readonly latest = latestWins();
 	/** What the view shows: put back when opening another model fails, so the view stays. */
-	private shown: { modelId: string | null; files: File[]; input: InputOptions } | null = null;
+	private shown: { modelId: string | null; files: PickedFiles | null; variant: string | null; input: InputOptions } | null = null;
 	/** An open failed after the worker let go of the shown model: the next request opens it again first. */
 	private stale = false;
 
 	constructor(private readonly o: SessionOptions) {}
 
-	start(p: { backend: BackendChoice; capture: CaptureChoice; input: InputOptions; budget: string | null }): void {
+	start(p: { backend: BackendChoice; capture: CaptureChoice; input: InputOptions; budget: string | null; variant?: string | null }): void {
 		this.client = this.o.connect();
+		this.variant = p.variant ?? null;
 		this.backendChoice = p.backend;
 		this.capture = p.capture;
 		this.input = p.input;
@@ -135,7 +141,7 @@ export class RuntimeSession {
 		try {
 			const r = await make(this.client);
 			if (!current()) return;
-			this.shown = { modelId: this.modelId, files: this.files, input: this.input };
+			this.shown = { modelId: this.modelId, files: this.files, variant: this.variant, input: this.input };
 			this.stale = false;
 			await this.show(r, keepView);
 		} catch (e) {
@@ -145,6 +151,7 @@ export class RuntimeSession {
 			if (opening && this.shown && this.result) {
 				this.modelId = this.shown.modelId;
 				this.files = this.shown.files;
+				this.variant = this.shown.variant;
 				this.input = this.shown.input;
 				this.stale = true;
 			}
@@ -172,7 +179,7 @@ export class RuntimeSession {
 	/** The shown model again, on the worker (after a failed open, or another backend). */
 	private reopen(): Promise<void> {
 		if (this.modelId) return this.openZoo(this.modelId, true);
-		if (this.files.length) return this.openSource(() => this.readFiles(), true);
+		if (this.files) return this.openSource(() => this.readFiles(), true);
 		return Promise.resolve();
 	}
 
@@ -194,38 +201,49 @@ export class RuntimeSession {
 			return Promise.resolve();
 		}
 		this.modelId = id;
-		this.files = [];
+		this.files = null;
 		return this.openSource(async () => zooSource(this.o.root, entry), keep);
 	}
 
-	/** A model and (optionally) its external data files, from the picker or a drop. */
+	/** A model with its external data, tokenizer.json and config.json, from the file picker. */
 	openFiles(files: File[]): Promise<void> {
-		const model = files.find((f) => /\.onnx$/i.test(f.name)) ?? files[0];
-		if (!model) return Promise.resolve();
+		const picked = pickedFiles(files);
+		return picked ? this.openFolder(picked) : Promise.resolve();
+	}
+
+	/** A model folder (a directory picked or dropped) or several files at once. */
+	openFolder(picked: PickedFiles): Promise<void> {
 		this.modelId = null;
 		this.note = null;
-		this.files = [model, ...files.filter((f) => f !== model)];
-		// The file a link named: keep the link's layer, head and inputs.
-		const keep = this.awaiting === model.name;
+		// The file a link named: keep the link's layer, head, inputs and variant.
+		const keep = this.awaiting !== null && (this.awaiting === picked.name || picked.entries.some((e) => e.path.endsWith(this.awaiting!)));
+		if (!keep) this.variant = null;
+		this.files = picked;
 		this.awaiting = null;
 		return this.openSource(() => this.readFiles(), keep);
+	}
+
+	/** Another variant of the open folder (model_q4, decoder_model_merged ...): opened with the same inputs. */
+	setVariant(name: string): Promise<void> {
+		this.variant = name;
+		return this.files ? this.openSource(() => this.readFiles(), true) : Promise.resolve();
 	}
 
 	/** The open model as a source a second worker can open; null: none open. */
 	modelSource(): Promise<ModelSource> | null {
 		const entry = this.modelId ? this.zoo.find((e) => e.id === this.modelId) : null;
 		if (entry) return Promise.resolve(zooSource(this.o.root, entry));
-		return this.files.length ? this.readFiles() : null;
+		return this.files ? this.readFiles() : null;
 	}
 
 	private async readFiles(): Promise<ModelSource> {
-		const [model, ...rest] = this.files;
-		// Refused from the sizes alone, before a byte is read (the CLI's budget, browser flavour).
-		const externalBytes = rest.reduce((n, f) => n + f.size, 0);
-		checkModelSize({ name: model.name, bytes: model.size, externalBytes }, this.budget());
-		const extra: ExtraFile[] = await Promise.all(rest.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-		// The worker streams the model itself from disk, reporting bytes read of total.
-		return { kind: 'file', file: model, name: model.name, extra };
+		const f = this.files!;
+		const src: ModelSource = { kind: 'folder', name: f.name, files: f.entries, variant: this.variant, flat: f.flat };
+		// The variant is refused from its size alone, before a byte is read (the CLI's budget, browser flavour).
+		const p = pickFolder(src);
+		checkModelSize({ name: p.name, bytes: p.folder.variant.size, externalBytes: p.sideBytes }, this.budget());
+		// The worker reads what the variant needs (streaming the model from disk, bytes read of total).
+		return src;
 	}
 
 	private openSource(source: () => Promise<ModelSource>, keepView: boolean): Promise<void> {
