@@ -23,6 +23,7 @@ test('opens with two models; stepping moves both; the overlay shows growth vs th
 	await expect(b.getByTestId('compare-heatmap')).toHaveAttribute('data-layer', '1');
 	await focusPage(page);
 	await page.keyboard.press('ArrowRight');
+	await page.getByTestId('layer-next').focus(); // Up/Down step heads only with focus in the views
 	await page.keyboard.press('ArrowDown');
 	for (const m of [a, b]) {
 		await expect(m.getByTestId('compare-heatmap')).toHaveAttribute('data-layer', '2');

@@ -415,7 +415,7 @@ test('copy-link for a local file: names the file; the link asks for it and resto
 	await open();
 	await waitReady(page);
 	await upload(page, [{ name: 'tiny.onnx', bytes: tinyAttentionModel() }]);
-	await page.getByTestId('head-select').selectOption('1');
+	await page.getByTestId('head-select').selectOption({ value: '1' });
 	await page.getByTestId('text-input').fill('abc cab');
 	await expect.poll(() => hookInfo(page).then((i) => i.input.text), { timeout: 60_000 }).toBe('abc cab');
 	await waitReady(page);

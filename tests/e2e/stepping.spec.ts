@@ -25,6 +25,10 @@ test('steps through layers and heads with buttons, slider, keys and thumbnails',
 	await expect(map).toHaveAttribute('data-layer', '2');
 	await page.keyboard.press('ArrowLeft');
 	await expect(cur).toHaveAttribute('data-layer', '1');
+	// With nothing focused Up/Down scroll the page; with focus in the views they step heads.
+	await page.keyboard.press('ArrowDown');
+	await expect(map).toHaveAttribute('data-head', '0');
+	await page.getByTestId('layer-next').focus();
 	await page.keyboard.press('ArrowDown');
 	await expect(map).toHaveAttribute('data-head', '1');
 	await expect(page.getByTestId('head-select')).toHaveValue('1');
@@ -33,7 +37,7 @@ test('steps through layers and heads with buttons, slider, keys and thumbnails',
 	await page.keyboard.press('ArrowUp');
 	await expect(map).toHaveAttribute('data-head', '2');
 
-	await page.getByTestId('head-select').selectOption('0');
+	await page.getByTestId('head-select').selectOption({ value: '0' });
 	await expect(map).toHaveAttribute('data-head', '0');
 	await page.getByTestId('layer-slider').fill('3');
 	await expect(cur).toHaveAttribute('data-layer', '3');
@@ -133,6 +137,7 @@ test('a URL reopens the same view', async ({ page, open, context }) => {
 	await focusPage(page);
 	await page.keyboard.press('ArrowRight');
 	await page.keyboard.press('ArrowRight');
+	await page.getByTestId('layer-next').focus();
 	await page.keyboard.press('ArrowDown');
 	await expect(map).toHaveAttribute('data-head', '1');
 	const v = await readCell(page, map, 4, 2);
@@ -149,6 +154,22 @@ test('a URL reopens the same view', async ({ page, open, context }) => {
 	await expect(again.getByTestId('text-input')).toHaveValue(text);
 	await expect(again.getByTestId('model-select')).toHaveValue('pre-ln');
 	expect(await readCell(again, map2, 4, 2)).toBe(v);
+});
+
+test('ArrowDown on the model menu browses without opening; Enter opens the choice', async ({ page, open }) => {
+	await open('layer=1');
+	await waitReady(page);
+	const select = page.getByTestId('model-select');
+	const url = page.url();
+	await select.focus();
+	await select.press('ArrowDown');
+	await expect(select).toHaveValue('post-ln'); // the next zoo entry, shown but not opened
+	await page.waitForTimeout(400);
+	expect(page.url()).toBe(url);
+	expect(await page.evaluate(() => window.__blockscope?.info().model)).toBe('pre-ln.onnx');
+	await select.press('Enter');
+	await expect(page).toHaveURL(/[?&]model=post-ln/);
+	await page.waitForFunction(() => window.__blockscope?.info().model === 'post-ln.onnx');
 });
 
 test('another zoo model from the picker; the backend switch re-runs it', async ({ page, open, backend }) => {
