@@ -9,7 +9,7 @@ import { MASK_SCORE, maskTest } from '../../src/lib/viz/mask';
 import { cellFromClient } from '../../src/lib/viz/pointer';
 import { cellCenter, fitGrid, fitRect } from '../../src/lib/viz/grid';
 import { attentionReadout, rowOf, tensorReadout } from '../../src/lib/viz/readout';
-import { fmt, numericData, valueText } from '../../src/lib/viz/numeric';
+import { fmt, numericData, roundedText, valueText } from '../../src/lib/viz/numeric';
 import { attentionView, defaultSlice, describeSlice, headCount, tensorView, validSlice } from '../../src/lib/viz/views';
 import { scrollToRow, visibleRange } from '../../src/lib/features/tensors';
 import { readPage, readParams, writePage, writeParams } from '../../src/lib/app';
@@ -142,6 +142,17 @@ describe('readouts', () => {
 		expect(Object.fromEntries(r.fields)['row max']).toBe(fmt(9007199254740992));
 		expect(valueText({ dtype: 'float16', data: Uint16Array.from([0x3c00]) }, 0)).toBe('1');
 		expect(Array.from(rowOf(slice2d([1, 2, 3, 4], [2, 2], 1, 0, [0, 0]), 1))).toEqual([2, 4]);
+	});
+
+	it('the value field reads rounded; value (data-value) stays the exact float32 text', () => {
+		const p = Float32Array.from([0.014222150668501854, 0.9857778549194336]);
+		const r = attentionReadout({ data: p, offset: 0, rows: 1, cols: 2 }, 0, 0, { layer: 0, head: 0, tokens: null });
+		expect(r.value).toBe(String(p[0])); // 0.014222150668501854
+		expect(Object.fromEntries(r.fields).value).toBe('0.01422');
+		const t = tensorReadout({ data: p, offset: 0, rows: 1, cols: 2 }, 0, 1, { name: 'x', where: '' });
+		expect([t.value, Object.fromEntries(t.fields).value]).toEqual([String(p[1]), '0.9858']);
+		// Integers (int64 ids) and non-finite text print as they are.
+		expect(['9007199254740993', '-3', 'NaN', 'Infinity', '1.5e-7'].map(roundedText)).toEqual(['9007199254740993', '-3', 'NaN', 'Infinity', '1.500e-7']);
 	});
 
 	it('formats statistics compactly', () => {

@@ -20,3 +20,9 @@ export function fmt(v: number, digits = 4): string {
 	const a = Math.abs(v);
 	return a >= 1e5 || a < 1e-3 ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
 }
+
+/** A value's text rounded for reading (4 significant digits); integers and non-finite text stay as they are. */
+export function roundedText(text: string): string {
+	const v = Number(text);
+	return Number.isFinite(v) && !Number.isInteger(v) ? fmt(v) : text;
+}

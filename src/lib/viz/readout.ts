@@ -3,7 +3,7 @@
 import { rowStats } from '../stats/attention.js';
 import { mean } from '../stats/moments.js';
 import { displayToken } from './labels.js';
-import { fmt } from './numeric.js';
+import { fmt, roundedText } from './numeric.js';
 import { cellIndex, type MaskTest, type MatrixView } from './paint.js';
 
 export interface Readout {
@@ -11,7 +11,7 @@ export interface Readout {
 	source: 'attention' | 'tensor';
 	row: number;
 	col: number;
-	/** Exactly String() of the stored value. */
+	/** Exactly String() of the stored value (the field `value` shows it rounded). */
 	value: string;
 	masked: boolean;
 	title: string;
@@ -47,18 +47,19 @@ export function attentionReadout(m: MatrixView, row: number, col: number, ctx: A
 	const v = m.data[i];
 	const masked = !!ctx.isMasked?.(v, row, col);
 	const s = rowStats(rowOf(m, row));
+	const value = ctx.text ? ctx.text(i) : String(v);
 	return {
 		source: 'attention',
 		row,
 		col,
-		value: ctx.text ? ctx.text(i) : String(v),
+		value,
 		masked,
 		title: `attention · layer ${ctx.layer} · head ${ctx.head}`,
 		fields: [
 			['query', token(row, ctx.tokens)],
 			['key', token(col, ctx.tokens)],
 			['head', String(ctx.head)],
-			['value', masked ? `${String(v)} (masked)` : String(v)],
+			['value', masked ? `${roundedText(value)} (masked)` : roundedText(value)],
 			['row sum', fmt(s.sum, 7)],
 			['entropy', `${fmt(s.entropy)} nats`],
 			['argmax', token(s.argmax, ctx.tokens)]
@@ -84,17 +85,18 @@ export function tensorReadout(m: MatrixView, row: number, col: number, ctx: Tens
 		if (r[k] < lo) lo = r[k];
 		if (r[k] > hi) hi = r[k];
 	}
+	const value = ctx.text ? ctx.text(i) : String(v);
 	return {
 		source: 'tensor',
 		row,
 		col,
-		value: ctx.text ? ctx.text(i) : String(v),
+		value,
 		masked: false,
 		title: `${ctx.name} ${ctx.where}`,
 		fields: [
 			['row', ctx.rowLabels ? token(row, ctx.rowLabels) : String(row)],
 			['col', String(col)],
-			['value', ctx.text ? ctx.text(i) : String(v)],
+			['value', roundedText(value)],
 			['row min', fmt(lo)],
 			['row max', fmt(hi)],
 			['row mean', fmt(mean(r))]
