@@ -4,6 +4,7 @@ import type { InspectResult } from './run.js';
 import { healthOf, statsOf } from './check.js';
 import { graphModelInfo } from '../lib/report/model-info.js';
 import { derivedEntries } from '../lib/derive/index.js';
+import { mlpReports, modelHeadScores } from '../lib/report/index.js';
 
 export type Section = (r: InspectResult) => Record<string, unknown>;
 
@@ -31,13 +32,21 @@ const core: Section = (r) => ({
 const recognition: Section = (r) => ({ ...r.recognition.json });
 
 /**
- * layers[i].stats = { norms, resid } and final_norm_stats. Rebuilds `layers` from the
+ * layers[i].stats = { norms, resid }, layers[i].attention.head_scores, layers[i].mlp and final_norm_stats. Rebuilds `layers` from the
  * recognition section with `stats` added, so it must come after it.
  */
 const stats: Section = (r) => {
 	const s = statsOf(r);
+	const st = r.recognition.structure;
+	const scores = st ? modelHeadScores(st, r.store, r.tokenIds) : [];
+	const mlps = st ? mlpReports(r.graph, st, r.store) : [];
 	return {
-		layers: r.recognition.json.layers.map((L, i) => ({ ...L, stats: s?.layers[i] ?? null })),
+		layers: r.recognition.json.layers.map((L, i) => ({
+			...L,
+			attention: L.attention ? { ...L.attention, head_scores: scores[i] ?? null } : null,
+			mlp: mlps[i] ?? null,
+			stats: s?.layers[i] ?? null
+		})),
 		final_norm_stats: s?.final_norm ?? null
 	};
 };

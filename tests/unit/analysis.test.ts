@@ -191,6 +191,8 @@ describe('hooks and the semantic capture set', () => {
 			'blocks.0.hook_attn_out': e.extra[0].attnOut,
 			'blocks.0.hook_resid_mid': L0.residuals[0].output,
 			'blocks.0.ln2.hook_normalized': L0.norms[1].output,
+			'blocks.0.mlp.hook_pre': '/layers.0/mlp/fc1/Add_output_0',
+			'blocks.0.mlp.hook_post': '/layers.0/mlp/act/Gelu_output_0',
 			'blocks.0.hook_mlp_out': e.extra[0].mlpOut,
 			'blocks.0.hook_resid_post': L0.residuals[1].output,
 			'blocks.1.hook_resid_pre': L0.residuals[1].output,
@@ -201,7 +203,7 @@ describe('hooks and the semantic capture set', () => {
 		expect(hookOf(s, L0.residuals[1].output)).toBe('blocks.0.hook_resid_post');
 		expect(hookOf(s, 'last_hidden_state')).toBe('ln_final.hook_normalized');
 		expect(hookOf(s, '/layers.0/self_attn/q_proj/MatMul_output_0')).toBe(null);
-		expect(s.semantic.slice(0, 12)).toEqual([
+		expect(s.semantic.slice(0, 14)).toEqual([
 			'/Add_output_0',
 			'/layers.0/input_layernorm/Sqrt_output_0',
 			L0.norms[0].output,
@@ -211,11 +213,13 @@ describe('hooks and the semantic capture set', () => {
 			L0.residuals[0].output,
 			'/layers.0/post_attention_layernorm/Sqrt_output_0',
 			L0.norms[1].output,
+			'/layers.0/mlp/fc1/Add_output_0',
+			'/layers.0/mlp/act/Gelu_output_0',
 			e.extra[0].mlpOut,
 			L0.residuals[1].output,
 			'/layers.1/input_layernorm/Sqrt_output_0'
 		]);
-		expect(s.semantic).toHaveLength(1 + 2 * 10 + 2); // resid_pre, 10 per block, ln_final scale and output
+		expect(s.semantic).toHaveLength(1 + 2 * 12 + 2); // resid_pre, 12 per block (MLP pre and post included), ln_final scale and output
 	});
 
 	it('post-norm: resid_mid and resid_post are the norm outputs (the stream after each add), raw sums are lnN.hook_in', () => {

@@ -10,6 +10,7 @@ import { findResiduals } from './residual.js';
 import { chainResiduals, groupBlocks, layerHint } from './layers.js';
 import { place, toLayers, type BlockDraft } from './placement.js';
 import { buildHooks } from './hooks.js';
+import { addMlpHooks } from './activation.js';
 import { overrideAttention, overrideLayers, overrideNorms, overrideResiduals, validOverrides } from './overrides.js';
 
 export function analyze(graph: Graph, overrides: readonly Override[] = []): Structure {
@@ -65,6 +66,7 @@ export function analyze(graph: Graph, overrides: readonly Override[] = []): Stru
 	if (!attention.length && graph.nodes.length) unrecognized.push({ what: 'attention', why: noAttentionReason(ctx) });
 
 	const hooks = buildHooks(ctx, layers, placed.finalNorm, placed.embedNorm);
+	addMlpHooks(ctx, layers, hooks);
 	return {
 		derived: derivedTensors(attention, residuals, norms),
 		variant: modelVariant(layers.map((L) => L.variant)),

@@ -4,3 +4,4 @@ export { toInspectJson, hookOf, type InspectStructure, type InspectLayer, type I
 export { layerHint } from './layers.js';
 export { parseConfig, applyHints, headDimOf, type ConfigHints } from './hints.js';
 export { cacheName, isCacheBranchFlag, type CacheName, type CacheKind } from './kv-names.js';
+export { mlpActivation, mlpActivations, type ActivationInfo } from './activation.js';

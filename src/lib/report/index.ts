@@ -13,3 +13,5 @@ export * from './health.js';
 export * from './diff.js';
 export * from './lens.js';
 export * from './attribution.js';
+export * from './head-scores.js';
+export * from './ffn.js';

@@ -7,3 +7,5 @@ export * from './attention.js';
 export * from './health.js';
 export * from './head-scores.js';
 export * from './logits.js';
+export * from './erf.js';
+export * from './ffn.js';
