@@ -26,3 +26,33 @@ function roundScore(s: HeadScore): HeadScore {
 	const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
 	return { head: s.head, previous: r(s.previous), first: r(s.first), self: r(s.self), local: r(s.local), induction: s.induction === null ? null : r(s.induction) };
 }
+
+export type HeadKind = 'previous' | 'first' | 'self' | 'local' | 'induction';
+
+/** A score above it (and above twice a uniform head's) names the head. */
+export const LABEL_THRESHOLD = 0.3;
+
+/**
+ * What a uniform causal head (row i: 1/(i+1) on each key 0..i) scores on S tokens: the bar a
+ * score must clear twice over to mean something at this length.
+ */
+export function uniformScores(S: number, period: number | null): Record<HeadKind, number> {
+	let diag = 0, local = 0, ind = 0;
+	for (let i = 1; i < S; i++) diag += 1 / (i + 1);
+	for (let i = 0; i < S; i++) local += Math.min(i + 1, 4) / (i + 1);
+	if (period) for (let i = period; i < S; i++) ind += 1 / (i + 1);
+	const d = S > 1 ? diag / (S - 1) : NaN;
+	return { previous: d, first: d, self: d, local: local / S, induction: period && S > period ? ind / (S - period) : NaN };
+}
+
+/** The head's strongest score that clears LABEL_THRESHOLD and twice the uniform head's; null when none does. */
+export function headLabel(s: HeadScore, S: number, period: number | null, threshold = LABEL_THRESHOLD): { kind: HeadKind; score: number } | null {
+	const u = uniformScores(S, period);
+	let best: { kind: HeadKind; score: number } | null = null;
+	for (const kind of ['previous', 'first', 'self', 'local', 'induction'] as const) {
+		const v = s[kind];
+		if (v === null || !Number.isFinite(v) || v < threshold || !(v >= 2 * u[kind])) continue;
+		if (!best || v > best.score) best = { kind, score: v };
+	}
+	return best;
+}
