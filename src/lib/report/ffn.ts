@@ -44,6 +44,10 @@ export interface MlpDetail extends MlpReport {
 	layer: number;
 	hist: { pre: Histogram; post: Histogram } | null;
 	top: Unit[][];
+	/** batch 0's values, (S, F) row-major: what the function saw (pre + bias) and its output */
+	x: ArrayLike<number> | null;
+	y: ArrayLike<number> | null;
+	width: number;
 }
 
 const EMPTY: MlpStats = { dead_fraction: null, zero_fraction: null, approx_max_err: null, approx_max_err_at: null, gate_saturation: null };
@@ -59,14 +63,24 @@ function rowsIn(store: TensorStore, name: string | null): { data: ArrayLike<numb
 
 const r6 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 1e6) / 1e6);
 
-/** One layer's report and detail from its recognized activation. */
-export function mlpDetail(graph: Graph, a: ActivationInfo, layer: number, store: TensorStore, k = 5): MlpDetail {
+/** An activation with its fused op's bias values: all the page needs (it has no graph). */
+export interface MlpPlan extends ActivationInfo {
+	biasValues: number[] | null;
+}
+
+/** Every block's activation (null where not read), bias values read from the graph. */
+export function mlpPlans(graph: Graph, structure: Pick<Structure, 'layers'>): (MlpPlan | null)[] {
+	return mlpActivations(graph, structure.layers).map((a) => (a ? { ...a, biasValues: a.bias ? (constValue(graph, a.bias)?.data ?? null) : null } : null));
+}
+
+/** One layer's report and detail from its activation plan and the captured tensors. */
+export function mlpDetail(a: MlpPlan, layer: number, store: TensorStore, k = 5): MlpDetail {
 	const base = { layer, activation: a.kind, gated: a.gated, op: a.op, alpha: a.alpha, pre: a.pre, post: a.post, gate: a.gated ? a.act : null, up: a.up };
 	const pre = rowsIn(store, a.pre);
 	const post = rowsIn(store, a.post);
-	if (!pre || !post) return { ...base, captured: false, stats: EMPTY, hist: null, top: [] };
+	if (!pre || !post) return { ...base, captured: false, stats: EMPTY, hist: null, top: [], x: null, y: null, width: 0 };
 	// A fused op's bias is added inside it: the function sees pre + bias.
-	const bias = a.bias ? (constValue(graph, a.bias)?.data ?? null) : null;
+	const bias = a.biasValues;
 	const x = bias ? Float64Array.from(pre.data, (v, i) => v + bias[i % pre.width]) : pre.data;
 	const err = approxError(a.kind, x, pre.width, null, a.alpha);
 	const gate = a.gated ? rowsIn(store, a.act) : null;
@@ -83,20 +97,23 @@ export function mlpDetail(graph: Graph, a: ActivationInfo, layer: number, store:
 		captured: true,
 		stats,
 		hist: { pre: histogram(x), post: histogram(post.data) },
-		top: topUnits(post.data, post.rows, post.width, k)
+		top: topUnits(post.data, post.rows, post.width, k),
+		x,
+		y: post.data,
+		width: post.width
 	};
 }
 
 /** Every block's MLP detail (null where its activation was not read). */
 export function mlpDetails(graph: Graph, structure: Structure, store: TensorStore): (MlpDetail | null)[] {
-	return mlpActivations(graph, structure.layers).map((a, i) => (a ? mlpDetail(graph, a, structure.layers[i].index, store) : null));
+	return mlpPlans(graph, structure).map((a, i) => (a ? mlpDetail(a, structure.layers[i].index, store) : null));
 }
 
 /** The CLI's `layers[i].mlp`: the report without the histograms and per-token units. */
 export function mlpReports(graph: Graph, structure: Structure, store: TensorStore): (MlpReport | null)[] {
 	return mlpDetails(graph, structure, store).map((d) => {
 		if (!d) return null;
-		const { layer: _l, hist: _h, top: _t, ...r } = d;
-		return r;
+		const { activation, gated, op, alpha, pre, post, gate, up, captured, stats } = d;
+		return { activation, gated, op, alpha, pre, post, gate, up, captured, stats };
 	});
 }

@@ -9,12 +9,15 @@ import type { TensorStore } from '../tensor/index.js';
 import { normStats, type NormStats } from './norms.js';
 import { residStats, type ResidStats } from './resid.js';
 import { paramOf, type ParamJson } from './params.js';
+import { mlpPlans, type MlpPlan } from './ffn.js';
 
 export interface StatsPlan {
 	layers: Layer[];
 	finalNorm: PlacedNorm | null;
 	/** gamma/beta summaries by initializer name (the page has no graph to read them from). */
 	params: Record<string, ParamJson>;
+	/** Each block's MLP activation (null where not read), for the FFN panel. */
+	mlp?: (MlpPlan | null)[];
 }
 
 /** What the page needs to compute layers[i].stats; null when recognition failed. */
@@ -28,7 +31,7 @@ export function statsPlan(graph: Graph, s: Structure | null): StatsPlan | null {
 			const p = paramOf(graph, name);
 			if (p) params[name] = p;
 		}
-	return { layers: s.layers, finalNorm: s.finalNorm, params };
+	return { layers: s.layers, finalNorm: s.finalNorm, params, mlp: mlpPlans(graph, s) };
 }
 
 // normStats reads gamma/beta through graph.constantOf; on the page they come from the plan.
