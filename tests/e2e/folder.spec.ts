@@ -1,0 +1,107 @@
+// A model folder as people download it (tests/fixtures/folder/make.ts writes one: config.json,
+// a byte-level BPE tokenizer.json, onnx/model.onnx and its Optimum-merged decoder): picked with
+// the directory picker, text typed and run with Enter, the tokens on the heatmap's axes with their
+// ids, stepping and hovering; the inspect CLI on the same folder gives the same ids and tensors.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { inspectModel, type InspectResult } from '../../src/cli/run';
+import { writeModelFolder } from '../fixtures/folder/make';
+import { test, expect, waitReady } from './backend';
+import { focusPage, hookInfo, hookTensor, readCell } from './helpers';
+
+const TEXT = 'the mat sat on the cat';
+let dir = '';
+
+test.beforeAll(async () => {
+	dir = mkdtempSync(join(tmpdir(), 'bs-e2e-folder-'));
+	await writeModelFolder(join(dir, 'gpt2-tiny'));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function openFolder(page: Page): Promise<void> {
+	await page.getByTestId('folder-input').setInputFiles(join(dir, 'gpt2-tiny'));
+	await page.waitForFunction(
+		() => window.__blockscope?.info().model === 'gpt2-tiny/onnx/model.onnx' || document.querySelector('[data-testid=error]')
+	);
+	await waitReady(page);
+}
+
+function close(a: readonly number[], b: ArrayLike<number>, tol: number): number {
+	let worst = 0;
+	for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+	expect(a.length).toBe(b.length);
+	expect(worst).toBeLessThanOrEqual(tol);
+	return worst;
+}
+
+test('a model folder: typed text becomes its tokens on the axes; step, hover; the CLI gives the same ids and tensors', async ({
+	page,
+	open,
+	backend
+}) => {
+	await open();
+	await waitReady(page);
+	await openFolder(page);
+	await expect(page.getByTestId('folder-tokenizer')).toHaveAttribute('data-file', 'tokenizer.json');
+
+	const text = page.getByTestId('text-input');
+	await text.fill(TEXT);
+	await text.press('Enter');
+	await page.waitForFunction((t) => window.__blockscope?.info().input.text === t, TEXT);
+	await waitReady(page);
+
+	const cli: InspectResult = await inspectModel({ model: join(dir, 'gpt2-tiny'), text: TEXT, threads: 1 });
+	const info = await hookInfo(page);
+	expect(info.tokens).toEqual(cli.tokens);
+	expect(info.tokens).toEqual(['the', '␣mat', '␣sat', '␣on', '␣the', '␣cat']);
+
+	// Every position's label on the key axis: its text and its id, as the tokenizer made them.
+	const keys = page.getByTestId('attention-figure').locator('.axis-x [data-testid=token-label]');
+	await expect(keys).toHaveCount(cli.tokenIds!.length);
+	expect(await keys.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-token-id'))))).toEqual(cli.tokenIds);
+	expect(await keys.allTextContents()).toEqual(cli.tokens);
+
+	// Inputs and where their values came from.
+	const panel = page.getByTestId('inputs-panel');
+	await expect(panel.locator('[data-input=input_ids]')).toHaveAttribute('data-source', 'text');
+	await expect(panel.locator('[data-input=attention_mask]')).toHaveAttribute('data-source', 'default');
+
+	// Same tensors as the CLI (WASM both: equal to float32 rounding; WebGPU within its own arithmetic).
+	const tol = backend === 'wasm' ? 1e-6 : 1e-4;
+	for (const name of ['input_ids', info.attention[0].tensor, info.attention[1].tensor]) {
+		const t = await hookTensor(page, name);
+		expect(t!.dims).toEqual(cli.store.get(name)!.dims);
+		close(t!.data, Array.from(cli.store.get(name)!.data as ArrayLike<number | bigint>, Number), tol);
+	}
+
+	// Step to layer 1 and hover: the readout holds the CLI's value for that cell.
+	await focusPage(page);
+	await page.keyboard.press('ArrowRight');
+	const map = page.getByTestId('attention-heatmap');
+	await expect(map).toHaveAttribute('data-layer', '1');
+	await waitReady(page);
+	const value = Number(await readCell(page, map, 4, 1));
+	const p = cli.store.get(info.attention[1].tensor)!;
+	const S = p.dims[3];
+	expect(Math.abs(value - (p.data as Float32Array)[0 * p.dims[1] * S * S + 0 * S * S + 4 * S + 1])).toBeLessThanOrEqual(tol);
+	await expect(page.getByTestId('hover-readout')).toContainText('␣the');
+});
+
+test("a folder's merged decoder: chosen by variant, captured through its inlined branch, caches start empty", async ({ page, open }) => {
+	await open();
+	await waitReady(page);
+	await openFolder(page);
+	await page.getByTestId('variant-select').selectOption('decoder_model_merged');
+	await page.waitForFunction(() => window.__blockscope?.info().model === 'gpt2-tiny/onnx/decoder_model_merged.onnx');
+	await waitReady(page);
+	await expect(page.getByTestId('status-message')).toContainText(/use_cache_branch = false\), inlined/);
+	await expect(page).toHaveURL(/variant=decoder_model_merged/);
+	const panel = page.getByTestId('inputs-panel');
+	await expect(panel.locator('[data-input="past_key_values.0.key"]')).toHaveAttribute('data-source', 'empty-cache');
+	await expect(panel.locator('[data-input="past_key_values.0.key"]')).toHaveAttribute('data-dims', '1,2,0,8');
+	const info = await hookInfo(page);
+	expect(info.attention).toHaveLength(2);
+	await expect(page.getByTestId('attention-figure').locator('.axis-x [data-testid=token-label]')).toHaveCount(6);
+});
