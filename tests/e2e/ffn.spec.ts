@@ -6,11 +6,19 @@ import { inspectModel } from '../../src/cli/run';
 import { headLabel, mlpReports, modelHeadScores, type MlpReport } from '../../src/lib/report';
 import { repeatPeriod, type HeadScore } from '../../src/lib/stats';
 
-async function cli(id: string, text: string): Promise<{ mlp: (MlpReport | null)[]; heads: (HeadScore[] | null)[]; S: number; period: number | null }> {
+async function cli(
+	id: string,
+	text: string
+): Promise<{ mlp: (MlpReport | null)[]; heads: (HeadScore[] | null)[]; S: number; period: number | null }> {
 	const r = await inspectModel({ model: `models/${id}.onnx`, text, threads: 1, capture: 'semantic' });
 	const st = r.recognition.structure!;
 	const ids = r.tokenIds ?? [];
-	return { mlp: mlpReports(r.graph, st, r.store), heads: modelHeadScores(st, r.store, r.tokenIds), S: ids.length, period: repeatPeriod(ids) };
+	return {
+		mlp: mlpReports(r.graph, st, r.store),
+		heads: modelHeadScores(st, r.store, r.tokenIds),
+		S: ids.length,
+		period: repeatPeriod(ids)
+	};
 }
 
 /** Fractions count entries: equal on WASM (the same float32 tensors); WebGPU may move a value across a bound. */
@@ -50,7 +58,11 @@ test('ORT-fused GPT-2: FastGelu is tanh-GELU; its error against exact GELU is th
 	await expect(panel.getByTestId('ffn-approx')).toBeVisible();
 });
 
-test('pre-RMS SwiGLU: a gated SiLU with its gate saturation; head labels are the CLI scores; repeat my text scores induction', async ({ page, open, backend }) => {
+test('pre-RMS SwiGLU: a gated SiLU with its gate saturation; head labels are the CLI scores; repeat my text scores induction', async ({
+	page,
+	open,
+	backend
+}) => {
 	await open('model=pre-rms-swiglu&layer=0');
 	await waitReady(page);
 	const info = await hookInfo(page);

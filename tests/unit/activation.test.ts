@@ -73,7 +73,8 @@ describe('activation detector, hand-built one-MLP graphs', () => {
 	});
 
 	it('GeGLU and SwiGLU (Cast sandwich): gated, the gate activation, the up projection and the product', () => {
-		let gate = '', up = '';
+		let gate = '',
+			up = '';
 		const geglu = oneMlp((b, h, upProj) => {
 			gate = b.op('Gelu', [h], { approximate: 'tanh' });
 			up = upProj();
@@ -111,7 +112,14 @@ describe('activation detector on the zoo and the recognition fixtures', () => {
 			const z = buildZoo('pre-rms-swiglu', { names });
 			const g = new Graph(z.model);
 			const a = mlpActivations(g, analyze(g).layers)[0];
-			expect(a).toMatchObject({ kind: 'silu', gated: true, pre: z.names.get('L0.mlp_gate'), act: z.names.get('L0.mlp_act'), up: z.names.get('L0.mlp_up'), post: z.names.get('L0.mlp_prod') });
+			expect(a).toMatchObject({
+				kind: 'silu',
+				gated: true,
+				pre: z.names.get('L0.mlp_gate'),
+				act: z.names.get('L0.mlp_act'),
+				up: z.names.get('L0.mlp_up'),
+				post: z.names.get('L0.mlp_prod')
+			});
 		}
 	});
 

@@ -5,7 +5,13 @@ import { headLabel, uniformScores } from '../../src/lib/report/index.js';
 import { headScores } from '../../src/lib/stats/index.js';
 
 const score = (o: Partial<Record<'previous' | 'first' | 'self' | 'local', number>> & { induction?: number | null }) => ({
-	head: 0, previous: 0, first: 0, self: 0, local: 0, induction: null, ...o
+	head: 0,
+	previous: 0,
+	first: 0,
+	self: 0,
+	local: 0,
+	induction: null,
+	...o
 });
 
 describe('head labels', () => {

@@ -26,7 +26,19 @@ export interface ActivationInfo {
 	nodes: number[];
 }
 
-const MIXING = new Set(['MatMul', 'Gemm', 'FusedMatMul', 'MatMulNBits', 'MatMulBnb4', 'MatMulInteger', 'QLinearMatMul', 'MatMulIntegerToFloat', 'DynamicQuantizeMatMul', 'QGemm', 'Einsum']);
+const MIXING = new Set([
+	'MatMul',
+	'Gemm',
+	'FusedMatMul',
+	'MatMulNBits',
+	'MatMulBnb4',
+	'MatMulInteger',
+	'QLinearMatMul',
+	'MatMulIntegerToFloat',
+	'DynamicQuantizeMatMul',
+	'QGemm',
+	'Einsum'
+]);
 const PASS = new Set(['Cast', 'Identity']);
 
 /** Fused activation ops by name; the value is the kind (a function of the node where attributes decide). */
@@ -135,7 +147,8 @@ function classify(ctx: Ctx, nodes: GraphNode[]): { kind: string; op: string; alp
 	const one = nodes.filter((n) => !PASS.has(n.opType));
 	if (one.length === 1 && FUSED[one[0].opType]) {
 		const n = one[0];
-		const alpha = n.opType === 'LeakyRelu' ? f32(attrFloat(n, 'alpha', 0.01)) : n.opType === 'QuickGelu' ? f32(attrFloat(n, 'alpha', 1.702)) : null;
+		const alpha =
+			n.opType === 'LeakyRelu' ? f32(attrFloat(n, 'alpha', 0.01)) : n.opType === 'QuickGelu' ? f32(attrFloat(n, 'alpha', 1.702)) : null;
 		const b = n.inputs[1];
 		const bias = (n.opType === 'FastGelu' || n.opType === 'BiasGelu') && b && !ctx.isAct(b) ? b : null;
 		return { kind: FUSED[n.opType](n), op: n.opType, alpha, bias };
@@ -146,7 +159,9 @@ function classify(ctx: Ctx, nodes: GraphNode[]): { kind: string; op: string; alp
 	if (has('Tanh') && near(cs, 0.044715)) return { kind: 'gelu_tanh', op: 'decomposed', alpha: null, bias: null };
 	if (has('Sigmoid') && has('Mul')) {
 		const a = cs.find((v) => v > 1.5 && v < 1.9);
-		return a !== undefined ? { kind: 'gelu_sigmoid', op: 'decomposed', alpha: f32(a), bias: null } : { kind: 'silu', op: 'decomposed', alpha: null, bias: null };
+		return a !== undefined
+			? { kind: 'gelu_sigmoid', op: 'decomposed', alpha: f32(a), bias: null }
+			: { kind: 'silu', op: 'decomposed', alpha: null, bias: null };
 	}
 	if ((has('Max') || has('Clip')) && ops.length === 1) return { kind: 'relu', op: 'decomposed', alpha: null, bias: null };
 	return { kind: ops.length ? [...new Set(ops)].join('+').toLowerCase() : 'identity', op: 'decomposed', alpha: null, bias: null };
@@ -194,7 +209,11 @@ export function mlpActivations(graph: Graph, layers: readonly Layer[], ctx: Ctx 
  * TransformerLens's MLP hooks (mlp.hook_pre, mlp.hook_post, and mlp.hook_pre_linear for a gated
  * MLP's up projection), and the activation's tensors in the semantic capture set (graph order).
  */
-export function addMlpHooks(ctx: Ctx, layers: readonly Layer[], h: { hooks: Map<string, string>; hookTensors: Map<string, string>; semantic: string[] }): void {
+export function addMlpHooks(
+	ctx: Ctx,
+	layers: readonly Layer[],
+	h: { hooks: Map<string, string>; hookTensors: Map<string, string>; semantic: string[] }
+): void {
 	const extra = new Set<string>();
 	const name = (hook: string, t: string | null) => {
 		if (!t) return;

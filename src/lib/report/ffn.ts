@@ -7,10 +7,34 @@ import { constValue } from '../analysis/consts.js';
 import type { TensorStore } from '../tensor/store.js';
 import { floatsOf } from './numeric.js';
 import { rowsOf } from '../stats/rows.js';
-import { approxError, deadFraction, gateSaturation, histogram, topUnits, zeroFraction, type Histogram, type Saturation, type Unit } from '../stats/ffn.js';
+import {
+	approxError,
+	deadFraction,
+	gateSaturation,
+	histogram,
+	topUnits,
+	zeroFraction,
+	type Histogram,
+	type Saturation,
+	type Unit
+} from '../stats/ffn.js';
 
 /** Kinds whose output is ~0 for x <= 0, so a unit that never sees x > 0 is dead. */
-const RELU_LIKE = new Set(['relu', 'leaky_relu', 'gelu_erf', 'gelu_tanh', 'gelu_sigmoid', 'silu', 'mish', 'elu', 'selu', 'celu', 'hardswish', 'thresholdedrelu', 'prelu']);
+const RELU_LIKE = new Set([
+	'relu',
+	'leaky_relu',
+	'gelu_erf',
+	'gelu_tanh',
+	'gelu_sigmoid',
+	'silu',
+	'mish',
+	'elu',
+	'selu',
+	'celu',
+	'hardswish',
+	'thresholdedrelu',
+	'prelu'
+]);
 
 export interface MlpStats {
 	/** ReLU-like kinds only: units whose pre-activation is <= 0 on every token. */
@@ -70,12 +94,24 @@ export interface MlpPlan extends ActivationInfo {
 
 /** Every block's activation (null where not read), bias values read from the graph. */
 export function mlpPlans(graph: Graph, structure: Pick<Structure, 'layers'>): (MlpPlan | null)[] {
-	return mlpActivations(graph, structure.layers).map((a) => (a ? { ...a, biasValues: a.bias ? (constValue(graph, a.bias)?.data ?? null) : null } : null));
+	return mlpActivations(graph, structure.layers).map((a) =>
+		a ? { ...a, biasValues: a.bias ? (constValue(graph, a.bias)?.data ?? null) : null } : null
+	);
 }
 
 /** One layer's report and detail from its activation plan and the captured tensors. */
 export function mlpDetail(a: MlpPlan, layer: number, store: TensorStore, k = 5): MlpDetail {
-	const base = { layer, activation: a.kind, gated: a.gated, op: a.op, alpha: a.alpha, pre: a.pre, post: a.post, gate: a.gated ? a.act : null, up: a.up };
+	const base = {
+		layer,
+		activation: a.kind,
+		gated: a.gated,
+		op: a.op,
+		alpha: a.alpha,
+		pre: a.pre,
+		post: a.post,
+		gate: a.gated ? a.act : null,
+		up: a.up
+	};
 	const pre = rowsIn(store, a.pre);
 	const post = rowsIn(store, a.post);
 	if (!pre || !post) return { ...base, captured: false, stats: EMPTY, hist: null, top: [], x: null, y: null, width: 0 };

@@ -24,7 +24,14 @@ export function modelHeadScores(structure: Structure, store: TensorStore, tokenI
 /** Six decimals: enough to compare, short to print; NaN (a 1-token input) becomes null in JSON anyway. */
 function roundScore(s: HeadScore): HeadScore {
 	const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
-	return { head: s.head, previous: r(s.previous), first: r(s.first), self: r(s.self), local: r(s.local), induction: s.induction === null ? null : r(s.induction) };
+	return {
+		head: s.head,
+		previous: r(s.previous),
+		first: r(s.first),
+		self: r(s.self),
+		local: r(s.local),
+		induction: s.induction === null ? null : r(s.induction)
+	};
 }
 
 export type HeadKind = 'previous' | 'first' | 'self' | 'local' | 'induction';
@@ -37,7 +44,9 @@ export const LABEL_THRESHOLD = 0.3;
  * score must clear twice over to mean something at this length.
  */
 export function uniformScores(S: number, period: number | null): Record<HeadKind, number> {
-	let diag = 0, local = 0, ind = 0;
+	let diag = 0,
+		local = 0,
+		ind = 0;
 	for (let i = 1; i < S; i++) diag += 1 / (i + 1);
 	for (let i = 0; i < S; i++) local += Math.min(i + 1, 4) / (i + 1);
 	if (period) for (let i = period; i < S; i++) ind += 1 / (i + 1);
@@ -46,7 +55,12 @@ export function uniformScores(S: number, period: number | null): Record<HeadKind
 }
 
 /** The head's strongest score that clears LABEL_THRESHOLD and twice the uniform head's; null when none does. */
-export function headLabel(s: HeadScore, S: number, period: number | null, threshold = LABEL_THRESHOLD): { kind: HeadKind; score: number } | null {
+export function headLabel(
+	s: HeadScore,
+	S: number,
+	period: number | null,
+	threshold = LABEL_THRESHOLD
+): { kind: HeadKind; score: number } | null {
 	const u = uniformScores(S, period);
 	let best: { kind: HeadKind; score: number } | null = null;
 	for (const kind of ['previous', 'first', 'self', 'local', 'induction'] as const) {

@@ -5,7 +5,8 @@ export function erf(x: number): number {
 	const ax = Math.abs(x);
 	if (ax < 3) {
 		// erf x = 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1))
-		let term = x, sum = x;
+		let term = x,
+			sum = x;
 		for (let n = 1; n < 100; n++) {
 			term *= (-x * x) / n;
 			const t = term / (2 * n + 1);
@@ -17,7 +18,9 @@ export function erf(x: number): number {
 	if (!Number.isFinite(ax)) return Math.sign(x);
 	// erfc x = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))
 	const tiny = 1e-300;
-	let f = ax, C = ax, D = 0;
+	let f = ax,
+		C = ax,
+		D = 0;
 	for (let n = 1; n < 200; n++) {
 		const an = n / 2;
 		D = ax + an * D;

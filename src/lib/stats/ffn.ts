@@ -14,7 +14,9 @@ export interface Histogram {
 }
 
 export function histogram(x: Numeric, bins = 40): Histogram {
-	let lo = Infinity, hi = -Infinity, nonFinite = 0;
+	let lo = Infinity,
+		hi = -Infinity,
+		nonFinite = 0;
 	for (let i = 0; i < x.length; i++) {
 		const v = x[i];
 		if (!Number.isFinite(v)) nonFinite++;
@@ -95,7 +97,8 @@ export interface ApproxError {
 export function approxError(kind: string, pre: Numeric, width: number, bias?: Numeric | null, alpha?: number | null): ApproxError | null {
 	const f = kind === 'gelu_tanh' ? geluTanh : kind === 'gelu_sigmoid' ? (x: number) => geluSigmoid(x, alpha ?? 1.702) : null;
 	if (!f) return null;
-	let max = 0, at = NaN;
+	let max = 0,
+		at = NaN;
 	for (let i = 0; i < pre.length; i++) {
 		const x = pre[i] + (bias ? bias[i % width] : 0);
 		const e = Math.abs(f(x) - geluExact(x));
@@ -117,7 +120,9 @@ export interface Saturation {
  */
 export const SAT = 0.02;
 export function gateSaturation(pre: Numeric, act: Numeric): Saturation {
-	let off = 0, on = 0, n = 0;
+	let off = 0,
+		on = 0,
+		n = 0;
 	for (let i = 0; i < pre.length; i++) {
 		if (pre[i] === 0 || !Number.isFinite(pre[i])) continue;
 		const r = act[i] / pre[i];

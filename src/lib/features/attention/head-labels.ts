@@ -41,7 +41,11 @@ export function isRepeat(tokenIds: readonly number[] | null): boolean {
  * The page's input with the text written twice (or the ids given twice), so induction can be
  * scored; null when the run had no token input to repeat.
  */
-export function repeatedInput<T extends { text?: string; ids?: readonly number[] | string }>(input: T, tokenIds: readonly number[] | null, defaultText: string): T | null {
+export function repeatedInput<T extends { text?: string; ids?: readonly number[] | string }>(
+	input: T,
+	tokenIds: readonly number[] | null,
+	defaultText: string
+): T | null {
 	if (!tokenIds || !tokenIds.length) return null;
 	if (input.ids !== undefined && input.ids !== '') return { ...input, ids: [...tokenIds, ...tokenIds] };
 	const text = input.text ?? defaultText;
