@@ -1,6 +1,7 @@
 // Command-line arguments of `inspect`, parsed with node:util (no dependencies).
 import { parseArgs } from 'node:util';
 import type { CaptureSet } from '../lib/runtime/index.js';
+import { DEFAULT_TEXT } from '../lib/runtime/inputs.js';
 import { UsageError } from './errors.js';
 import { WHAT_IF_OPTIONS, WHAT_IF_USAGE, whatIfArgs, type WhatIfArgs } from './what-if-args.js';
 
@@ -16,6 +17,7 @@ export const USAGE = `usage: npm run -s inspect -- MODEL.onnx|FOLDER [options]
   --input NAME=FILE.npy   feed input NAME from a NumPy file (repeatable; float32, int64, ...)
   --text STR              text for models with a vocabulary (default "the cat sat on the mat")
   --ids 3,1,4             token ids instead of text
+  --repeat                the text (or --ids) written twice: head_scores then measure induction
   --seq N                 sequence length for dynamic seq dims (default 16; token text is cycled)
   --seed N                seed for random inputs (default 0)
   --capture SET           all (default) | semantic | none
@@ -66,6 +68,7 @@ export function parseCli(argv: string[]): CliOptions {
 				input: { type: 'string', multiple: true },
 				text: { type: 'string' },
 				ids: { type: 'string' },
+				repeat: { type: 'boolean' },
 				seq: { type: 'string' },
 				seed: { type: 'string' },
 				capture: { type: 'string' },
@@ -99,8 +102,7 @@ export function parseCli(argv: string[]): CliOptions {
 	return {
 		model: positionals[0] ?? '',
 		inputs: (v.input ?? []).map(parseInputArg),
-		text: v.text,
-		ids: v.ids,
+		...repeated(v.text, v.ids, v.repeat ?? false),
 		seq: intArg('--seq', v.seq, 1),
 		seed: intArg('--seed', v.seed, 0),
 		capture,
@@ -116,6 +118,14 @@ export function parseCli(argv: string[]): CliOptions {
 		help,
 		whatIf: whatIfArgs(v)
 	};
+}
+
+/** --repeat: the ids given twice, else the text (the default one if none) twice. */
+function repeated(text: string | undefined, ids: string | undefined, repeat: boolean): { text?: string; ids?: string } {
+	if (!repeat) return { text, ids };
+	if (ids !== undefined) return { text, ids: `${ids},${ids}` };
+	const t = text ?? DEFAULT_TEXT;
+	return { text: t + t, ids };
 }
 
 function parseInputArg(s: string): { name: string; file: string } {
