@@ -62,13 +62,20 @@ export function exposeOutputs(model: ModelBuffer, names: readonly string[]): Uin
  * Every tensor a capture of "all" can expose: node outputs, minus what is already a graph output,
  * initializers and Constant outputs (weights the user already has; exposing them only costs).
  */
+/** Outputs ORT's schemas mark training-only: WebGPU's kernels never write them, so exposing one fails the run. */
+const TRAINING_ONLY: Record<string, number[]> = {
+	'com.microsoft:SkipLayerNormalization': [1, 2], // mean, inv_std_var
+	'com.microsoft:SkipSimplifiedLayerNormalization': [1, 2]
+};
+
 export function allIntermediates(graph: Graph): string[] {
 	const have = new Set(graph.outputs.map((o) => o.name));
 	const names: string[] = [];
 	for (const n of graph.nodes) {
 		if (n.opType === 'Constant' && n.domain === '') continue;
-		for (const o of n.outputs) {
-			if (!o || have.has(o) || graph.initializers.has(o)) continue;
+		const skip = TRAINING_ONLY[`${n.domain}:${n.opType}`] ?? [];
+		for (const [i, o] of n.outputs.entries()) {
+			if (!o || skip.includes(i) || have.has(o) || graph.initializers.has(o)) continue;
 			have.add(o);
 			names.push(o);
 		}
