@@ -74,7 +74,7 @@ export function writeGpt2(path: string, cfg: Partial<Gpt2Config> = {}): WrittenM
 	const graphHead = toBinary(GraphProtoSchema, graph);
 	const heads = weights.map(tensorHead);
 	const tensorLens = weights.map((w, i) => heads[i].byteLength + 4 * count(w.dims));
-	const graphLen = graphHead.byteLength + tensorLens.reduce((s, n, i) => s + header(5, n).byteLength + n, 0);
+	const graphLen = graphHead.byteLength + tensorLens.reduce((s, n) => s + header(5, n).byteLength + n, 0);
 
 	const fd = openSync(path, 'w');
 	let bytes = 0;

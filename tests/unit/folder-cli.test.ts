@@ -13,6 +13,10 @@ import { writeModelFolder } from '../fixtures/folder/make';
 import { byteLevelBpe } from '../fixtures/folder/tokenizers';
 import { gqaDecoder } from '../fixtures/folder/decoders';
 
+// The report is plain JSON; the test reads it loosely, as a user's script would.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of any shape
+type Json = Record<string, any>;
+
 const ROOT = join(__dirname, '../..');
 const TEXT = 'the cat sat on the mat';
 let dir = '';
@@ -34,22 +38,22 @@ describe('inspect DIR', () => {
 		const want = loadTokenizer(byteLevelBpe()).encode(TEXT);
 		expect(r.tokenIds).toEqual(want.map((t) => t.id));
 		expect(r.tokens).toEqual(['the', '␣cat', '␣sat', '␣on', '␣the', '␣mat']);
-		const j = buildReport(r) as Record<string, any>;
+		const j = buildReport(r) as Json;
 		expect(j.token_ids).toEqual(r.tokenIds);
 		expect(j.model_info).toMatchObject({ variant: 'model', merged_decoder: false, kv_cache_inputs: [], tokenizer: { file: 'tokenizer.json', type: 'BPE' }, config: { model_type: 'gpt2', num_attention_heads: 2 } });
 		expect(j.model_info.kv_cache_outputs).toEqual(['present.0.key', 'present.0.value', 'present.1.key', 'present.1.value']);
-		expect(j.layers.map((L: any) => L.attention?.heads)).toEqual([2, 2]);
+		expect(j.layers.map((L: Json) => L.attention?.heads)).toEqual([2, 2]);
 	});
 
 	it('--variant decoder_model_merged: the no-past branch is inlined and captured; its patterns equal the plain model\'s', async () => {
 		const plain = await inspectModel({ model: join(dir, 'gpt2-tiny'), text: TEXT, threads: 1 });
 		const r = await inspectModel({ model: join(dir, 'gpt2-tiny'), variant: 'decoder_model_merged', text: TEXT, threads: 1 });
-		const j = buildReport(r) as Record<string, any>;
+		const j = buildReport(r) as Json;
 		expect(j.model_info.merged_decoder).toBe(true);
 		expect(j.model_info.captured_graph).toMatch(/else branch of If "optimum::if" \(use_cache_branch = false\), inlined/);
 		expect(j.model_info.kv_cache_inputs).toHaveLength(4);
 		expect(j.model_info.input_sources).toMatchObject({ input_ids: 'text', 'past_key_values.1.value': 'empty-cache', use_cache_branch: 'default' });
-		expect(j.inputs.find((i: any) => i.name === 'past_key_values.0.key').dims).toEqual([1, 2, 0, 8]);
+		expect(j.inputs.find((i: Json) => i.name === 'past_key_values.0.key').dims).toEqual([1, 2, 0, 8]);
 		expect(r.tokenIds).toEqual(plain.tokenIds);
 		for (const L of j.layers) {
 			const p = r.store.get(L.attention.pattern)!;
@@ -65,7 +69,7 @@ describe('inspect DIR', () => {
 		const d = join(dir, 'disagree');
 		await writeModelFolder(d);
 		writeFileSync(join(d, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_head: 4, n_layer: 2 }));
-		const j = buildReport(await inspectModel({ model: d, threads: 1 })) as Record<string, any>;
+		const j = buildReport(await inspectModel({ model: d, threads: 1 })) as Json;
 		expect(j.layers[0].attention.heads).toBe(2);
 		expect(j.unrecognized).toContainEqual(expect.objectContaining({ why: expect.stringMatching(/the graph has 2 heads, config\.json says 4/) }));
 	});
@@ -77,7 +81,7 @@ describe('inspect DIR', () => {
 		const r = await inspectModel({ model: d, ids: '3,1,4,1,5', threads: 1 });
 		expect(r.feeds['past_key_values.0.key'].dims).toEqual([1, 2, 0, 16]);
 		expect(r.store.get('present.0.key')?.dims).toEqual([1, 2, 5, 16]);
-		expect((buildReport(r) as any).model_info.input_sources.input_ids).toBe('user');
+		expect((buildReport(r) as Json).model_info.input_sources.input_ids).toBe('user');
 	});
 
 	it('the CLI: --json from the folder, one-line errors for an unknown variant and --variant on a file', () => {

@@ -34,7 +34,7 @@ function refusal(f: () => unknown): ModelError {
 		f();
 	} catch (e) {
 		if (e instanceof ModelError) return e;
-		throw new Error(`expected a ModelError, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
+		throw new Error(`expected a ModelError, got ${(e as Error)?.name}: ${(e as Error)?.message}`, { cause: e });
 	}
 	throw new Error('expected a ModelError, nothing was thrown');
 }
