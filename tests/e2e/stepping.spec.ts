@@ -156,6 +156,43 @@ test('a URL reopens the same view', async ({ page, open, context }) => {
 	expect(await readCell(again, map2, 4, 2)).toBe(v);
 });
 
+test('keyboard only: Tab reaches the heatmap, arrows move the cell cursor, the readout follows, Enter pins', async ({ page, open }) => {
+	await open('layer=1&head=2');
+	await waitReady(page);
+	const map = page.getByTestId('attention-heatmap');
+	await expect(map).toHaveAttribute('tabindex', '0');
+	await expect(map).toHaveAttribute('aria-label', /Arrow keys move the cell cursor/);
+	const name = (await hookInfo(page)).attention.find((a) => a.layer === 1)!.tensor;
+	const got = (await hookTensor(page, name))!;
+	const [, H, S] = got.dims;
+	await page.getByTestId('layer-next').focus();
+	let reached = false;
+	for (let i = 0; i < 60 && !reached; i++) {
+		await page.keyboard.press('Tab');
+		reached = await map.evaluate((el) => el === document.activeElement);
+	}
+	expect(reached, 'Tab reaches the attention heatmap').toBe(true);
+	const readout = page.getByTestId('hover-readout');
+	await expect(readout).toHaveAttribute('data-row', '0'); // the cursor starts on the first cell
+	await expect(readout).toHaveAttribute('data-col', '0');
+	for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowRight']) await page.keyboard.press(key);
+	await expect(readout).toHaveAttribute('data-row', '3');
+	await expect(readout).toHaveAttribute('data-col', '2');
+	expect(await readout.getAttribute('data-value')).toBe(String(got.data[((0 * H + 2) * S + 3) * S + 2]));
+	// The arrows moved the cursor, not the layer or head.
+	await expect(map).toHaveAttribute('data-layer', '1');
+	await expect(map).toHaveAttribute('data-head', '2');
+	await page.keyboard.press('Enter');
+	await expect(readout).toHaveAttribute('data-pinned', 'true');
+	await page.keyboard.press('ArrowUp'); // the pinned cell stays in the readout
+	await expect(readout).toHaveAttribute('data-row', '3');
+	await page.keyboard.press('Escape');
+	await expect(readout).toHaveAttribute('data-pinned', 'false');
+	await expect(readout).toHaveAttribute('data-row', '2'); // the cursor's cell again
+	await page.keyboard.press('Shift+ArrowDown'); // ten at a time, clamped at the last row
+	await expect(readout).toHaveAttribute('data-row', String(Math.min(S - 1, 12)));
+});
+
 test('ArrowDown on the model menu browses without opening; Enter opens the choice', async ({ page, open }) => {
 	await open('layer=1');
 	await waitReady(page);
