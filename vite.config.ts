@@ -23,7 +23,16 @@ export default defineConfig({
 	optimizeDeps: {
 		exclude: ['onnxruntime-web'],
 		// Pre-bundled up front, so the first visit in dev does not reload when the worker finds them.
-		include: ['@bufbuild/protobuf', '@bufbuild/protobuf/codegenv2', 'd3-array', 'd3-axis', 'd3-scale', 'd3-scale-chromatic', 'd3-selection', 'd3-shape']
+		include: [
+			'@bufbuild/protobuf',
+			'@bufbuild/protobuf/codegenv2',
+			'd3-array',
+			'd3-axis',
+			'd3-scale',
+			'd3-scale-chromatic',
+			'd3-selection',
+			'd3-shape'
+		]
 	},
 	test: {
 		include: ['tests/unit/**/*.test.ts'],

@@ -51,7 +51,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 		}
 	});
 	const only = new Set<Section>();
-	for (const s of (values.only ?? SECTIONS.join(',')).split(',').map((x) => x.trim()).filter(Boolean)) {
+	for (const s of (values.only ?? SECTIONS.join(','))
+		.split(',')
+		.map((x) => x.trim())
+		.filter(Boolean)) {
 		if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section "${s}" (have: ${SECTIONS.join(', ')})`);
 		only.add(s as Section);
 	}
@@ -66,7 +69,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 		json: values.json!,
 		quick: values.quick!,
 		only,
-		models: values.models ? new Set(values.models.split(',').map((x) => x.trim()).filter(Boolean)) : null,
+		models: values.models
+			? new Set(
+					values.models
+						.split(',')
+						.map((x) => x.trim())
+						.filter(Boolean)
+				)
+			: null,
 		webgpuGpt2: values['webgpu-gpt2']!,
 		threads: int('threads', values.threads, 1)!,
 		keep: values.keep!,

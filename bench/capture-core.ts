@@ -108,7 +108,10 @@ export async function timeCapture(open: Opener, sets: readonly CaptureSet[], o: 
 					cpu.get(r.set)!.push(cms);
 				}
 			}
-			for (const [t, ratios] of [[tw, wallRatios], [tc, cpuRatios]] as const) {
+			for (const [t, ratios] of [
+				[tw, wallRatios],
+				[tc, cpuRatios]
+			] as const) {
 				const plain = t.get('none');
 				if (plain) for (const [set, ms] of t) ratios.get(set)!.push(ms / plain);
 			}
@@ -119,11 +122,20 @@ export async function timeCapture(open: Opener, sets: readonly CaptureSet[], o: 
 			batch,
 			sets: sets.map((set): SetTiming => {
 				const runs = wall.get(set) ?? [];
-				const base = { set, exposed: runners.find((r) => r.set === set)?.exposed ?? 0, captured_mb: round((bytes.get(set) ?? 0) / (1 << 20), 1) };
+				const base = {
+					set,
+					exposed: runners.find((r) => r.set === set)?.exposed ?? 0,
+					captured_mb: round((bytes.get(set) ?? 0) / (1 << 20), 1)
+				};
 				if (skipped.has(set) || runs.length === 0)
 					return { ...base, median_ms: NaN, runs_ms: runs.map((x) => round(x, 2)), ratio: null, skipped: skipped.get(set) ?? 'no runs' };
 				const wr = wallRatios.get(set)!;
-				const out: SetTiming = { ...base, median_ms: round(median(runs), 2), runs_ms: runs.map((x) => round(x, 2)), ratio: wr.length ? round(median(wr), 3) : null };
+				const out: SetTiming = {
+					...base,
+					median_ms: round(median(runs), 2),
+					runs_ms: runs.map((x) => round(x, 2)),
+					ratio: wr.length ? round(median(wr), 3) : null
+				};
 				if (o.cpu) {
 					const cr = cpuRatios.get(set)!;
 					out.cpu_median_ms = round(median(cpu.get(set)!), 2);
@@ -138,5 +150,8 @@ export async function timeCapture(open: Opener, sets: readonly CaptureSet[], o: 
 }
 
 function message(e: unknown): string {
-	return String((e as Error)?.message ?? e).replace(/\s+/g, ' ').trim().slice(0, 300);
+	return String((e as Error)?.message ?? e)
+		.replace(/\s+/g, ' ')
+		.trim()
+		.slice(0, 300);
 }

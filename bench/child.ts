@@ -20,7 +20,12 @@ export function runChild<T>(script: string, args: string[], opts: { nodeArgs?: s
 			const line = out.trim().split('\n').pop() ?? '';
 			if (code === 0 && line.startsWith('{')) return ok(JSON.parse(line) as T);
 			const why = signal === 'SIGKILL' ? `killed after ${Math.round(opts.timeoutMs / 1000)} s` : `exit ${code ?? signal}`;
-			const last = err.trim().split('\n').filter((l) => l && !/^\s+at /.test(l)).slice(-2).join(' ');
+			const last = err
+				.trim()
+				.split('\n')
+				.filter((l) => l && !/^\s+at /.test(l))
+				.slice(-2)
+				.join(' ');
 			fail(new Error(`${script}: ${why}${last ? `: ${last}` : ''}`.slice(0, 400)));
 		});
 	});

@@ -40,10 +40,28 @@ async function nodeSection(r: BenchReport, p: Plan, zoo: BenchModel[], gpt2: Ben
 	}
 }
 
-async function chromiumCapture(r: BenchReport, p: Plan, a: BenchArgs, browser: Browser, srv: StaticServer, zoo: BenchModel[], gpt2: BenchModel[], backend: 'wasm' | 'webgpu'): Promise<void> {
+async function chromiumCapture(
+	r: BenchReport,
+	p: Plan,
+	a: BenchArgs,
+	browser: Browser,
+	srv: StaticServer,
+	zoo: BenchModel[],
+	gpt2: BenchModel[],
+	backend: 'wasm' | 'webgpu'
+): Promise<void> {
 	const url = (m: BenchModel) => (m.big ? `${srv.url}/gpt2/${m.path.split('/').pop()}` : `${srv.url}/models/${m.path.split('/').pop()}`);
 	const skip = (m: BenchModel, why: string) =>
-		r.capture.push({ model: m.id, env: 'chromium', backend, seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: why });
+		r.capture.push({
+			model: m.id,
+			env: 'chromium',
+			backend,
+			seq: m.seq,
+			plain_ms: null,
+			semantic_ratio: null,
+			all_ratio: null,
+			skipped: why
+		});
 	let shared: CapturePage | null = null; // the zoo's page
 	try {
 		for (const m of [...zoo, ...gpt2]) {
@@ -65,20 +83,42 @@ async function chromiumCapture(r: BenchReport, p: Plan, a: BenchArgs, browser: B
 					page = await CapturePage.open(browser, srv.url, backend);
 				} else page = shared ??= await CapturePage.open(browser, srv.url, backend);
 				const res = await page.capture(
-					{ url: url(m), backend, seq: m.seq, sets: ['none', 'semantic', 'all'], warmup: reps.warmup, warmupMs: reps.warmupMs, reps: reps.reps, batch: reps.batch ?? 1, threads: a.threads },
+					{
+						url: url(m),
+						backend,
+						seq: m.seq,
+						sets: ['none', 'semantic', 'all'],
+						warmup: reps.warmup,
+						warmupMs: reps.warmupMs,
+						reps: reps.reps,
+						batch: reps.batch ?? 1,
+						threads: a.threads
+					},
 					m.big ? 900_000 : 180_000
 				);
 				if (res.unavailable) {
 					skip(m, res.unavailable);
 					continue;
 				}
-				r.capture.push(toRow(m.id, 'chromium', backend, res.seq, res.sets, { warmup: res.warmup, reps: res.reps, batch: res.batch, ...(res.adapter ? { adapter: res.adapter } : {}) }));
+				r.capture.push(
+					toRow(m.id, 'chromium', backend, res.seq, res.sets, {
+						warmup: res.warmup,
+						reps: res.reps,
+						batch: res.batch,
+						...(res.adapter ? { adapter: res.adapter } : {})
+					})
+				);
 				if (m.big && backend === 'wasm' && r.rewrite && m.seq === 128) {
 					r.rewrite.chromium_ms = round(res.rewrite_ms, 2);
 					r.rewrite.chromium_in_place = res.rewrite_in_place;
 				}
 			} catch (e) {
-				skip(m, String((e as Error).message).split('\n')[0].slice(0, 300));
+				skip(
+					m,
+					String((e as Error).message)
+						.split('\n')[0]
+						.slice(0, 300)
+				);
 			} finally {
 				if (m.big) await page?.close();
 			}
@@ -99,11 +139,27 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 	}
 	const g = (seq: number) => gpt2.find((m) => m.seq === seq);
 	const files = [{ entry: { id: 'pre-ln', file: 'pre-ln.onnx', title: 'Pre-LN (GPT-2)' }, path: join(ROOT, 'models/pre-ln.onnx') }];
-	for (const m of gpt2) files.push({ entry: { id: `${GPT2_ID}-${m.seq}`, file: `${GPT2_ID}-${m.seq}.onnx`, title: `GPT-2-small-shaped, seq ${m.seq}` }, path: m.path });
+	for (const m of gpt2)
+		files.push({
+			entry: { id: `${GPT2_ID}-${m.seq}`, file: `${GPT2_ID}-${m.seq}.onnx`, title: `GPT-2-small-shaped, seq ${m.seq}` },
+			path: m.path
+		});
 	const models = modelsDir(join(scratch, 'app-models'), files);
-	const srv = await serve([{ prefix: '/models/', dir: models }, { prefix: '/', dir: site, fallback: 'index.html' }]);
+	const srv = await serve([
+		{ prefix: '/models/', dir: models },
+		{ prefix: '/', dir: site, fallback: 'index.html' }
+	]);
 	try {
-		const open = async (id: string, model: string, seq: number, n: number, warmup: number, capture?: 'all' | 'semantic', hoverMoves = 0, steps = 0) => {
+		const open = async (
+			id: string,
+			model: string,
+			seq: number,
+			n: number,
+			warmup: number,
+			capture?: 'all' | 'semantic',
+			hoverMoves = 0,
+			steps = 0
+		) => {
 			const runs: (number | null)[] = [];
 			let error: string | undefined;
 			let peak: number | null = null;
@@ -113,7 +169,13 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 			let stepCpu: number | null | undefined;
 			for (let i = 0; i < warmup + n; i++) {
 				log(`app: open ${id}${capture ? ` (capture ${capture})` : ''} ${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${n}`}`);
-				const o = await openToFirstHeatmap(srv.url, id, { backend: 'wasm', capture, timeoutMs: 600_000, hoverMoves: i === warmup ? hoverMoves : 0, steps: i === warmup ? steps : 0 });
+				const o = await openToFirstHeatmap(srv.url, id, {
+					backend: 'wasm',
+					capture,
+					timeoutMs: 600_000,
+					hoverMoves: i === warmup ? hoverMoves : 0,
+					steps: i === warmup ? steps : 0
+				});
 				if (o.step_ms !== undefined) step = o.step_ms;
 				if (o.step_cpu_ms !== undefined) stepCpu = o.step_cpu_ms;
 				if (o.hover_ms !== undefined) hover = o.hover_ms;
@@ -123,7 +185,18 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 				if (o.peak_mb !== null) peak = Math.max(peak ?? 0, o.peak_mb);
 			}
 			const ok = runs.filter((x): x is number => x !== null);
-			r.open_to_first_heatmap.push({ model, backend: 'wasm', seq, capture: capture ?? 'all (app default)', ms: ok.length ? median(ok) : null, runs_ms: runs, ...(hover !== undefined ? { hover_ms: hover } : {}), ...(step !== undefined ? { step_ms: step, step_cpu_ms: stepCpu ?? null } : {}), ...(status ? { status } : {}), ...(error ? { error } : {}) });
+			r.open_to_first_heatmap.push({
+				model,
+				backend: 'wasm',
+				seq,
+				capture: capture ?? 'all (app default)',
+				ms: ok.length ? median(ok) : null,
+				runs_ms: runs,
+				...(hover !== undefined ? { hover_ms: hover } : {}),
+				...(step !== undefined ? { step_ms: step, step_cpu_ms: stepCpu ?? null } : {}),
+				...(status ? { status } : {}),
+				...(error ? { error } : {})
+			});
 			return { peak, error, step, stepCpu };
 		};
 		if (zoo.some((m) => m.id === 'pre-ln')) await open('pre-ln', 'pre-ln', 22, p.openZoo.reps, p.openZoo.warmup, undefined, 100);
@@ -131,7 +204,14 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 		if (g(512)) {
 			// What the app does by itself when asked for everything (it may switch to selective capture).
 			const o = await open(`${GPT2_ID}-512`, GPT2_ID, 512, 1, 0, undefined, 0, p.steps512);
-			r.memory.push({ model: GPT2_ID, seq: 512, peak_mb: o.peak, env: 'chromium (renderer: page + runtime worker)', capture: 'all (app default)', ...(o.error ? { error: o.error } : {}) });
+			r.memory.push({
+				model: GPT2_ID,
+				seq: 512,
+				peak_mb: o.peak,
+				env: 'chromium (renderer: page + runtime worker)',
+				capture: 'all (app default)',
+				...(o.error ? { error: o.error } : {})
+			});
 			// Stepping a layer against one plain forward pass at the same length in Chromium (this run's capture section).
 			// Wall clock and, robust to a busy machine, CPU time (the pass on one thread, the app's worker on two: same work).
 			const pass = r.capture.find((c) => c.model === GPT2_ID && c.env === 'chromium' && c.backend === 'wasm' && c.seq === 512);
@@ -188,7 +268,8 @@ async function main(): Promise<number> {
 			r.meta.sections[name] = round((performance.now() - t) / 1000, 1);
 		};
 		if (a.only.has('node')) await section('node', () => nodeSection(r, p, zoo, gpt2, a.threads));
-		if (a.only.has('rewrite') && gpt2.length === 0) r.meta.not_measured.push({ what: 'rewrite', why: `needs the ${GPT2_ID} stack, left out by --models` });
+		if (a.only.has('rewrite') && gpt2.length === 0)
+			r.meta.not_measured.push({ what: 'rewrite', why: `needs the ${GPT2_ID} stack, left out by --models` });
 		else if (a.only.has('rewrite'))
 			await section('rewrite', async () => {
 				log('rewrite: Node');

@@ -18,7 +18,11 @@ export interface BenchModel {
 export const ZOO_SEQ = 64; // the zoo's max_seq (learned positions)
 
 export function zooModels(): BenchModel[] {
-	const list = JSON.parse(readFileSync(join(ROOT, 'models/index.json'), 'utf8')) as { id: string; file: string; first_nonfinite?: unknown }[];
+	const list = JSON.parse(readFileSync(join(ROOT, 'models/index.json'), 'utf8')) as {
+		id: string;
+		file: string;
+		first_nonfinite?: unknown;
+	}[];
 	return list.filter((e) => !e.first_nonfinite).map((e) => ({ id: e.id, path: join(ROOT, 'models', e.file), seq: ZOO_SEQ, big: false }));
 }
 

@@ -136,16 +136,37 @@ const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ok' : ' MISS');
 /** The human-readable report (targets beside the figures they apply to). */
 export function formatReport(r: BenchReport): string {
 	const out: string[] = [];
-	out.push(`blockscope bench  (${r.meta.machine}; Chromium ${r.meta.chromium ?? 'not started'}; ${Math.round(r.meta.seconds)} s; load ${r.meta.load.join(' -> ')})`);
+	out.push(
+		`blockscope bench  (${r.meta.machine}; Chromium ${r.meta.chromium ?? 'not started'}; ${Math.round(r.meta.seconds)} s; load ${r.meta.load.join(' -> ')})`
+	);
 	out.push('');
-	out.push(`Capture cost (median of per-round ratios to the plain run, wall clock and CPU time; targets at gpt2 seq 128 on WASM: semantic <= ${TARGETS.semantic}x, all <= ${TARGETS.all}x)`);
+	out.push(
+		`Capture cost (median of per-round ratios to the plain run, wall clock and CPU time; targets at gpt2 seq 128 on WASM: semantic <= ${TARGETS.semantic}x, all <= ${TARGETS.all}x)`
+	);
 	out.push(
 		table(
-			['model', 'env', 'backend', 'seq', 'plain ms', 'semantic x', 'all x', 'cpu: semantic x', 'all x', 'exposed s/a', 'captured MB s/a', 'note'],
+			[
+				'model',
+				'env',
+				'backend',
+				'seq',
+				'plain ms',
+				'semantic x',
+				'all x',
+				'cpu: semantic x',
+				'all x',
+				'exposed s/a',
+				'captured MB s/a',
+				'note'
+			],
 			r.capture.map((c) => {
 				const target = c.model === 'gpt2-small-shaped' && c.seq === 128 && c.backend === 'wasm';
 				return [
-					c.model, c.env, c.backend, String(c.seq), cell(c.plain_ms, 1),
+					c.model,
+					c.env,
+					c.backend,
+					String(c.seq),
+					cell(c.plain_ms, 1),
 					cell(c.semantic_ratio, 3) + (target && c.semantic_ratio !== null ? mark(c.semantic_ratio <= TARGETS.semantic) : ''),
 					cell(c.all_ratio, 3) + (target && c.all_ratio !== null ? mark(c.all_ratio <= TARGETS.all) : ''),
 					cell(c.semantic_cpu_ratio, 3) + (target && c.semantic_cpu_ratio != null ? mark(c.semantic_cpu_ratio <= TARGETS.semantic) : ''),
@@ -155,7 +176,9 @@ export function formatReport(r: BenchReport): string {
 					[
 						c.all_graph_only_ratio != null
 							? `fetching only logits: semantic ${c.semantic_graph_only_ratio}x, all ${c.all_graph_only_ratio}x (cpu ${c.semantic_graph_only_cpu_ratio}x, ${c.all_graph_only_cpu_ratio}x)`
-							: '', c.skipped ? `skipped: ${c.skipped}`.slice(0, 120) : '']
+							: '',
+						c.skipped ? `skipped: ${c.skipped}`.slice(0, 120) : ''
+					]
 						.filter(Boolean)
 						.join('; ')
 				];
@@ -163,7 +186,9 @@ export function formatReport(r: BenchReport): string {
 		)
 	);
 	out.push('');
-	out.push(`Heatmap (script ms, median; targets: 1024 drawn in <= ${TARGETS.draw1024} ms, >= ${TARGETS.svg}x faster than one SVG rect per cell, hover <= ${TARGETS.hover} ms)`);
+	out.push(
+		`Heatmap (script ms, median; targets: 1024 drawn in <= ${TARGETS.draw1024} ms, >= ${TARGETS.svg}x faster than one SVG rect per cell, hover <= ${TARGETS.hover} ms)`
+	);
 	out.push(
 		table(
 			['size', 'draw ms', 'of which paint', 'with axes', 'svg ms', 'svg x', 'svg to paint ms', 'hover ms', ''],
@@ -217,7 +242,14 @@ export function formatReport(r: BenchReport): string {
 	out.push(
 		table(
 			['model', 'seq', 'env', 'capture', 'peak MiB', 'note'],
-			r.memory.map((m) => [m.model, String(m.seq), m.env ?? '', m.capture ?? '', cell(m.peak_mb, 0) + (m.peak_mb !== null && m.seq === 512 ? mark(m.peak_mb <= TARGETS.memory512) : ''), m.error ?? ''])
+			r.memory.map((m) => [
+				m.model,
+				String(m.seq),
+				m.env ?? '',
+				m.capture ?? '',
+				cell(m.peak_mb, 0) + (m.peak_mb !== null && m.seq === 512 ? mark(m.peak_mb <= TARGETS.memory512) : ''),
+				m.error ?? ''
+			])
 		)
 	);
 	if (r.meta.not_measured.length) {

@@ -23,7 +23,11 @@ export function graphOnlyOpener(ctx: OpenContext): Opener {
 	const open = sessionOpener(ctx);
 	return async (set: CaptureSet): Promise<Runner> => {
 		if (set === 'none') return open(set);
-		const session = await CaptureSession.create(ctx.ort, ctx.model, ctx.graph, { backend: ctx.backend, captureSet: set, semantic: ctx.semantic ?? undefined });
+		const session = await CaptureSession.create(ctx.ort, ctx.model, ctx.graph, {
+			backend: ctx.backend,
+			captureSet: set,
+			semantic: ctx.semantic ?? undefined
+		});
 		const feeds = Object.fromEntries(
 			Object.values(ctx.feeds).map((t) => [t.name, new ctx.ort.Tensor(t.dtype as never, t.data as never, t.dims)])
 		);

@@ -15,7 +15,8 @@ const APP_FILES = ['src', 'static', 'scripts', 'svelte.config.js', 'vite.config.
 export function buildApp(dir: string): string {
 	for (const f of APP_FILES) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
 	mkdirSync(join(dir, 'models'), { recursive: true });
-	for (const f of readdirSync(join(ROOT, 'models'))) if (f.endsWith('.onnx') || f === 'index.json') cpSync(join(ROOT, 'models', f), join(dir, 'models', f));
+	for (const f of readdirSync(join(ROOT, 'models')))
+		if (f.endsWith('.onnx') || f === 'index.json') cpSync(join(ROOT, 'models', f), join(dir, 'models', f));
 	symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
 	const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: dir, encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`vite build failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
@@ -32,7 +33,14 @@ export interface ModelEntry {
 export function modelsDir(dir: string, files: { entry: ModelEntry; path: string }[]): string {
 	mkdirSync(dir, { recursive: true });
 	for (const { entry, path } of files) if (!existsSync(join(dir, entry.file))) symlinkSync(path, join(dir, entry.file));
-	writeFileSync(join(dir, 'index.json'), JSON.stringify(files.map((f) => ({ ...f.entry, description: f.entry.title })), null, '\t'));
+	writeFileSync(
+		join(dir, 'index.json'),
+		JSON.stringify(
+			files.map((f) => ({ ...f.entry, description: f.entry.title })),
+			null,
+			'\t'
+		)
+	);
 	return dir;
 }
 
@@ -95,7 +103,11 @@ async function appHover(page: import('playwright-core').Page, moves: number): Pr
  * step from the click to the first draw of the attention heatmap showing that layer; median ms.
  * In selective capture a step re-runs the model for the new layer; otherwise it only redraws.
  */
-async function appSteps(page: import('playwright-core').Page, steps: number, timeoutMs: number): Promise<{ ms: number; cpu_ms: number } | null> {
+async function appSteps(
+	page: import('playwright-core').Page,
+	steps: number,
+	timeoutMs: number
+): Promise<{ ms: number; cpu_ms: number } | null> {
 	const times: number[] = [];
 	const cpu: number[] = [];
 	const pids = rendererPids();
@@ -161,7 +173,10 @@ export async function openToFirstHeatmap(
 		const q = new URLSearchParams({ model: id, backend: opts.backend, ...(opts.capture ? { capture: opts.capture } : {}) });
 		await page.goto(`${origin}/?${q}`);
 		await page.waitForFunction(
-			() => window.__benchFirstHeatmap !== undefined || document.querySelector('[data-testid="error"]') !== null || document.querySelector('[data-state="error"]') !== null,
+			() =>
+				window.__benchFirstHeatmap !== undefined ||
+				document.querySelector('[data-testid="error"]') !== null ||
+				document.querySelector('[data-state="error"]') !== null,
 			undefined,
 			{ timeout: opts.timeoutMs, polling: 100 }
 		);
@@ -179,7 +194,13 @@ export async function openToFirstHeatmap(
 			result.step_ms = s?.ms ?? null;
 			result.step_cpu_ms = s?.cpu_ms ?? null;
 			// The status line after the steps: the mode the app is in and its last run time.
-			result.status = (await page.locator('[data-testid="status-message"]').textContent().catch(() => null))?.trim() ?? result.status;
+			result.status =
+				(
+					await page
+						.locator('[data-testid="status-message"]')
+						.textContent()
+						.catch(() => null)
+				)?.trim() ?? result.status;
 		}
 	} catch (e) {
 		result.error = String((e as Error).message ?? e).split('\n')[0];

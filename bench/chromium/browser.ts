@@ -61,7 +61,9 @@ function mine(): Proc[] {
 
 /** Chromium renderer processes started by this process (the page and its workers live there). */
 export function rendererPids(): number[] {
-	return mine().filter((p) => p.cmd.includes('--type=renderer')).map((p) => p.pid);
+	return mine()
+		.filter((p) => p.cmd.includes('--type=renderer'))
+		.map((p) => p.pid);
 }
 
 /** Chromium's GPU process (WebGPU's work, SwiftShader's included, happens there). */

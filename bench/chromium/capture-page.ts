@@ -34,7 +34,11 @@ export interface PageCaptureResult extends CaptureTiming {
 let configured = false;
 
 async function adapterInfo(): Promise<{ ok: boolean; what: string }> {
-	const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
+	const gpu = (
+		navigator as unknown as {
+			gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> };
+		}
+	).gpu;
 	if (!gpu) return { ok: false, what: 'navigator.gpu is missing (WebGPU not enabled)' };
 	const a = await gpu.requestAdapter();
 	if (!a) return { ok: false, what: 'no WebGPU adapter' };
@@ -73,13 +77,17 @@ async function capture(o: PageCaptureOptions): Promise<PageCaptureResult> {
 	}
 	// The bench exposes the page's CPU time (read from /proc by the Node side), when it can.
 	const cpuClock = (window as unknown as { __benchCpu?: () => Promise<number> }).__benchCpu;
-	const timing = await timeCapture(sessionOpener({ ort: ort as unknown as OrtModule, model, graph, feeds, semantic, backend: o.backend }), o.sets, {
-		warmup: o.warmup,
-		warmupMs: o.warmupMs,
-		reps: o.reps,
-		batch: o.batch,
-		cpu: cpuClock
-	});
+	const timing = await timeCapture(
+		sessionOpener({ ort: ort as unknown as OrtModule, model, graph, feeds, semantic, backend: o.backend }),
+		o.sets,
+		{
+			warmup: o.warmup,
+			warmupMs: o.warmupMs,
+			reps: o.reps,
+			batch: o.batch,
+			cpu: cpuClock
+		}
+	);
 	return { ...base, ...timing, adapter };
 }
 

@@ -68,7 +68,11 @@ export interface DrawResult {
 	hover_max_ms: number;
 }
 
-async function canvasDraw(n: number, data: Float32Array, reps: number): Promise<{ cells: number; paint: number; full: number; frame: number }> {
+async function canvasDraw(
+	n: number,
+	data: Float32Array,
+	reps: number
+): Promise<{ cells: number; paint: number; full: number; frame: number }> {
 	const root = stage(n);
 	const canvas = document.createElement('canvas');
 	canvas.style.cssText = 'position:absolute;left:0;top:0';

@@ -40,13 +40,17 @@ const cpu = () => {
 	const u = process.cpuUsage();
 	return (u.user + u.system) / 1000;
 };
-const timing = await timeCapture(sessionOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }), values.sets!.split(',') as CaptureSet[], {
-	warmup: Number(values.warmup),
-	warmupMs: Number(values['warmup-ms']),
-	reps: Number(values.reps),
-	batch: Number(values.batch),
-	cpu
-});
+const timing = await timeCapture(
+	sessionOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }),
+	values.sets!.split(',') as CaptureSet[],
+	{
+		warmup: Number(values.warmup),
+		warmupMs: Number(values['warmup-ms']),
+		reps: Number(values.reps),
+		batch: Number(values.batch),
+		cpu
+	}
+);
 let explain: Record<string, number | null> | undefined;
 if (values.explain) {
 	const t = await timeCapture(graphOnlyOpener({ ort, model, graph, feeds, semantic, backend: 'wasm' }), ['none', 'semantic', 'all'], {

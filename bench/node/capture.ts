@@ -30,12 +30,22 @@ interface ChildResult {
 	all_graph_only_cpu_ratio?: number | null;
 }
 
-export function toRow(model: string, env: CaptureRow['env'], backend: CaptureRow['backend'], seq: number, sets: SetTiming[], extra: Partial<CaptureRow> = {}): CaptureRow {
+export function toRow(
+	model: string,
+	env: CaptureRow['env'],
+	backend: CaptureRow['backend'],
+	seq: number,
+	sets: SetTiming[],
+	extra: Partial<CaptureRow> = {}
+): CaptureRow {
 	const get = (s: string) => sets.find((x) => x.set === s);
 	const none = get('none');
 	const sem = get('semantic');
 	const all = get('all');
-	const skipped = sets.filter((s) => s.skipped).map((s) => `${s.set}: ${s.skipped}`).join('; ');
+	const skipped = sets
+		.filter((s) => s.skipped)
+		.map((s) => `${s.set}: ${s.skipped}`)
+		.join('; ');
 	return {
 		model,
 		env,
@@ -60,7 +70,22 @@ export async function captureInNode(m: BenchModel, r: Reps, threads: number): Pr
 	try {
 		const res = await runChild<ChildResult>(
 			'bench/node/capture-child.ts',
-			[m.path, '--seq', String(m.seq), '--warmup', String(r.warmup), '--warmup-ms', String(r.warmupMs), '--reps', String(r.reps), '--batch', String(r.batch ?? 1), '--threads', String(threads), ...(r.explain ? ['--explain'] : [])],
+			[
+				m.path,
+				'--seq',
+				String(m.seq),
+				'--warmup',
+				String(r.warmup),
+				'--warmup-ms',
+				String(r.warmupMs),
+				'--reps',
+				String(r.reps),
+				'--batch',
+				String(r.batch ?? 1),
+				'--threads',
+				String(threads),
+				...(r.explain ? ['--explain'] : [])
+			],
 			{ timeoutMs: m.big ? 900_000 : 120_000 }
 		);
 		return toRow(m.id, 'node', 'wasm', res.seq, res.sets, {
@@ -78,6 +103,15 @@ export async function captureInNode(m: BenchModel, r: Reps, threads: number): Pr
 				: {})
 		});
 	} catch (e) {
-		return { model: m.id, env: 'node', backend: 'wasm', seq: m.seq, plain_ms: null, semantic_ratio: null, all_ratio: null, skipped: (e as Error).message };
+		return {
+			model: m.id,
+			env: 'node',
+			backend: 'wasm',
+			seq: m.seq,
+			plain_ms: null,
+			semantic_ratio: null,
+			all_ratio: null,
+			skipped: (e as Error).message
+		};
 	}
 }

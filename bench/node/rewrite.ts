@@ -3,5 +3,8 @@ import { runChild } from '../child.js';
 import type { RewriteResult } from '../report.js';
 
 export async function rewriteInNode(path: string, reps: number): Promise<RewriteResult> {
-	return runChild<RewriteResult>('bench/node/rewrite-child.ts', [path, '--reps', String(reps)], { nodeArgs: ['--expose-gc'], timeoutMs: 120_000 });
+	return runChild<RewriteResult>('bench/node/rewrite-child.ts', [path, '--reps', String(reps)], {
+		nodeArgs: ['--expose-gc'],
+		timeoutMs: 120_000
+	});
 }

@@ -79,7 +79,7 @@ export function writeGpt2(path: string, cfg: Partial<Gpt2Config> = {}): WrittenM
 	const fd = openSync(path, 'w');
 	let bytes = 0;
 	const put = (b: Uint8Array) => {
-		for (let off = 0; off < b.byteLength; ) off += writeSync(fd, b, off);
+		for (let off = 0; off < b.byteLength;) off += writeSync(fd, b, off);
 		bytes += b.byteLength;
 	};
 	try {

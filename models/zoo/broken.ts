@@ -33,7 +33,7 @@ export const BROKEN: BrokenInfo[] = [
 		base: 'pre-ln',
 		title: 'Broken: Inf weight in an FFN (pre-LN)',
 		description:
-			'Pre-LN with one +inf in layer 2\'s FFN output weight W2[76, 7] (a float16-overflowed checkpoint). Goes non-finite on purpose: the health checks name layer2/mlp/MatMul_1 as the first non-finite tensor.',
+			"Pre-LN with one +inf in layer 2's FFN output weight W2[76, 7] (a float16-overflowed checkpoint). Goes non-finite on purpose: the health checks name layer2/mlp/MatMul_1 as the first non-finite tensor.",
 		initializer: 'layer2.mlp.w2.weight',
 		index: [76, 7],
 		value: Infinity,
@@ -51,7 +51,9 @@ export function buildBrokenModel(id: string): ModelProto {
 	const cols = Number(t.dims[1]);
 	if (cols !== D_MODEL) throw new Error(`Unexpected shape of "${info.initializer}".`);
 	new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength).setFloat32(
-		4 * (info.index[0] * cols + info.index[1]), info.value, true
+		4 * (info.index[0] * cols + info.index[1]),
+		info.value,
+		true
 	);
 	model.graph!.name = `blockscope-${id}`;
 	model.docString = `${info.title}. ${info.description}`;
@@ -59,7 +61,13 @@ export function buildBrokenModel(id: string): ModelProto {
 	model.metadataProps.push(
 		create(StringStringEntryProtoSchema, {
 			key: 'blockscope.broken',
-			value: JSON.stringify({ initializer: info.initializer, index: info.index, value: String(info.value), first_nonfinite: info.first_nonfinite, node: info.node })
+			value: JSON.stringify({
+				initializer: info.initializer,
+				index: info.index,
+				value: String(info.value),
+				first_nonfinite: info.first_nonfinite,
+				node: info.node
+			})
 		})
 	);
 	return model;

@@ -4,8 +4,18 @@
 import type { ModelProto } from '../../src/lib/onnx/gen/onnx_pb.js';
 import { buildModel, DT, f, tensorBool, tensorF32, valueInfo } from '../../src/lib/onnx/build.js';
 import {
-	D_FF, D_HEAD, D_MODEL, DEEPNORM_ALPHA, EPS, MAX_SEQ, N_HEADS, N_LAYERS, VARIANTS,
-	type Family, type NormKind, type ZooId
+	D_FF,
+	D_HEAD,
+	D_MODEL,
+	DEEPNORM_ALPHA,
+	EPS,
+	MAX_SEQ,
+	N_HEADS,
+	N_LAYERS,
+	VARIANTS,
+	type Family,
+	type NormKind,
+	type ZooId
 } from './config.js';
 import { Emitter } from './emitter.js';
 import { spellingOf, type Spelling } from './spelling.js';
@@ -22,13 +32,20 @@ export interface ZooBuild {
 
 /** Module names as the PyTorch exporter would print them: GPT-2 style or "blocks" style. */
 interface TorchModules {
-	block: string; ln1: string; ln2: string; lnf: string;
+	block: string;
+	ln1: string;
+	ln2: string;
+	lnf: string;
 }
 const GPT2: TorchModules = { block: 'h', ln1: 'ln_1', ln2: 'ln_2', lnf: 'ln_f' };
 const BLOCKS: TorchModules = { block: 'blocks', ln1: 'ln1', ln2: 'ln2', lnf: 'ln_final' };
 const TORCH_STYLE: Record<ZooId, TorchModules> = {
-	'pre-ln': GPT2, parallel: GPT2, dyt: GPT2,
-	'post-ln': BLOCKS, deepnorm: BLOCKS, 'pre-rms-swiglu': BLOCKS
+	'pre-ln': GPT2,
+	parallel: GPT2,
+	dyt: GPT2,
+	'post-ln': BLOCKS,
+	deepnorm: BLOCKS,
+	'pre-rms-swiglu': BLOCKS
 };
 
 /** The lowest opset that has every op the spelling uses (ReduceMean's axes move to an input at 18). */
@@ -103,7 +120,14 @@ export function buildZoo(id: ZooId, partial?: Partial<Spelling>): ZooBuild {
 
 	/** x @ W (+ b): a MatMul and, with a bias, an Add, in the linear's own module scope. */
 	const linear = (
-		x: string, w: Float32Array, b: Float32Array | null, dims: [number, number], pPlain: string, module: string, pTorch: string, key: string
+		x: string,
+		w: Float32Array,
+		b: Float32Array | null,
+		dims: [number, number],
+		pPlain: string,
+		module: string,
+		pTorch: string,
+		key: string
 	): string =>
 		g.in(T ? [module] : [], () => {
 			const wt = g.param(`${pPlain}.weight`, `${pTorch}.weight`, dims, w, true);
@@ -118,9 +142,7 @@ export function buildZoo(id: ZooId, partial?: Partial<Spelling>): ZooBuild {
 	const wte = g.param('embed.wte', 'wte.weight', [V, D_MODEL], W.wte);
 	const wpe = g.param('embed.wpe', 'wpe.weight', [MAX_SEQ, D_MODEL], W.wpe);
 	const tok = g.in(T ? ['wte'] : ['embed'], () => g.op('Gather', [wte, ids], { axis: 0 }, 'embed.tok')); // (1, S, D)
-	const pos = g.in(T ? ['wpe'] : ['embed'], () =>
-		g.op('Slice', [wpe, i64([0], 'zero'), seqLen, i64([0], 'zero')], {}, 'embed.pos')
-	); // (S, D)
+	const pos = g.in(T ? ['wpe'] : ['embed'], () => g.op('Slice', [wpe, i64([0], 'zero'), seqLen, i64([0], 'zero')], {}, 'embed.pos')); // (S, D)
 	let x = g.op('Add', [tok, pos], {}, 'embed'); // (1, S, D)
 
 	const causal = Array.from({ length: MAX_SEQ * MAX_SEQ }, (_, i) => i % MAX_SEQ <= Math.floor(i / MAX_SEQ)); // keep j <= i
@@ -128,7 +150,14 @@ export function buildZoo(id: ZooId, partial?: Partial<Spelling>): ZooBuild {
 	const maskTable =
 		s.mask === 'where'
 			? g.table(maskName, tensorBool(maskName, [MAX_SEQ, MAX_SEQ], causal))
-			: g.table(maskName, tensorF32(maskName, [MAX_SEQ, MAX_SEQ], causal.map((keep) => (keep ? 0 : s.mask === 'add-inf' ? -Infinity : -1e9))));
+			: g.table(
+					maskName,
+					tensorF32(
+						maskName,
+						[MAX_SEQ, MAX_SEQ],
+						causal.map((keep) => (keep ? 0 : s.mask === 'add-inf' ? -Infinity : -1e9))
+					)
+				);
 	const maskEnds = g.op('Concat', [seqLen, seqLen], { axis: 0 });
 	const mask = g.op('Slice', [maskTable, i64([0, 0], 'zeros2'), maskEnds, i64([0, 1], 'axes01')]); // (S, S)
 

@@ -31,33 +31,63 @@ export interface VariantInfo {
 
 export const VARIANTS: Record<ZooId, VariantInfo> = {
 	'pre-ln': {
-		id: 'pre-ln', family: 'pre-norm', norm: 'layernorm', mlp: 'gelu', bias: true, finalNorm: true,
+		id: 'pre-ln',
+		family: 'pre-norm',
+		norm: 'layernorm',
+		mlp: 'gelu',
+		bias: true,
+		finalNorm: true,
 		title: 'Pre-LN (GPT-2)',
 		description: 'h = x + Attn(LN1(x)); out = h + FFN(LN2(h)); final LayerNorm after the last block. GELU FFN.'
 	},
 	'post-ln': {
-		id: 'post-ln', family: 'post-norm', norm: 'layernorm', mlp: 'gelu', bias: true, finalNorm: false,
+		id: 'post-ln',
+		family: 'post-norm',
+		norm: 'layernorm',
+		mlp: 'gelu',
+		bias: true,
+		finalNorm: false,
 		title: 'Post-LN (Transformer 2017, BERT)',
 		description: 'h = LN1(x + Attn(x)); out = LN2(h + FFN(h)); no final norm (the last LN2 is the last norm). GELU FFN.'
 	},
 	'pre-rms-swiglu': {
-		id: 'pre-rms-swiglu', family: 'pre-norm', norm: 'rmsnorm', mlp: 'swiglu', bias: false, finalNorm: true,
+		id: 'pre-rms-swiglu',
+		family: 'pre-norm',
+		norm: 'rmsnorm',
+		mlp: 'swiglu',
+		bias: false,
+		finalNorm: true,
 		title: 'Pre-RMSNorm + SwiGLU (LLaMA-like)',
 		description: 'h = x + Attn(RMS1(x)); out = h + W2(SiLU(W1 RMS2(h)) * W3 RMS2(h)); final RMSNorm; no biases.'
 	},
 	parallel: {
-		id: 'parallel', family: 'parallel', norm: 'layernorm', mlp: 'gelu', bias: true, finalNorm: true,
+		id: 'parallel',
+		family: 'parallel',
+		norm: 'layernorm',
+		mlp: 'gelu',
+		bias: true,
+		finalNorm: true,
 		title: 'Parallel block (GPT-J)',
 		description: 'out = x + Attn(LN(x)) + FFN(LN(x)) with one shared LayerNorm per block; final LayerNorm. GELU FFN.'
 	},
 	deepnorm: {
-		id: 'deepnorm', family: 'deepnorm', norm: 'layernorm', mlp: 'gelu', bias: true, finalNorm: false,
+		id: 'deepnorm',
+		family: 'deepnorm',
+		norm: 'layernorm',
+		mlp: 'gelu',
+		bias: true,
+		finalNorm: false,
 		title: 'DeepNorm (DeepNet)',
 		description:
 			'Post-LN with an up-weighted residual: x = LN(alpha * x + G(x)), alpha = (2N)^(1/4); value, output and FFN weights initialized scaled by beta = (8N)^(-1/4).'
 	},
 	dyt: {
-		id: 'dyt', family: 'dyt', norm: 'dyt', mlp: 'gelu', bias: true, finalNorm: true,
+		id: 'dyt',
+		family: 'dyt',
+		norm: 'dyt',
+		mlp: 'gelu',
+		bias: true,
+		finalNorm: true,
 		title: 'Pre-norm with DyT (Transformers without Normalization)',
 		description: 'Pre-norm block where every norm is DyT(x) = gamma * tanh(alpha * x) + beta, alpha learned per norm (init 0.5); final DyT.'
 	}

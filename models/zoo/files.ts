@@ -25,7 +25,13 @@ export function zooIndex(): ZooIndexEntry[] {
 		...(id === DEFAULT_ZOO_ID ? { default: true as const } : {})
 	}));
 	const fused = FUSED_MEMBERS.map((m) => ({ id: m.id, file: `${m.id}.onnx`, title: m.title, description: m.description }));
-	const broken = BROKEN.map((b) => ({ id: b.id, file: `${b.id}.onnx`, title: b.title, description: b.description, first_nonfinite: b.first_nonfinite }));
+	const broken = BROKEN.map((b) => ({
+		id: b.id,
+		file: `${b.id}.onnx`,
+		title: b.title,
+		description: b.description,
+		first_nonfinite: b.first_nonfinite
+	}));
 	return [...healthy, ...fused, ...broken];
 }
 

@@ -1,9 +1,7 @@
 // The oracle's forward pass: plain TypeScript over the zoo weights, in float64. No ONNX, no ORT.
 // It returns every intermediate under a semantic key ("L0.pattern"); oracle.ts maps keys to the
 // ONNX tensor names the generator gave them.
-import {
-	D_FF, D_HEAD, D_MODEL, DEEPNORM_ALPHA, EPS, N_HEADS, VARIANTS, type ZooId
-} from './config.js';
+import { D_FF, D_HEAD, D_MODEL, DEEPNORM_ALPHA, EPS, N_HEADS, VARIANTS, type ZooId } from './config.js';
 import type { Spelling } from './spelling.js';
 import { zooWeights, type NormWeights } from './weights.js';
 import { VOCAB } from './vocab.js';
@@ -51,7 +49,8 @@ const add = (a: Rows, b: Rows) => zip(a, b, (x, y) => x + y);
 export function erf(x: number): number {
 	const ax = Math.abs(x);
 	if (ax < 3) {
-		let term = x, sum = x;
+		let term = x,
+			sum = x;
 		for (let n = 1; n < 100; n++) {
 			term *= (-x * x) / n;
 			const t = term / (2 * n + 1);
@@ -62,7 +61,9 @@ export function erf(x: number): number {
 	}
 	// erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
 	const tiny = 1e-300;
-	let f = ax, C = ax, Dd = 0;
+	let f = ax,
+		C = ax,
+		Dd = 0;
 	for (let n = 1; n < 200; n++) {
 		const an = n / 2;
 		Dd = ax + an * Dd;
@@ -97,8 +98,7 @@ function norm(x: Rows, w: NormWeights, kind: 'layernorm' | 'rmsnorm' | 'dyt'): R
 		for (const v of r) ms += (v - mean) * (v - mean);
 		ms /= x.n;
 		const inv = 1 / Math.sqrt(ms + EPS);
-		for (let c = 0; c < x.n; c++)
-			y.data[s * x.n + c] = (r[c] - mean) * inv * w.gamma[c] + (w.beta ? w.beta[c] : 0);
+		for (let c = 0; c < x.n; c++) y.data[s * x.n + c] = (r[c] - mean) * inv * w.gamma[c] + (w.beta ? w.beta[c] : 0);
 	}
 	return y;
 }
@@ -159,18 +159,17 @@ export function forward(id: ZooId, tokens: readonly number[], spelling: Spelling
 				for (let i = 0; i < S; i++)
 					for (let j = 0; j < S; j++) {
 						let acc = 0;
-						for (let d = 0; d < D_HEAD; d++)
-							acc += q.data[i * D_MODEL + h * D_HEAD + d] * k.data[j * D_MODEL + h * D_HEAD + d];
+						for (let d = 0; d < D_HEAD; d++) acc += q.data[i * D_MODEL + h * D_HEAD + d] * k.data[j * D_MODEL + h * D_HEAD + d];
 						qk[(h * S + i) * S + j] = acc;
 					}
 			const scores = qk.map((v) => v / Math.sqrt(D_HEAD));
-			const masked = scores.map((v, idx) => ((idx % S) > Math.floor(idx / S) % S ? maskFill(v) : v));
+			const masked = scores.map((v, idx) => (idx % S > Math.floor(idx / S) % S ? maskFill(v) : v));
 			const pattern = new Float64Array(masked.length);
 			for (let r = 0; r < N_HEADS * S; r++) {
 				const row = masked.subarray(r * S, (r + 1) * S);
 				const m = Math.max(...row);
 				let sum = 0;
-				for (let j = 0; j < S; j++) sum += (pattern[r * S + j] = Math.exp(row[j] - m));
+				for (let j = 0; j < S; j++) sum += pattern[r * S + j] = Math.exp(row[j] - m);
 				for (let j = 0; j < S; j++) pattern[r * S + j] /= sum;
 			}
 			if (spelling.scale === 'after') out.set(key('qk'), { dims: headDims(S), data: qk }); // else the graph has no unscaled product
@@ -193,12 +192,21 @@ export function forward(id: ZooId, tokens: readonly number[], spelling: Spelling
 			let hidden: Rows;
 			if (info.mlp === 'swiglu') {
 				const gate = emit(key('mlp_gate'), linear(a, L.w1, L.b1, D_FF));
-				const act = emit(key('mlp_act'), map(gate, (v) => v / (1 + Math.exp(-v)))); // SiLU
+				const act = emit(
+					key('mlp_act'),
+					map(gate, (v) => v / (1 + Math.exp(-v)))
+				); // SiLU
 				const up = emit(key('mlp_up'), linear(a, L.w3!, null, D_FF));
-				hidden = emit(key('mlp_prod'), zip(act, up, (p, u) => p * u));
+				hidden = emit(
+					key('mlp_prod'),
+					zip(act, up, (p, u) => p * u)
+				);
 			} else {
 				const pre = emit(key('mlp_pre'), linear(a, L.w1, L.b1, D_FF));
-				hidden = emit(key('mlp_act'), map(pre, (v) => gelu(v, spelling.gelu)));
+				hidden = emit(
+					key('mlp_act'),
+					map(pre, (v) => gelu(v, spelling.gelu))
+				);
 			}
 			return emit(key('mlp_out'), linear(hidden, L.w2, L.b2, D_MODEL));
 		};
@@ -220,10 +228,16 @@ export function forward(id: ZooId, tokens: readonly number[], spelling: Spelling
 			case 'deepnorm': {
 				// h = LN1(alpha x + Attn(x)); out = LN2(alpha h + FFN(h))
 				const attnOut = attention(x);
-				const sx = emit(key('attn_scaled'), map(x, (v) => v * DEEPNORM_ALPHA));
+				const sx = emit(
+					key('attn_scaled'),
+					map(x, (v) => v * DEEPNORM_ALPHA)
+				);
 				const h = emit(key('resid_mid'), norm(emit(key('attn_add'), add(sx, attnOut)), L.ln1, nk));
 				const mlpOut = mlp(h);
-				const sh = emit(key('mlp_scaled'), map(h, (v) => v * DEEPNORM_ALPHA));
+				const sh = emit(
+					key('mlp_scaled'),
+					map(h, (v) => v * DEEPNORM_ALPHA)
+				);
 				x = emit(key('resid_post'), norm(emit(key('mlp_add'), add(sh, mlpOut)), L.ln2!, nk));
 				break;
 			}

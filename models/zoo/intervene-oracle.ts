@@ -42,7 +42,10 @@ function apply(op: OracleOp, x: Float64Array, n: number, source: (key: string) =
 
 /** Every named intermediate of the run with `ops` applied, keyed by ONNX name (as oracleTensors). */
 export function oracleIntervened(
-	id: ZooId, tokens: readonly number[], ops: readonly OracleOp[], spelling?: Partial<Spelling>
+	id: ZooId,
+	tokens: readonly number[],
+	ops: readonly OracleOp[],
+	spelling?: Partial<Spelling>
 ): Map<string, OracleTensor> {
 	const s = spellingOf(spelling);
 	const sources = new Map<string, Map<string, Float64Array>>();
@@ -102,7 +105,9 @@ export function oracleLens(id: ZooId, tokens: readonly number[]): OracleLensPoin
 		points.push(['resid_post', `L${l}.resid_post`]);
 		for (const [point, key] of points) {
 			const x = T.get(key)!.data;
-			const probs = Array.from({ length: S }, (_, p) => softmax(unembed(finalNorm(x.subarray(p * D_MODEL, (p + 1) * D_MODEL), W.lnf, info.norm), W.wu)));
+			const probs = Array.from({ length: S }, (_, p) =>
+				softmax(unembed(finalNorm(x.subarray(p * D_MODEL, (p + 1) * D_MODEL), W.lnf, info.norm), W.wu))
+			);
 			out.push({ layer: l, point, probs });
 		}
 	}
@@ -130,7 +135,8 @@ export interface OracleAttribution {
  */
 export function oracleAttribution(id: ZooId, tokens: readonly number[], target: number, position: number): OracleAttribution {
 	const info = VARIANTS[id];
-	if (info.family === 'post-norm' || info.family === 'deepnorm') throw new Error(`${id}: the stream is re-normalized inside each block; no linear attribution`);
+	if (info.family === 'post-norm' || info.family === 'deepnorm')
+		throw new Error(`${id}: the stream is re-normalized inside each block; no linear attribution`);
 	const W = zooWeights(id);
 	const T = forward(id, tokens, spellingOf()).tensors;
 	const V = VOCAB.length;
@@ -141,7 +147,11 @@ export function oracleAttribution(id: ZooId, tokens: readonly number[], target: 
 	const mean = info.norm === 'layernorm' && lnf ? x.reduce((a, b) => a + b, 0) / D_MODEL : 0;
 	const ms = x.reduce((a, v) => a + (v - mean) * (v - mean), 0) / D_MODEL;
 	const factor = Array.from({ length: D_MODEL }, (_, i) =>
-		!lnf ? 1 : info.norm === 'dyt' ? (x[i] === 0 ? lnf.alpha! : Math.tanh(lnf.alpha! * x[i]) / x[i]) * lnf.gamma[i] : lnf.gamma[i] / Math.sqrt(ms + EPS)
+		!lnf
+			? 1
+			: info.norm === 'dyt'
+				? (x[i] === 0 ? lnf.alpha! : Math.tanh(lnf.alpha! * x[i]) / x[i]) * lnf.gamma[i]
+				: lnf.gamma[i] / Math.sqrt(ms + EPS)
 	);
 	const centre = info.norm === 'layernorm' && lnf;
 	const score = (c: ArrayLike<number>) => {

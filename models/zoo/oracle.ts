@@ -106,10 +106,18 @@ export function zooTensorNames(id: ZooId, spelling?: Partial<Spelling>): ZooTens
 		const tensors: Record<string, string> = {};
 		for (const [key, name] of names) if (key.startsWith(`L${l}.`)) tensors[key.slice(`L${l}.`.length)] = name;
 		const normEntry = (input: string, output: string, placement: NormEntry['placement'], sublayer: NormEntry['sublayer']): NormEntry => ({
-			kind: info.norm, form, input, output, placement, sublayer
+			kind: info.norm,
+			form,
+			input,
+			output,
+			placement,
+			sublayer
 		});
 		const res = (output: string, stream: string, branch: string, sublayer: ResidualEntry['sublayer']): ResidualEntry => ({
-			output, stream, branch, sublayer
+			output,
+			stream,
+			branch,
+			sublayer
 		});
 		const base = {
 			resid_pre: k('resid_pre'),
@@ -126,12 +134,12 @@ export function zooTensorNames(id: ZooId, spelling?: Partial<Spelling>): ZooTens
 				const ln1 = { input: k('resid_pre'), output: k('ln1') };
 				const ln2 = { input: k('resid_mid'), output: k('ln2') };
 				layers.push({
-					...base, ln1, ln2, resid_mid: k('resid_mid'),
+					...base,
+					ln1,
+					ln2,
+					resid_mid: k('resid_mid'),
 					norms: [normEntry(ln1.input, ln1.output, 'pre', 'attn'), normEntry(ln2.input, ln2.output, 'pre', 'mlp')],
-					residuals: [
-						res(k('resid_mid'), k('resid_pre'), k('attn_out'), 'attn'),
-						res(k('resid_post'), k('resid_mid'), k('mlp_out'), 'mlp')
-					]
+					residuals: [res(k('resid_mid'), k('resid_pre'), k('attn_out'), 'attn'), res(k('resid_post'), k('resid_mid'), k('mlp_out'), 'mlp')]
 				});
 				break;
 			}
@@ -141,7 +149,10 @@ export function zooTensorNames(id: ZooId, spelling?: Partial<Spelling>): ZooTens
 				const ln2 = { input: k('mlp_add'), output: k('resid_post') };
 				const deep = info.family === 'deepnorm';
 				layers.push({
-					...base, ln1, ln2, resid_mid: k('resid_mid'),
+					...base,
+					ln1,
+					ln2,
+					resid_mid: k('resid_mid'),
 					norms: [normEntry(ln1.input, ln1.output, 'post', 'attn'), normEntry(ln2.input, ln2.output, 'post', 'mlp')],
 					residuals: [
 						res(k('attn_add'), deep ? k('attn_scaled') : k('resid_pre'), k('attn_out'), 'attn'),
@@ -153,7 +164,10 @@ export function zooTensorNames(id: ZooId, spelling?: Partial<Spelling>): ZooTens
 			case 'parallel': {
 				const ln1 = { input: k('resid_pre'), output: k('ln1') };
 				layers.push({
-					...base, ln1, ln2: null, resid_mid: null,
+					...base,
+					ln1,
+					ln2: null,
+					resid_mid: null,
 					norms: [normEntry(ln1.input, ln1.output, 'pre', 'both')],
 					residuals: [res(k('resid_post'), k('resid_pre'), k('branch'), 'both')]
 				});

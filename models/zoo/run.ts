@@ -19,7 +19,11 @@ export function idsFeed(tokens: readonly number[]) {
 
 /** Build (memoized), capture with ORT on WASM, return the store. */
 export async function runZoo(
-	ort: OrtModule, id: ZooId, tokens: readonly number[], spelling?: Partial<Spelling>, captureSet: CaptureSet = 'all'
+	ort: OrtModule,
+	id: ZooId,
+	tokens: readonly number[],
+	spelling?: Partial<Spelling>,
+	captureSet: CaptureSet = 'all'
 ): Promise<{ store: TensorStore; graph: Graph }> {
 	const { model } = zooBuild(id, spelling);
 	const graph = new Graph(model);
@@ -42,7 +46,8 @@ export function maxDiff(got: ArrayLike<number>, want: Float64Array, scaled = fal
 	if (got.length !== want.length) return Infinity;
 	let worst = 0;
 	for (let i = 0; i < want.length; i++) {
-		const a = got[i], b = want[i];
+		const a = got[i],
+			b = want[i];
 		let d: number;
 		if (!Number.isFinite(b) || !Number.isFinite(a)) d = a === b ? 0 : Infinity;
 		else if (Math.abs(b) >= 1e6) d = Math.abs(a - b) / Math.abs(b);
@@ -58,7 +63,11 @@ export interface Mismatch {
 }
 
 /** Every oracle tensor against the store: missing tensors, shape differences, values beyond tol (scaled maxDiff). */
-export function compareWithOracle(store: TensorStore, oracle: Map<string, OracleTensor>, tol = 1e-4): { mismatches: Mismatch[]; worst: number } {
+export function compareWithOracle(
+	store: TensorStore,
+	oracle: Map<string, OracleTensor>,
+	tol = 1e-4
+): { mismatches: Mismatch[]; worst: number } {
 	const mismatches: Mismatch[] = [];
 	let worst = 0;
 	for (const [name, want] of oracle) {

@@ -42,9 +42,7 @@ export function spellingOf(partial?: Partial<Spelling>): Spelling {
 /** A short stable label ("default", "norm=decomposed,gelu=erf") for test names and file names. */
 export function spellingLabel(partial?: Partial<Spelling>): string {
 	const s = spellingOf(partial);
-	const diff = (Object.keys(DEFAULT_SPELLING) as (keyof Spelling)[])
-		.filter((k) => s[k] !== DEFAULT_SPELLING[k])
-		.map((k) => `${k}=${s[k]}`);
+	const diff = (Object.keys(DEFAULT_SPELLING) as (keyof Spelling)[]).filter((k) => s[k] !== DEFAULT_SPELLING[k]).map((k) => `${k}=${s[k]}`);
 	return diff.length ? diff.join(',') : 'default';
 }
 

@@ -16,11 +16,19 @@ export interface NormWeights {
 export interface LayerWeights {
 	ln1: NormWeights;
 	ln2: NormWeights | null; // null in the parallel block (one shared norm)
-	wq: Float32Array; wk: Float32Array; wv: Float32Array; wo: Float32Array; // [D, D] as [in, out]
-	bq: Float32Array | null; bk: Float32Array | null; bv: Float32Array | null; bo: Float32Array | null; // [D]
-	w1: Float32Array; b1: Float32Array | null; // [D, FF], [FF]
+	wq: Float32Array;
+	wk: Float32Array;
+	wv: Float32Array;
+	wo: Float32Array; // [D, D] as [in, out]
+	bq: Float32Array | null;
+	bk: Float32Array | null;
+	bv: Float32Array | null;
+	bo: Float32Array | null; // [D]
+	w1: Float32Array;
+	b1: Float32Array | null; // [D, FF], [FF]
 	w3: Float32Array | null; // [D, FF]: SwiGLU's second input projection
-	w2: Float32Array; b2: Float32Array | null; // [FF, D], [D]
+	w2: Float32Array;
+	b2: Float32Array | null; // [FF, D], [D]
 }
 
 export interface ZooWeights {
@@ -86,7 +94,8 @@ export function zooWeights(id: ZooId): ZooWeights {
 	const used = new Set<string>();
 	const get = (name: string, size: number): Float32Array => {
 		const t = tensors.get(name);
-		if (!t || t.length !== size) throw new Error(`models/weights/${id}: "${name}" is ${t ? `${t.length} values, not ${size}` : 'missing'}.`);
+		if (!t || t.length !== size)
+			throw new Error(`models/weights/${id}: "${name}" is ${t ? `${t.length} values, not ${size}` : 'missing'}.`);
 		used.add(name);
 		return t;
 	};
@@ -103,13 +112,19 @@ export function zooWeights(id: ZooId): ZooWeights {
 		return {
 			ln1: norm(`${p}.ln1`),
 			ln2: info.family === 'parallel' ? null : norm(`${p}.ln2`),
-			wq: lin('attn.q', D_MODEL * D_MODEL), wk: lin('attn.k', D_MODEL * D_MODEL),
-			wv: lin('attn.v', D_MODEL * D_MODEL), wo: lin('attn.o', D_MODEL * D_MODEL),
-			bq: opt(`${p}.attn.q.bias`, D_MODEL, b), bk: opt(`${p}.attn.k.bias`, D_MODEL, b),
-			bv: opt(`${p}.attn.v.bias`, D_MODEL, b), bo: opt(`${p}.attn.o.bias`, D_MODEL, b),
-			w1: lin('mlp.w1', D_MODEL * D_FF), b1: opt(`${p}.mlp.w1.bias`, D_FF, b),
+			wq: lin('attn.q', D_MODEL * D_MODEL),
+			wk: lin('attn.k', D_MODEL * D_MODEL),
+			wv: lin('attn.v', D_MODEL * D_MODEL),
+			wo: lin('attn.o', D_MODEL * D_MODEL),
+			bq: opt(`${p}.attn.q.bias`, D_MODEL, b),
+			bk: opt(`${p}.attn.k.bias`, D_MODEL, b),
+			bv: opt(`${p}.attn.v.bias`, D_MODEL, b),
+			bo: opt(`${p}.attn.o.bias`, D_MODEL, b),
+			w1: lin('mlp.w1', D_MODEL * D_FF),
+			b1: opt(`${p}.mlp.w1.bias`, D_FF, b),
 			w3: info.mlp === 'swiglu' ? lin('mlp.w3', D_MODEL * D_FF) : null,
-			w2: lin('mlp.w2', D_FF * D_MODEL), b2: opt(`${p}.mlp.w2.bias`, D_MODEL, b)
+			w2: lin('mlp.w2', D_FF * D_MODEL),
+			b2: opt(`${p}.mlp.w2.bias`, D_MODEL, b)
 		};
 	});
 	const w: ZooWeights = {

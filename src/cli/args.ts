@@ -94,7 +94,11 @@ export function parseCli(argv: string[]): CliOptions {
 	const { values: v, positionals } = parsed;
 	const help = v.help ?? false;
 	if (!help && positionals.length !== 1)
-		throw new UsageError(positionals.length === 0 ? 'missing MODEL.onnx or a model folder (try --help)' : `expected one model file, got ${positionals.length}: ${positionals.join(' ')}`);
+		throw new UsageError(
+			positionals.length === 0
+				? 'missing MODEL.onnx or a model folder (try --help)'
+				: `expected one model file, got ${positionals.length}: ${positionals.join(' ')}`
+		);
 	const capture = v.capture ?? 'all';
 	if (capture !== 'all' && capture !== 'semantic' && capture !== 'none')
 		throw new UsageError(`--capture must be all, semantic or none (got "${capture}")`);

@@ -29,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
 		process.stdout.write(opts.json ? inertJson(JSON.stringify(buildReport(r, [...SECTIONS, section]))) + '\n' : summary(r) + '\n');
 		if (whatIf.length && !opts.json) process.stdout.write(`\n${whatIf.join('\n')}\n`);
 		if (opts.dump && !opts.json) process.stdout.write(`\nwrote ${r.store.size} tensors + manifest.json to ${opts.dump}\n`);
-		if (npz && !opts.json) process.stdout.write(`\nwrote ${npz.tensors} tensors + manifest.json to ${opts.npz} (${(npz.bytes / 1e6).toFixed(1)} MB)\n`);
+		if (npz && !opts.json)
+			process.stdout.write(`\nwrote ${npz.tensors} tensors + manifest.json to ${opts.npz} (${(npz.bytes / 1e6).toFixed(1)} MB)\n`);
 		if (opts.check) {
 			const problems = checkProblems(r);
 			for (const p of problems) process.stderr.write(`inspect --check: ${p}\n`);

@@ -17,16 +17,26 @@ export async function checkNpzPath(file: string): Promise<void> {
 }
 
 /** Writes the archive part by part (never joined into one buffer); returns what it wrote. */
-export async function writeNpzFile(file: string, r: InspectResult, text?: string, compress = false): Promise<{ tensors: number; bytes: number }> {
-	const parts = npzParts(r.store, structureOf(r), {
-		model: r.path,
-		backend: r.backend,
-		capture: r.capture,
-		text: text ?? null,
-		tokens: r.tokens,
-		inputs: r.graph.inputs.map((i) => i.name),
-		outputs: r.graph.outputs.map((o) => o.name)
-	}, { compress });
+export async function writeNpzFile(
+	file: string,
+	r: InspectResult,
+	text?: string,
+	compress = false
+): Promise<{ tensors: number; bytes: number }> {
+	const parts = npzParts(
+		r.store,
+		structureOf(r),
+		{
+			model: r.path,
+			backend: r.backend,
+			capture: r.capture,
+			text: text ?? null,
+			tokens: r.tokens,
+			inputs: r.graph.inputs.map((i) => i.name),
+			outputs: r.graph.outputs.map((o) => o.name)
+		},
+		{ compress }
+	);
 	let bytes = 0;
 	try {
 		const fh = await open(file, 'w');

@@ -60,7 +60,14 @@ const modelInfo: Section = (r) => ({ model_info: r.modelInfo });
 /** model_info's quantization, float_type, fused_ops; derived tensors with their self-check */
 const fused: Section = (r) => ({
 	model_info: graphModelInfo(r.graph),
-	derived: derivedEntries(r.store).map((d) => ({ name: d.name, kind: d.kind, op: d.op, self_check: d.selfCheck, tolerance: d.tolerance, skipped: d.skipped }))
+	derived: derivedEntries(r.store).map((d) => ({
+		name: d.name,
+		kind: d.kind,
+		op: d.op,
+		self_check: d.selfCheck,
+		tolerance: d.tolerance,
+		skipped: d.skipped
+	}))
 });
 
 export const SECTIONS: Section[] = [core, recognition, stats, healthSection, modelInfo, fused];
@@ -69,8 +76,7 @@ export function buildReport(r: InspectResult, sections: readonly Section[] = SEC
 	// model_info is shared: each section's fields are merged into one object.
 	const out: Record<string, unknown> = {};
 	for (const part of sections.map((s) => s(r)))
-		for (const [k, v] of Object.entries(part))
-			out[k] = k === 'model_info' && out[k] && v ? { ...(out[k] as object), ...(v as object) } : v;
+		for (const [k, v] of Object.entries(part)) out[k] = k === 'model_info' && out[k] && v ? { ...(out[k] as object), ...(v as object) } : v;
 	return out;
 }
 

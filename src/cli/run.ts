@@ -80,7 +80,10 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 
 	const ort = await loadOrt({ threads: opts.threads, verbose: opts.verbose });
 	const externalData = externalDataLocations(original);
-	const files = [...(externalData.length ? await loadExternalData(src.modelPath, original, { modelBytes: model.length }) : []), ...cap.externalData];
+	const files = [
+		...(externalData.length ? await loadExternalData(src.modelPath, original, { modelBytes: model.length }) : []),
+		...cap.externalData
+	];
 	const edit = opts.edit?.(graph, recognition.structure);
 	let session: CaptureSession;
 	try {
@@ -129,7 +132,9 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 async function readInputFile(graph: Graph, name: string, file: string): Promise<CapturedTensor> {
 	const decl = graph.inputs.find((i) => i.name === name);
 	if (!decl)
-		throw new UsageError(`--input ${name}: the model has no input "${name}" (inputs: ${graph.inputs.map((i) => i.name).join(', ') || 'none'})`);
+		throw new UsageError(
+			`--input ${name}: the model has no input "${name}" (inputs: ${graph.inputs.map((i) => i.name).join(', ') || 'none'})`
+		);
 	const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
 		throw fileError(file, e);
 	});
@@ -143,9 +148,7 @@ async function readInputFile(graph: Graph, name: string, file: string): Promise<
 	if (arr.dtype !== decl.dtype && !(decl.dtype === 'bool' && arr.dtype === 'uint8'))
 		throw new UsageError(`--input ${name}: the model expects ${decl.dtype}, ${file} holds ${arr.dtype}`);
 	if (decl.dims) {
-		const bad =
-			decl.dims.length !== arr.dims.length ||
-			decl.dims.some((d, k) => typeof d === 'number' && d > 0 && d !== arr.dims[k]);
+		const bad = decl.dims.length !== arr.dims.length || decl.dims.some((d, k) => typeof d === 'number' && d > 0 && d !== arr.dims[k]);
 		if (bad)
 			throw new UsageError(
 				`--input ${name}: the model expects shape [${decl.dims.map((d) => d ?? '?').join(', ')}], ${file} has [${arr.dims.join(', ')}]`

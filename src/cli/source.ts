@@ -87,7 +87,8 @@ export function folderModelInfo(graph: Graph, src: ModelSource, feeds: TextFeeds
 	return {
 		kv_cache_inputs: feeds.cache.map((c) => c.name),
 		kv_cache_outputs: presentOutputs(graph).map((p) => p.name),
-		merged_decoder: graph.model.graph!.node.some((n) => n.opType === 'If' && n.input.some((i) => /use_cache_branch/i.test(i))) || cap.inlined !== null,
+		merged_decoder:
+			graph.model.graph!.node.some((n) => n.opType === 'If' && n.input.some((i) => /use_cache_branch/i.test(i))) || cap.inlined !== null,
 		captured_graph: cap.status,
 		input_sources: feeds.sources,
 		config: src.hints,

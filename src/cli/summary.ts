@@ -56,22 +56,35 @@ function healthLines(r: InspectResult): [string, string][] {
 	else {
 		out.push(['health', `FIRST NON-FINITE: ${h.first_nonfinite}${h.first_nonfinite_node ? ` (${h.first_nonfinite_node.why})` : ''}`]);
 		const rest = h.nonfinite.slice(1, 4).map((e) => e.tensor);
-		out.push(['nonfinite', `${h.nonfinite.length} tensor${h.nonfinite.length === 1 ? '' : 's'} hold${h.nonfinite.length === 1 ? 's' : ''} NaN/Inf${rest.length ? `: ${h.first_nonfinite}, ${rest.join(', ')}${h.nonfinite.length > 4 ? ', ...' : ''}` : ''}${masked}`]);
+		out.push([
+			'nonfinite',
+			`${h.nonfinite.length} tensor${h.nonfinite.length === 1 ? '' : 's'} hold${h.nonfinite.length === 1 ? 's' : ''} NaN/Inf${rest.length ? `: ${h.first_nonfinite}, ${rest.join(', ')}${h.nonfinite.length > 4 ? ', ...' : ''}` : ''}${masked}`
+		]);
 	}
-	for (const i of h.nonfinite_initializers) out.push(['weights', `initializer ${i.name} holds ${i.nan ? `${i.nan} NaN ` : ''}${i.inf ? `${i.inf} Inf` : ''}`.trim()]);
+	for (const i of h.nonfinite_initializers)
+		out.push(['weights', `initializer ${i.name} holds ${i.nan ? `${i.nan} NaN ` : ''}${i.inf ? `${i.inf} Inf` : ''}`.trim()]);
 	if (h.softmax_rows) {
 		const bad = h.softmax_off.length || h.softmax_nonfinite_rows;
 		const nf = h.softmax_nonfinite_rows ? `, ${h.softmax_nonfinite_rows} not finite` : '';
-		out.push(['softmax', `${bad ? 'ROWS OFF: ' : ''}${h.softmax_rows} attention rows, max |sum - 1| ${h.softmax_row_sum_max_err.toPrecision(2)}${nf}`]);
+		out.push([
+			'softmax',
+			`${bad ? 'ROWS OFF: ' : ''}${h.softmax_rows} attention rows, max |sum - 1| ${h.softmax_row_sum_max_err.toPrecision(2)}${nf}`
+		]);
 	}
 	for (const z of h.zero_rows) out.push(['softmax', `${z.tensor}: ${z.count} all-zero row${z.count === 1 ? '' : 's'}`]);
 	for (const n of h.norm_below_eps)
-		out.push(['norm', `${n.norm}: input ${n.kind === 'layernorm' ? 'variance' : 'mean square'} below eps ${n.eps} at token${n.tokens.length === 1 ? '' : 's'} ${n.tokens.join(', ')} (division hazard)`]);
+		out.push([
+			'norm',
+			`${n.norm}: input ${n.kind === 'layernorm' ? 'variance' : 'mean square'} below eps ${n.eps} at token${n.tokens.length === 1 ? '' : 's'} ${n.tokens.join(', ')} (division hazard)`
+		]);
 	if (h.fp16_overflow.length) out.push(['fp16', `would overflow in fp16 (|x| > 65504): ${h.fp16_overflow.join(', ')}`]);
 	const fu = h.capture.fusion;
 	if (fu.length === 1) out.push(['fusion', fu[0].why]);
 	else if (fu.length > 1)
-		out.push(['fusion', `${fu.length} decomposed norms have inner tensors exposed, so ORT runs them op by op instead of fusing them (values can differ slightly from the run without capture): ${fu.map((f) => f.norm).join(', ')}`]);
+		out.push([
+			'fusion',
+			`${fu.length} decomposed norms have inner tensors exposed, so ORT runs them op by op instead of fusing them (values can differ slightly from the run without capture): ${fu.map((f) => f.norm).join(', ')}`
+		]);
 	return out;
 }
 

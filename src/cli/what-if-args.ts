@@ -43,7 +43,13 @@ export interface WhatIfArgs {
 	position?: number;
 }
 
-type Values = { [K in keyof typeof WHAT_IF_OPTIONS]?: (typeof WHAT_IF_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof WHAT_IF_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
+type Values = {
+	[K in keyof typeof WHAT_IF_OPTIONS]?: (typeof WHAT_IF_OPTIONS)[K] extends { multiple: true }
+		? string[]
+		: (typeof WHAT_IF_OPTIONS)[K] extends { type: 'boolean' }
+			? boolean
+			: string;
+};
 
 function count(flag: string, s: string, min: number): number {
 	if (!/^\s*\d+\s*$/.test(s) || Number(s) < min) throw new UsageError(`${flag} expects an integer >= ${min} (got "${s}")`);

@@ -36,8 +36,10 @@ async function npyFile(flag: string, file: string): Promise<CapturedTensor> {
 /** Largest |intervened - clean| over the graph outputs (null when one is missing or not float). */
 function outputDiff(r: InspectResult, clean: InspectResult): { name: string; max_abs_diff: number | null }[] {
 	return r.graph.outputs.map(({ name }) => {
-		const a = r.store.get(name), b = clean.store.get(name);
-		const x = a ? floatsOf(a) : null, y = b ? floatsOf(b) : null;
+		const a = r.store.get(name),
+			b = clean.store.get(name);
+		const x = a ? floatsOf(a) : null,
+			y = b ? floatsOf(b) : null;
 		if (!x || !y || x.length !== y.length) return { name, max_abs_diff: null };
 		let m = 0;
 		for (let i = 0; i < x.length; i++) m = Math.max(m, x[i] === y[i] ? 0 : Math.abs(x[i] - y[i]));
@@ -57,7 +59,8 @@ async function intervened(opts: InspectOptions, w: WhatIfArgs): Promise<{ r: Ins
 	const r = await inspectModel({
 		...opts,
 		edit: (graph, structure) => {
-			if (!structure) throw new UsageError('interventions need the recognized structure, and the analysis failed (see --json unrecognized)');
+			if (!structure)
+				throw new UsageError('interventions need the recognized structure, and the analysis failed (see --json unrecognized)');
 			const e = buildEdit({ graph, structure, interventions: w.interventions, clean: clean.store, source: source?.store, files });
 			list = e.list;
 			return (bytes) => applyWireEdit(bytes, e.wire);
@@ -76,7 +79,9 @@ export async function inspectWhatIf(opts: InspectOptions, w: WhatIfArgs): Promis
 		const outputs = outputDiff(r, run.clean);
 		const worst = outputs.reduce<number | null>((m, o) => (o.max_abs_diff === null ? m : Math.max(m ?? 0, o.max_abs_diff)), null);
 		fields.intervention = { list: run.list, clean_output_max_abs_diff: worst, outputs };
-		summary.push(`interventions: ${run.list.map((e) => `${e.kind} ${e.spec}`).join(', ')}; outputs moved by at most ${worst ?? 'n/a'} from the clean run`);
+		summary.push(
+			`interventions: ${run.list.map((e) => `${e.kind} ${e.spec}`).join(', ')}; outputs moved by at most ${worst ?? 'n/a'} from the clean run`
+		);
 	} else r = await inspectModel(opts);
 	const s = r.recognition.structure;
 	if (w.lens) {
@@ -84,7 +89,11 @@ export async function inspectWhatIf(opts: InspectOptions, w: WhatIfArgs): Promis
 		fields.lens = 'why' in lens ? null : lens.points;
 		if ('why' in lens) fields.lens_why = lens.why;
 		else if (lens.missing.length) fields.lens_missing = lens.missing;
-		summary.push('why' in lens ? `logit lens: unavailable (${lens.why})` : `logit lens: ${lens.points.length} points x ${lens.points[0]?.top.length ?? 0} positions`);
+		summary.push(
+			'why' in lens
+				? `logit lens: unavailable (${lens.why})`
+				: `logit lens: ${lens.points.length} points x ${lens.points[0]?.top.length ?? 0} positions`
+		);
 	}
 	if (w.attribute !== null) {
 		const opt = { target: w.attribute === 'top' ? undefined : w.attribute, position: w.position };
@@ -96,7 +105,9 @@ export async function inspectWhatIf(opts: InspectOptions, w: WhatIfArgs): Promis
 			return { r, section: () => fields, summary };
 		}
 		const top = [...a.components].sort((x, y) => Math.abs(y.value) - Math.abs(x.value)).slice(0, 5);
-		summary.push(`attribution of token ${a.target} at position ${a.position}: logit ${a.logit.toFixed(4)} = sum ${a.sum.toFixed(4)}; largest ${top.map((c) => `${c.name} ${c.value.toFixed(3)}`).join(', ')}`);
+		summary.push(
+			`attribution of token ${a.target} at position ${a.position}: logit ${a.logit.toFixed(4)} = sum ${a.sum.toFixed(4)}; largest ${top.map((c) => `${c.name} ${c.value.toFixed(3)}`).join(', ')}`
+		);
 	}
 	return { r, section: () => fields, summary };
 }

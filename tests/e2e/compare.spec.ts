@@ -105,7 +105,10 @@ test('any zoo model as B, the same text re-runs both, close returns to the debug
 	await page.getByTestId('text-input').fill(text);
 	await page.getByTestId('text-input').press('Enter');
 	for (const m of ['a', 'b'])
-		await expect(view.locator(`[data-testid=compare-model][data-model=${m}] [data-testid=compare-heatmap]`)).toHaveAttribute('data-rows', String(text.length));
+		await expect(view.locator(`[data-testid=compare-model][data-model=${m}] [data-testid=compare-heatmap]`)).toHaveAttribute(
+			'data-rows',
+			String(text.length)
+		);
 	await expect(view).toHaveAttribute('data-state', 'ready');
 
 	await view.getByTestId('compare-close').click();

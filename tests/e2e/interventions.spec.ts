@@ -24,7 +24,11 @@ test('ablating head 0.1: its z changes first, the lens and the attribution match
 	await open('model=pre-ln&ablate=0.1');
 	await waitWhatIf(page);
 	const cli = await inspectWhatIf({ model: 'models/pre-ln.onnx' }, whatIfArgs({ ablate: '0.1', lens: true, attribute: 'top' }));
-	const fields = cli.section(cli.r) as { intervention: { list: { tensor: string }[] }; lens: { top: { id: number; p: number }[][] }[]; attribution: { target: number; components: { name: string; value: number }[]; sum: number; logit: number } };
+	const fields = cli.section(cli.r) as {
+		intervention: { list: { tensor: string }[] };
+		lens: { top: { id: number; p: number }[][] }[];
+		attribution: { target: number; components: { name: string; value: number }[]; sum: number; logit: number };
+	};
 	const view = page.getByTestId('whatif-view');
 	await expect(page.getByTestId('whatif-item')).toHaveAttribute('data-spec', '0.1');
 	// The head's own z is the first tensor that differs from the clean run.
@@ -34,14 +38,18 @@ test('ablating head 0.1: its z changes first, the lens and the attribution match
 	// Attribution bars: the CLI's components, the ablated head at exactly 0.
 	const bars = page.getByTestId('attribution-bars');
 	await expect(bars).toHaveAttribute('data-target', String(fields.attribution.target));
-	const values = await page.getByTestId('attribution-bar').evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), Number(e.getAttribute('data-value'))] as const));
+	const values = await page
+		.getByTestId('attribution-bar')
+		.evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), Number(e.getAttribute('data-value'))] as const));
 	expect(values.map(([n]) => n)).toEqual(fields.attribution.components.map((c) => c.name));
 	values.forEach(([, v], i) => expect(Math.abs(v - fields.attribution.components[i].value)).toBeLessThanOrEqual(TOL(backend)));
 	expect(values.find(([n]) => n === 'L0H1')![1]).toBe(0);
 	expect(Math.abs(Number(await bars.getAttribute('data-sum')) - Number(await bars.getAttribute('data-logit')))).toBeLessThanOrEqual(1e-4);
 
 	// Lens grid: the CLI's top-1 token and probability in every cell.
-	const cells = await page.getByTestId('lens-cell').evaluateAll((els) => els.map((e) => ({ id: Number(e.getAttribute('data-id')), p: Number(e.getAttribute('data-p')) })));
+	const cells = await page
+		.getByTestId('lens-cell')
+		.evaluateAll((els) => els.map((e) => ({ id: Number(e.getAttribute('data-id')), p: Number(e.getAttribute('data-p')) })));
 	const want = fields.lens.flatMap((pt) => pt.top.map((t) => t[0]));
 	expect(cells).toHaveLength(want.length);
 	cells.forEach((c, i) => expect(Math.abs(c.p - want[i].p)).toBeLessThanOrEqual(TOL(backend)));

@@ -34,9 +34,19 @@ test('axe-core: the default view has no violations', async ({ page, open }) => {
 	await waitReady(page);
 	await page.evaluate(axeSource); // not a script tag: the page's CSP refuses inline scripts
 	const violations = await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+		const axe = (
+			window as unknown as {
+				axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+			}
+		).axe;
 		const r = await axe.run(document);
-		return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}${v.nodes.length > 4 ? ` +${v.nodes.length - 4}` : ''}`);
+		return r.violations.map(
+			(v) =>
+				`${v.id} (${v.impact}): ${v.nodes
+					.slice(0, 4)
+					.map((n) => n.target.join(' '))
+					.join(' | ')}${v.nodes.length > 4 ? ` +${v.nodes.length - 4}` : ''}`
+		);
 	});
 	expect(violations).toEqual([]);
 });

@@ -134,7 +134,11 @@ test('post-norm: the flow says it plots after the LN, and can add the sums befor
 	// sum(xhat^2) = d; sqrt(64) = 8 at init, learned since).
 	const after = await flow
 		.locator('[data-testid=flow-point][data-series="stream-mean"]')
-		.evaluateAll((els) => els.filter((e) => e.getAttribute('data-key') !== 'pre').map((e) => [Number(e.getAttribute('data-layer')), e.getAttribute('data-key'), Number(e.getAttribute('data-value'))] as const));
+		.evaluateAll((els) =>
+			els
+				.filter((e) => e.getAttribute('data-key') !== 'pre')
+				.map((e) => [Number(e.getAttribute('data-layer')), e.getAttribute('data-key'), Number(e.getAttribute('data-value'))] as const)
+		);
 	expect(after).toHaveLength(8);
 	for (const [layer, key, v] of after) {
 		const gain = cli.layers[layer].norms[key === 'mid' ? 0 : 1].gamma!.norm;

@@ -14,7 +14,13 @@ import { layers3, norm3 } from '../fixtures/ort/contract.js';
 
 function contract(b: Built) {
 	const j = toInspectJson(analyze(b.graph));
-	return { variant: j.variant, layers: layers3(j.layers), final_norm: norm3(j.final_norm), unrecognized: j.unrecognized, ambiguities: j.ambiguities };
+	return {
+		variant: j.variant,
+		layers: layers3(j.layers),
+		final_norm: norm3(j.final_norm),
+		unrecognized: j.unrecognized,
+		ambiguities: j.ambiguities
+	};
 }
 
 async function runs(b: Built, feeds: Record<string, ort.Tensor>): Promise<string[]> {
@@ -35,12 +41,31 @@ describe('torch nn.TransformerEncoder export (heads folded into batch, post-norm
 			expect(c.layers[0]).toEqual({
 				attention: { pattern: '/layers.0/self_attn/Softmax_output_0', heads: 4, masked: true },
 				norms: [
-					{ kind: 'layernorm', form, input: '/layers.0/Add_output_0', output: `/layers.0/norm1/${ln}_output_0`, placement: 'post', sublayer: 'attn' },
-					{ kind: 'layernorm', form, input: '/layers.0/Add_1_output_0', output: `/layers.0/norm2/${ln}_output_0`, placement: 'post', sublayer: 'mlp' }
+					{
+						kind: 'layernorm',
+						form,
+						input: '/layers.0/Add_output_0',
+						output: `/layers.0/norm1/${ln}_output_0`,
+						placement: 'post',
+						sublayer: 'attn'
+					},
+					{
+						kind: 'layernorm',
+						form,
+						input: '/layers.0/Add_1_output_0',
+						output: `/layers.0/norm2/${ln}_output_0`,
+						placement: 'post',
+						sublayer: 'mlp'
+					}
 				],
 				residuals: [
 					{ output: '/layers.0/Add_output_0', stream: 'src', branch: '/layers.0/self_attn/Reshape_4_output_0', sublayer: 'attn' },
-					{ output: '/layers.0/Add_1_output_0', stream: `/layers.0/norm1/${ln}_output_0`, branch: '/layers.0/linear2/Add_output_0', sublayer: 'mlp' }
+					{
+						output: '/layers.0/Add_1_output_0',
+						stream: `/layers.0/norm1/${ln}_output_0`,
+						branch: '/layers.0/linear2/Add_output_0',
+						sublayer: 'mlp'
+					}
 				]
 			});
 			expect(c.layers[1].norms[1].output).toBe('output');
@@ -57,8 +82,16 @@ describe('torch nn.TransformerEncoder export (heads folded into batch, post-norm
 	});
 
 	it('runs in onnxruntime-web', async () => {
-		const src = new ort.Tensor('float32', Float32Array.from({ length: 5 * 2 * 16 }, (_, i) => Math.sin(i)), [5, 2, 16]);
-		const mask = new ort.Tensor('float32', Float32Array.from({ length: 25 }, (_, i) => (i % 5 <= Math.floor(i / 5) ? 0 : -Infinity)), [5, 5]);
+		const src = new ort.Tensor(
+			'float32',
+			Float32Array.from({ length: 5 * 2 * 16 }, (_, i) => Math.sin(i)),
+			[5, 2, 16]
+		);
+		const mask = new ort.Tensor(
+			'float32',
+			Float32Array.from({ length: 25 }, (_, i) => (i % 5 <= Math.floor(i / 5) ? 0 : -Infinity)),
+			[5, 5]
+		);
 		expect(await runs(torchEncoder(), { src, mask })).toEqual(['output:5x2x16:true']);
 	});
 });
@@ -82,12 +115,21 @@ describe('Hugging Face GPT-2 export (Conv1D Gemms, fused qkv Split, Shape/Gather
 					{ output: '/h.1/Add_1_output_0', stream: '/h.1/Add_output_0', branch: '/h.1/mlp/c_proj/Reshape_1_output_0', sublayer: 'mlp' }
 				]
 			});
-			expect(c.final_norm).toEqual({ kind: 'layernorm', form, input: '/h.1/Add_1_output_0', output: 'last_hidden_state', placement: 'post', sublayer: 'both' });
+			expect(c.final_norm).toEqual({
+				kind: 'layernorm',
+				form,
+				input: '/h.1/Add_1_output_0',
+				output: 'last_hidden_state',
+				placement: 'post',
+				sublayer: 'both'
+			});
 		});
 
 	it('masks: the sliced tril buffer (through an Identity in later blocks) is causal, the extended attention_mask is padding', () => {
 		const s = analyze(hfGpt2({ layers: 3 }).graph);
-		expect(s.attention.map((a) => a.masks.map((m) => `${m.op}:${m.kinds.join('+')}`))).toEqual(Array(3).fill(['Where:causal', 'Add:padding']));
+		expect(s.attention.map((a) => a.masks.map((m) => `${m.op}:${m.kinds.join('+')}`))).toEqual(
+			Array(3).fill(['Where:causal', 'Add:padding'])
+		);
 		expect(s.attention.map((a) => [a.heads, a.headsFrom, a.scale])).toEqual(Array(3).fill([4, 'reshape', 0.5]));
 		expect(s.layers.map((L) => L.nameHint)).toEqual([0, 1, 2]);
 	});

@@ -54,9 +54,15 @@ describe('norm spellings', () => {
 		expect(s.norms).toHaveLength(5);
 		const n = s.layers[1].norms[1];
 		expect(n).toMatchObject({
-			kind: 'dyt', form: 'decomposed', spelling: 'Mul>Tanh>Mul>Add', alpha: 0.5, eps: null,
-			gamma: 'layers.1.post_attention_layernorm.weight', beta: 'layers.1.post_attention_layernorm.bias',
-			input: '/layers.1/Add_output_0', output: '/layers.1/post_attention_layernorm/Add_output_0'
+			kind: 'dyt',
+			form: 'decomposed',
+			spelling: 'Mul>Tanh>Mul>Add',
+			alpha: 0.5,
+			eps: null,
+			gamma: 'layers.1.post_attention_layernorm.weight',
+			beta: 'layers.1.post_attention_layernorm.bias',
+			input: '/layers.1/Add_output_0',
+			output: '/layers.1/post_attention_layernorm/Add_output_0'
 		});
 		expect(s.variant).toBe('dyt');
 		expect(s.finalNorm?.kind).toBe('dyt');
@@ -97,13 +103,23 @@ describe('attention', () => {
 
 	it('RoPE (Slice/Neg/Concat/Mul/Add) before QK: recognized, flagged, heads still found', () => {
 		const s = expectRecognized(buildBlocks({ placement: 'pre', rope: true, reshape: 'chain' }));
-		expect(s.attention.map((a) => [a.rope, a.heads])).toEqual([[true, 4], [true, 4]]);
+		expect(s.attention.map((a) => [a.rope, a.heads])).toEqual([
+			[true, 4],
+			[true, 4]
+		]);
 		expect(analyze(buildBlocks({ placement: 'pre' }).graph).attention[0].rope).toBe(false);
 	});
 
 	it('head count unknown is reported, not guessed', () => {
 		const s = analyze(buildBlocks({ placement: 'pre', reshape: 'input' }).graph);
-		expect(toInspectJson(s).layers[0].attention).toEqual({ pattern: '/layers.0/self_attn/Softmax_output_0', heads: null, masked: true, op: 'Softmax', derived: false, kv_heads: null });
+		expect(toInspectJson(s).layers[0].attention).toEqual({
+			pattern: '/layers.0/self_attn/Softmax_output_0',
+			heads: null,
+			masked: true,
+			op: 'Softmax',
+			derived: false,
+			kv_heads: null
+		});
 		expect(s.ambiguities).toContainEqual({
 			what: 'Softmax "/layers.0/self_attn/Softmax"',
 			why: 'head count unknown: no shape info on the scores, and the reshape that splits heads could not be evaluated'
@@ -124,7 +140,9 @@ describe('MLP and linear spellings do not disturb the stream', () => {
 				expectRecognized(buildBlocks({ placement: 'post', linear, scores }));
 			});
 	it('plain opaque names: topology alone', () => {
-		const s = expectRecognized(buildBlocks({ placement: 'pre', naming: 'plain', reshape: 'chain', rope: true, mlp: 'swiglu', norm: 'rms-div' }));
+		const s = expectRecognized(
+			buildBlocks({ placement: 'pre', naming: 'plain', reshape: 'chain', rope: true, mlp: 'swiglu', norm: 'rms-div' })
+		);
 		expect(s.layers.map((L) => L.nameHint)).toEqual([null, null]);
 	});
 });
@@ -140,7 +158,10 @@ describe('placement', () => {
 
 	it('GPT-NeoX parallel: one norm per half of the summed branch', () => {
 		const s = analyze(buildBlocks({ placement: 'neox' }).graph);
-		expect(s.layers[0].norms.map((n) => [n.placement, n.sublayer])).toEqual([['pre', 'attn'], ['pre', 'mlp']]);
+		expect(s.layers[0].norms.map((n) => [n.placement, n.sublayer])).toEqual([
+			['pre', 'attn'],
+			['pre', 'mlp']
+		]);
 		expect(s.layers[0].residuals.map((r) => r.sublayer)).toEqual(['both']);
 	});
 
@@ -251,7 +272,10 @@ describe('refusals and ambiguity', () => {
 		const s = analyze(classifier());
 		expect(s.attention).toEqual([]);
 		expect(s.unrecognized).toEqual([
-			{ what: 'Softmax "/Softmax"', why: 'its scores come from MatMul with a constant operand (a projection, e.g. a classifier head), not from Q·K^T' },
+			{
+				what: 'Softmax "/Softmax"',
+				why: 'its scores come from MatMul with a constant operand (a projection, e.g. a classifier head), not from Q·K^T'
+			},
 			{ what: 'residual stream', why: 'no residual add found (an Add of the stream and a branch computed from it through a MatMul)' },
 			{ what: 'attention', why: 'no attention found: its one Softmax does not normalize Q·K^T scores (see the note above)' }
 		]);
@@ -262,16 +286,25 @@ describe('refusals and ambiguity', () => {
 		const b = buildBlocks({ placement: 'pre', shapeInfo: true, layers: 1 });
 		const s = analyze(new Graph(withSoftmaxAxis(b.model, 1)));
 		expect(s.attention).toEqual([]);
-		expect(s.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'softmax over axis 1 of a rank-4 tensor, not the last axis' });
+		expect(s.unrecognized[0]).toEqual({
+			what: 'Softmax "/layers.0/self_attn/Softmax"',
+			why: 'softmax over axis 1 of a rank-4 tensor, not the last axis'
+		});
 	});
 
 	it('a positive softmax axis without shape info (opset 11/12 exports): the head split rank decides', () => {
 		const ok = analyze(new Graph(withSoftmaxAxis(buildBlocks({ placement: 'pre', layers: 1 }).model, 3)));
 		expect([ok.attention.length, ok.ambiguities, ok.unrecognized]).toEqual([1, [], []]);
 		const folded = analyze(new Graph(withSoftmaxAxis(buildBlocks({ placement: 'pre', layers: 1, scores: 'folded' }).model, 3)));
-		expect(folded.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'softmax over axis 3 of rank-3 scores, not the last axis' });
+		expect(folded.unrecognized[0]).toEqual({
+			what: 'Softmax "/layers.0/self_attn/Softmax"',
+			why: 'softmax over axis 3 of rank-3 scores, not the last axis'
+		});
 		const wrong = analyze(new Graph(withSoftmaxAxis(buildBlocks({ placement: 'pre', layers: 1 }).model, 1)));
-		expect(wrong.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'softmax over axis 1, not the last axis of a score matrix' });
+		expect(wrong.unrecognized[0]).toEqual({
+			what: 'Softmax "/layers.0/self_attn/Softmax"',
+			why: 'softmax over axis 1, not the last axis of a score matrix'
+		});
 	});
 
 	it('fused ORT ops are read: the pattern and the hidden Skip sum are derived', () => {
@@ -284,8 +317,14 @@ describe('refusals and ambiguity', () => {
 	it('QK-norm is reported as a norm inside the attention branch, not placed', () => {
 		const s = expectRecognized(buildBlocks({ placement: 'pre', qkNorm: true, layers: 1 }));
 		expect(s.unrecognized).toEqual([
-			{ what: 'rmsnorm "/layers.0/self_attn/q_norm/Mul_output_0"', why: 'normalizes a tensor inside the attn branch (e.g. QK-norm), not the residual stream' },
-			{ what: 'rmsnorm "/layers.0/self_attn/k_norm/Mul_output_0"', why: 'normalizes a tensor inside the attn branch (e.g. QK-norm), not the residual stream' }
+			{
+				what: 'rmsnorm "/layers.0/self_attn/q_norm/Mul_output_0"',
+				why: 'normalizes a tensor inside the attn branch (e.g. QK-norm), not the residual stream'
+			},
+			{
+				what: 'rmsnorm "/layers.0/self_attn/k_norm/Mul_output_0"',
+				why: 'normalizes a tensor inside the attn branch (e.g. QK-norm), not the residual stream'
+			}
 		]);
 	});
 
@@ -295,7 +334,10 @@ describe('refusals and ambiguity', () => {
 			[null, ['attn', 'mlp'], 'pre-norm'],
 			[null, ['attn', 'mlp'], 'pre-norm']
 		]);
-		expect(s.unrecognized[0]).toEqual({ what: 'Softmax "/layers.0/self_attn/Softmax"', why: 'its input comes from Clip, not from a MatMul of two activations (Q·K^T)' });
+		expect(s.unrecognized[0]).toEqual({
+			what: 'Softmax "/layers.0/self_attn/Softmax"',
+			why: 'its input comes from Clip, not from a MatMul of two activations (Q·K^T)'
+		});
 	});
 
 	it('names that contradict the topology are reported; topology wins', () => {
@@ -307,9 +349,17 @@ describe('refusals and ambiguity', () => {
 	});
 
 	it('layerHint reads PyTorch module paths', () => {
-		expect(['/h.0/attn/Softmax', '/model/layers.12/Add_1', '/transformer/h.3/ln_1/Add', '/encoder/layer.2/x', '/blocks.5/y', '/hidden/Add', 'layers_4'].map(layerHint)).toEqual([
-			0, 12, 3, 2, 5, null, 4
-		]);
+		expect(
+			[
+				'/h.0/attn/Softmax',
+				'/model/layers.12/Add_1',
+				'/transformer/h.3/ln_1/Add',
+				'/encoder/layer.2/x',
+				'/blocks.5/y',
+				'/hidden/Add',
+				'layers_4'
+			].map(layerHint)
+		).toEqual([0, 12, 3, 2, 5, null, 4]);
 	});
 });
 
@@ -317,7 +367,10 @@ describe('overrides', () => {
 	it('"this tensor is the attention pattern of layer L" fills what recognition could not, and drops the complaint', () => {
 		const b = buildBlocks({ placement: 'pre', scoresOp: 'clip' });
 		const patterns = b.expected.layers.map((L) => L.attention!.pattern);
-		const s = analyze(b.graph, patterns.map((pattern, layer) => ({ kind: 'attention', pattern, layer, heads: 4 })));
+		const s = analyze(
+			b.graph,
+			patterns.map((pattern, layer) => ({ kind: 'attention', pattern, layer, heads: 4 }))
+		);
 		expect(contract(s).layers.map((L) => L.attention)).toEqual(patterns.map((pattern) => ({ pattern, heads: 4, masked: true })));
 		expect(s.unrecognized).toEqual([]);
 		expect(s.attention.map((a) => [a.overridden, a.headsFrom, a.qk])).toEqual([
@@ -331,14 +384,20 @@ describe('overrides', () => {
 		const p0 = b.expected.layers[0].attention!.pattern;
 		const s = analyze(b.graph, [{ kind: 'attention', pattern: p0, layer: 1 }]);
 		expect(s.layers.map((L) => L.attention?.pattern ?? null)).toEqual([null, p0]);
-		expect(s.unrecognized).toContainEqual({ what: `attention "${b.expected.layers[1].attention!.pattern}"`, why: 'displaced from layer 1 by an override' });
+		expect(s.unrecognized).toContainEqual({
+			what: `attention "${b.expected.layers[1].attention!.pattern}"`,
+			why: 'displaced from layer 1 by an override'
+		});
 	});
 
 	it('norms recognition cannot see become norms when the user says so; placement follows', () => {
 		const b = buildBlocks({ placement: 'pre', norm: 'custom' });
 		expect(analyze(b.graph).variant).toBe('unknown');
 		const outs = [...b.expected.layers.flatMap((L) => L.norms.map((n) => n.output)), b.expected.final_norm!.output];
-		const s = analyze(b.graph, outs.map((output) => ({ kind: 'norm', output, normKind: 'layernorm' })));
+		const s = analyze(
+			b.graph,
+			outs.map((output) => ({ kind: 'norm', output, normKind: 'layernorm' }))
+		);
 		expect(contract(s)).toEqual({ variant: 'pre-norm', layers: b.expected.layers, final_norm: b.expected.final_norm });
 		expect(s.norms.every((n) => n.overridden && n.spelling === 'MyNorm (override)')).toBe(true);
 	});
@@ -348,16 +407,24 @@ describe('overrides', () => {
 		const broken = analyze(b.graph);
 		expect(broken.ambiguities[0].what).toBe('residual stream');
 		const mlpAdds = b.expected.layers.map((L) => L.residuals[1]);
-		const s = analyze(b.graph, mlpAdds.map((r) => ({ kind: 'residual', output: r.output, stream: r.stream })));
+		const s = analyze(
+			b.graph,
+			mlpAdds.map((r) => ({ kind: 'residual', output: r.output, stream: r.stream }))
+		);
 		expect(contract(s)).toEqual({ variant: 'pre-norm', layers: b.expected.layers, final_norm: b.expected.final_norm });
 		expect(s.unrecognized).toEqual([]);
 		const noStream = analyze(b.graph, [{ kind: 'residual', output: mlpAdds[0].output }]);
-		expect(noStream.unrecognized[0].why).toBe("recognition cannot tell the stream operand from the branch here; give `stream` (one of the Add's inputs)");
+		expect(noStream.unrecognized[0].why).toBe(
+			"recognition cannot tell the stream operand from the branch here; give `stream` (one of the Add's inputs)"
+		);
 	});
 
 	it('ignore: "this is not a norm"; unknown tensors in overrides are reported', () => {
 		const b = buildBlocks({ placement: 'pre' });
-		const s = analyze(b.graph, [{ kind: 'ignore', tensor: 'last_hidden_state' }, { kind: 'attention', pattern: 'nope' }]);
+		const s = analyze(b.graph, [
+			{ kind: 'ignore', tensor: 'last_hidden_state' },
+			{ kind: 'attention', pattern: 'nope' }
+		]);
 		expect(s.finalNorm).toBe(null);
 		expect(s.unrecognized).toEqual([{ what: 'override {"kind":"attention","pattern":"nope"}', why: 'the graph has no tensor "nope"' }]);
 		expect(contract(s).layers).toEqual(b.expected.layers);

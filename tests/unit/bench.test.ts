@@ -25,7 +25,11 @@ const TINY = { layers: 2, dModel: 32, heads: 4, dFF: 64, vocab: 50, maxPos: 16, 
 let dir = '';
 
 function bench(...args: string[]) {
-	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BLOCKSCOPE_THREADS: '1' } });
+	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', ...args], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		env: { ...process.env, BLOCKSCOPE_THREADS: '1' }
+	});
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -61,7 +65,12 @@ describe('GPT-2-shaped generator', () => {
 			for (let c = r + 1; c < 8; c++) expect(rows[r * 8 + c]).toBe(0);
 		}
 		// Nothing blew up (the masked scores hold -inf by design).
-		for (const t of store) if (t.dtype === 'float32') expect((t.data as Float32Array).every((v) => !Number.isNaN(v) && v !== Infinity), t.name).toBe(true);
+		for (const t of store)
+			if (t.dtype === 'float32')
+				expect(
+					(t.data as Float32Array).every((v) => !Number.isNaN(v) && v !== Infinity),
+					t.name
+				).toBe(true);
 	});
 
 	it('is deterministic: the same config gives the same bytes, another seed other weights', () => {

@@ -39,11 +39,7 @@ export function floatModel(): Uint8Array {
 	return encodeModel(
 		buildModel({
 			name: 'float',
-			nodes: [
-				node('MatMul', ['x', 'w'], ['h']),
-				node('Relu', ['h'], ['y']),
-				node('Cast', ['attention_mask'], ['m'], { to: DT.FLOAT })
-			],
+			nodes: [node('MatMul', ['x', 'w'], ['h']), node('Relu', ['h'], ['y']), node('Cast', ['attention_mask'], ['m'], { to: DT.FLOAT })],
 			inputs: [valueInfo('x', DT.FLOAT, ['batch', 'seq', 4]), valueInfo('attention_mask', DT.INT64, ['batch', 'seq'])],
 			outputs: [valueInfo('y', DT.FLOAT, ['batch', 'seq', 4]), valueInfo('m', DT.FLOAT, ['batch', 'seq'])],
 			initializers: [tensorF32('w', [4, 4], weights(16, 0.5))]

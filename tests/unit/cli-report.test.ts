@@ -74,30 +74,38 @@ describe('--json: stats and health on the committed zoo', () => {
 		expect(checkProblems(r)).toEqual([]);
 	});
 
-	it.each(broken.map((z) => [z.file, z.first_nonfinite!] as const))('%s: names its first non-finite tensor under --capture all and semantic', async (file, want) => {
-		const all = await inspectModel({ model: join(MODELS, file), threads: 1 });
-		const j = JSON.parse(JSON.stringify(buildReport(all)));
-		expect(j.health.first_nonfinite).toBe(want.all);
-		expect(j.health.nonfinite[0].tensor).toBe(want.all);
-		expect(j.health.first_nonfinite_node).toMatchObject({ tensor: want.all, node: 'layer2/mlp/MatMul_1', op: 'MatMul' });
-		expect(j.health.first_nonfinite_node.inputs).toContainEqual({ name: 'layer2.mlp.w2.weight', source: 'initializer', nan: 0, inf: 1 });
-		expect(j.health.nonfinite_initializers).toEqual([{ name: 'layer2.mlp.w2.weight', nan: 0, inf: 1 }]);
-		// Column 7 of the MatMul output is non-finite for every token, and nothing else in it.
-		const t = all.store.get(want.all)!;
-		const d = t.data as Float32Array;
-		const bad = [...d.keys()].filter((i) => !Number.isFinite(d[i]));
-		expect(bad).toEqual(Array.from({ length: t.dims[1] }, (_, s) => s * 64 + 7));
-		// Everything downstream of layer 3's first norm is NaN; masks before it are still only masks.
-		expect(j.health.nonfinite.map((e: { tensor: string }) => e.tensor)).toContain('logits');
-		expect(j.health.masked.map((m: { tensor: string }) => m.tensor)).toEqual(['layer0/masked', 'layer1/masked', 'layer2/masked', 'layer3/masked']);
-		expect(j.health.softmax_nonfinite_rows).toBe(4 * j.tokens.length); // layer 3's pattern: 4 heads x S rows
-		expect(checkProblems(all)[0]).toMatch(new RegExp(`^first non-finite tensor "${want.all}"`));
+	it.each(broken.map((z) => [z.file, z.first_nonfinite!] as const))(
+		'%s: names its first non-finite tensor under --capture all and semantic',
+		async (file, want) => {
+			const all = await inspectModel({ model: join(MODELS, file), threads: 1 });
+			const j = JSON.parse(JSON.stringify(buildReport(all)));
+			expect(j.health.first_nonfinite).toBe(want.all);
+			expect(j.health.nonfinite[0].tensor).toBe(want.all);
+			expect(j.health.first_nonfinite_node).toMatchObject({ tensor: want.all, node: 'layer2/mlp/MatMul_1', op: 'MatMul' });
+			expect(j.health.first_nonfinite_node.inputs).toContainEqual({ name: 'layer2.mlp.w2.weight', source: 'initializer', nan: 0, inf: 1 });
+			expect(j.health.nonfinite_initializers).toEqual([{ name: 'layer2.mlp.w2.weight', nan: 0, inf: 1 }]);
+			// Column 7 of the MatMul output is non-finite for every token, and nothing else in it.
+			const t = all.store.get(want.all)!;
+			const d = t.data as Float32Array;
+			const bad = [...d.keys()].filter((i) => !Number.isFinite(d[i]));
+			expect(bad).toEqual(Array.from({ length: t.dims[1] }, (_, s) => s * 64 + 7));
+			// Everything downstream of layer 3's first norm is NaN; masks before it are still only masks.
+			expect(j.health.nonfinite.map((e: { tensor: string }) => e.tensor)).toContain('logits');
+			expect(j.health.masked.map((m: { tensor: string }) => m.tensor)).toEqual([
+				'layer0/masked',
+				'layer1/masked',
+				'layer2/masked',
+				'layer3/masked'
+			]);
+			expect(j.health.softmax_nonfinite_rows).toBe(4 * j.tokens.length); // layer 3's pattern: 4 heads x S rows
+			expect(checkProblems(all)[0]).toMatch(new RegExp(`^first non-finite tensor "${want.all}"`));
 
-		const sem = await inspectModel({ model: join(MODELS, file), threads: 1, capture: 'semantic' });
-		const js = JSON.parse(JSON.stringify(buildReport(sem)));
-		expect(js.health.first_nonfinite).toBe(want.semantic);
-		expect(js.health.first_nonfinite_node.why).toMatch(/not captured/);
-	});
+			const sem = await inspectModel({ model: join(MODELS, file), threads: 1, capture: 'semantic' });
+			const js = JSON.parse(JSON.stringify(buildReport(sem)));
+			expect(js.health.first_nonfinite).toBe(want.semantic);
+			expect(js.health.first_nonfinite_node.why).toMatch(/not captured/);
+		}
+	);
 });
 
 describe('--check', () => {

@@ -38,7 +38,10 @@ beforeAll(() => {
 	writeFileSync(join(dir, 'float.onnx'), floatModel());
 	writeFileSync(join(dir, 'empty.onnx'), new Uint8Array(0));
 	const u = uniform(1234);
-	writeFileSync(join(dir, 'random.onnx'), Uint8Array.from({ length: 4096 }, () => Math.floor(u() * 256)));
+	writeFileSync(
+		join(dir, 'random.onnx'),
+		Uint8Array.from({ length: 4096 }, () => Math.floor(u() * 256))
+	);
 	writeFileSync(join(dir, 'image.onnx'), Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
 	writeFileSync(join(dir, 'text.onnx'), 'hello, this is not a model\n');
 	const ext = externalModel();
@@ -121,7 +124,9 @@ describe('inspect CLI: output', () => {
 		const j = JSON.parse(inspect(join(dir, 'token.onnx'), '--json', '--capture', 'semantic').stdout);
 		expect(j.capture).toBe('semantic');
 		const all = JSON.parse(inspect(join(dir, 'token.onnx'), '--json').stdout);
-		expect(all.tensors.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(j.tensors.map((t: { name: string }) => t.name)));
+		expect(all.tensors.map((t: { name: string }) => t.name)).toEqual(
+			expect.arrayContaining(j.tensors.map((t: { name: string }) => t.name))
+		);
 		const plain = JSON.parse(inspect(join(dir, 'float.onnx'), '--json').stdout);
 		expect(plain.variant).toBe('unknown');
 		expect(plain.layers).toEqual([]);
@@ -190,12 +195,21 @@ describe('inspect CLI: output', () => {
 
 	it('file names in a dump are sanitized and unique', () => {
 		expect(fileNames(['a/b:c', 'a_b_c', 'A_B_C', '..', '', 'manifest', 'x'.repeat(300)])).toEqual([
-			'a_b_c.npy', 'a_b_c__2.npy', 'A_B_C__3.npy', 'tensor.npy', 'tensor__2.npy', 'manifest.npy', 'x'.repeat(120) + '.npy'
+			'a_b_c.npy',
+			'a_b_c__2.npy',
+			'A_B_C__3.npy',
+			'tensor.npy',
+			'tensor__2.npy',
+			'manifest.npy',
+			'x'.repeat(120) + '.npy'
 		]);
 	});
 
 	it('runs as `npm run -s inspect`', () => {
-		const r = spawnSync('npm', ['run', '-s', 'inspect', '--', join(dir, 'float.onnx'), '--json', '--capture', 'none'], { cwd: ROOT, encoding: 'utf8' });
+		const r = spawnSync('npm', ['run', '-s', 'inspect', '--', join(dir, 'float.onnx'), '--json', '--capture', 'none'], {
+			cwd: ROOT,
+			encoding: 'utf8'
+		});
 		expect(r.status).toBe(0);
 		expect(JSON.parse(r.stdout).outputs).toEqual(['y', 'm']);
 	});

@@ -14,7 +14,9 @@ let dir: string;
 let file: Uint8Array;
 beforeAll(() => {
 	dir = mkdtempSync(join(tmpdir(), 'detach-'));
-	file = new Uint8Array(readFileSync(writeGpt2(join(dir, 'g.onnx'), { layers: 2, dModel: 32, heads: 2, dFF: 64, vocab: 100, maxPos: 32 }).path));
+	file = new Uint8Array(
+		readFileSync(writeGpt2(join(dir, 'g.onnx'), { layers: 2, dModel: 32, heads: 2, dFF: 64, vocab: 100, maxPos: 32 }).path)
+	);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,7 +36,9 @@ describe('detachModel', () => {
 		const before = analyze(graph);
 		const gamma = before.norms[0].gamma!;
 		const gammaValues = graph.numbersOf(gamma);
-		const wte = graph.initializers.get('wte') ?? [...graph.initializers.values()].find((t) => graph.consumers.get(t.name)?.some((n) => n.opType === 'Gather'))!;
+		const wte =
+			graph.initializers.get('wte') ??
+			[...graph.initializers.values()].find((t) => graph.consumers.get(t.name)?.some((n) => n.opType === 'Gather'))!;
 		const counts = weightCounts(wte);
 		expect(viewsInto(graph.model, bytes.buffer)).toBeGreaterThan(20);
 
@@ -44,7 +48,10 @@ describe('detachModel', () => {
 		expect(d.dropped).toBeGreaterThanOrEqual(2 * 4 + 1); // per layer qkv, proj, fc, fc2; the embedding
 		for (const [name, t] of graph.initializers) {
 			if (!isDropped(t)) continue;
-			expect(graph.consumers.get(name)!.every((n) => ['MatMul', 'Gemm', 'Gather'].includes(n.opType)), name).toBe(true);
+			expect(
+				graph.consumers.get(name)!.every((n) => ['MatMul', 'Gemm', 'Gather'].includes(n.opType)),
+				name
+			).toBe(true);
 			expect(tensorArray(t)).toBeNull();
 		}
 		expect(isDropped(wte)).toBe(true);

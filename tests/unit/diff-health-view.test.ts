@@ -1,13 +1,28 @@
 // The backend diff and health panel helpers: the test-only perturbation, the two runs as WebGPU/WASM stores, the
 // texts of a diff row, and the health panel's lines (levels: a healthy run has no bad or warn).
 import { describe, expect, it } from 'vitest';
-import { bySide, formatPerturb, hookMap, leadOf, otherBackend, parsePerturb, perturbed, storeFrom, whereText } from '../../src/lib/features/diff';
+import {
+	bySide,
+	formatPerturb,
+	hookMap,
+	leadOf,
+	otherBackend,
+	parsePerturb,
+	perturbed,
+	storeFrom,
+	whereText
+} from '../../src/lib/features/diff';
 import { healthLines } from '../../src/lib/features/health';
 import { diffStores, type Health } from '../../src/lib/report';
 import type { ResultMessage } from '../../src/lib/worker/protocol';
 import type { CapturedTensor } from '../../src/lib/tensor/store';
 
-const t = (name: string, data: number[], dims = [data.length]): CapturedTensor => ({ name, dims, dtype: 'float32', data: Float32Array.from(data) });
+const t = (name: string, data: number[], dims = [data.length]): CapturedTensor => ({
+	name,
+	dims,
+	dtype: 'float32',
+	data: Float32Array.from(data)
+});
 
 describe('perturbation', () => {
 	it('parses INDEX,DELTA,TENSOR (the name may hold commas) and round-trips', () => {
@@ -44,7 +59,12 @@ describe('sides and row texts', () => {
 		({
 			backend,
 			tensors: [t('a', [1]), t('b', [2])],
-			structure: { roles: [{ hook: 'blocks.0.hook_resid_pre', layer: 0 }, { hook: null, layer: null }] }
+			structure: {
+				roles: [
+					{ hook: 'blocks.0.hook_resid_pre', layer: 0 },
+					{ hook: null, layer: null }
+				]
+			}
 		}) as unknown as ResultMessage;
 
 	it('puts the runs in WebGPU/WASM order, whichever the page ran', () => {
@@ -71,10 +91,26 @@ describe('sides and row texts', () => {
 
 function healthy(): Health {
 	return {
-		nonfinite: [], first_nonfinite: null, first_nonfinite_node: null, masked: [{ tensor: 'scores', neg_inf: 10 }], masks_known: true,
-		softmax_row_sum_max_err: 1e-7, softmax_rows: 88, softmax_off: [], softmax_nonfinite_rows: 0, softmax_tolerance: 1e-3,
-		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [], quantized_weights: [],
-		capture: { set: 'all', exposed: 128, fusion: [] }, tensors_checked: 125
+		nonfinite: [],
+		first_nonfinite: null,
+		first_nonfinite_node: null,
+		masked: [{ tensor: 'scores', neg_inf: 10 }],
+		masks_known: true,
+		softmax_row_sum_max_err: 1e-7,
+		softmax_rows: 88,
+		softmax_off: [],
+		softmax_nonfinite_rows: 0,
+		softmax_tolerance: 1e-3,
+		zero_rows: [],
+		norm_below_eps: [],
+		fp16_overflow: [],
+		fp16_overflow_counts: [],
+		fp16_headroom: [],
+		fp16_near_overflow: [],
+		nonfinite_initializers: [],
+		quantized_weights: [],
+		capture: { set: 'all', exposed: 128, fusion: [] },
+		tensors_checked: 125
 	};
 }
 

@@ -16,7 +16,10 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
 	const out = new Uint8Array(12 + body.length);
 	const v = new DataView(out.buffer);
 	v.setUint32(0, body.length);
-	out.set(Array.from(type, (c) => c.charCodeAt(0)), 4);
+	out.set(
+		Array.from(type, (c) => c.charCodeAt(0)),
+		4
+	);
 	out.set(body, 8);
 	v.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
 	return out;
@@ -31,7 +34,12 @@ function png(w: number, h: number): Uint8Array {
 	ihdr.set([8, 6, 0, 0, 0], 8);
 	const raw = new Uint8Array(h * (1 + 4 * w)).fill(255);
 	for (let r = 0; r < h; r++) raw[r * (1 + 4 * w)] = 0;
-	const parts = [Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())];
+	const parts = [
+		Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', new Uint8Array())
+	];
 	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
 	let p = 0;
 	for (const x of parts) {
@@ -58,7 +66,7 @@ describe('PNG bytes', () => {
 		// Every chunk's CRC checks out (what decoders verify).
 		const v = new DataView(out.buffer);
 		const types: string[] = [];
-		for (let p = 8; p < out.length; ) {
+		for (let p = 8; p < out.length;) {
 			const len = v.getUint32(p);
 			types.push(String.fromCharCode(...out.subarray(p + 4, p + 8)));
 			expect(v.getUint32(p + 8 + len)).toBe(crc32(out.subarray(p + 4, p + 8 + len)));
@@ -107,7 +115,11 @@ describe('the page’s tensor exports', () => {
 			captureSet: r.capture,
 			input: { text: 'the cat sat' },
 			tokens: r.tokens,
-			model: { name: 'pre-ln.onnx', inputs: r.graph.inputs.map((i) => ({ name: i.name })), outputs: r.graph.outputs.map((o) => ({ name: o.name })) }
+			model: {
+				name: 'pre-ln.onnx',
+				inputs: r.graph.inputs.map((i) => ({ name: i.name })),
+				outputs: r.graph.outputs.map((o) => ({ name: o.name }))
+			}
 		}) as unknown as ResultMessage;
 		const page = readNpz(pageNpz({ result, structure: structuredClone(info), model: 'pre-ln' }));
 		const meta = npzMeta({ result, structure: info, model: 'pre-ln' });
@@ -120,7 +132,9 @@ describe('the page’s tensor exports', () => {
 			const a = page.arrays.get(t.key)!;
 			const want = r.store.get(t.onnx)!;
 			expect(a.dims).toEqual(want.dims);
-			expect(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)).toEqual(new Uint8Array(want.data.buffer, want.data.byteOffset, want.data.byteLength));
+			expect(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)).toEqual(
+				new Uint8Array(want.data.buffer, want.data.byteOffset, want.data.byteLength)
+			);
 		}
 		// Naming comes from the page's roles: each tensor's own hook.
 		expect(npzNaming(result, info).hooks.size).toBe(info.roles.filter((x) => x.hook).length);

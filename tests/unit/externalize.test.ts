@@ -19,7 +19,11 @@ const GRAPH_FIELD: UnknownField = { no: 98, wireType: WireType.Varint, data: Uin
 const MODEL_TAIL = Uint8Array.from([0xb8, 0x3e, 7]); // field 999, varint 7, after the graph
 
 function model(): Uint8Array {
-	const w = tensorF32('w', [4, 4], Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) * 0.5));
+	const w = tensorF32(
+		'w',
+		[4, 4],
+		Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) * 0.5)
+	);
 	w.$unknown = [TENSOR_FIELD];
 	const m = buildModel({
 		name: 'ext',
@@ -135,12 +139,20 @@ describe('sessions on externalized weights', () => {
 			return store.get(graph.outputs[0].name)!.data;
 		};
 		const alone = [];
-		for (const { bytes, graph } of graphs) alone.push(await logits(await CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all', externalize: false }), graph));
-		const sessions = await Promise.all(graphs.map(({ bytes, graph }) => CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all' })));
+		for (const { bytes, graph } of graphs)
+			alone.push(
+				await logits(
+					await CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all', externalize: false }),
+					graph
+				)
+			);
+		const sessions = await Promise.all(
+			graphs.map(({ bytes, graph }) => CaptureSession.create(ort, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all' }))
+		);
 		for (const [i, s] of sessions.entries()) expect(await logits(s, graphs[i].graph), ids[i]).toEqual(alone[i]);
 	});
 
-	it('work beside a model\'s own external data and with pre-packing off', async () => {
+	it("work beside a model's own external data and with pre-packing off", async () => {
 		const bytes = model();
 		const graph = new Graph(readModel(bytes));
 		const x = { name: 'x', dims: [1, 2, 4], dtype: 'float32' as const, data: Float32Array.from([1, 2, 3, 4, -1, 0, 1, 2]) };
@@ -157,7 +169,10 @@ describe('sessions on externalized weights', () => {
 		expect(a.get('y')!.data).toEqual(b.get('y')!.data);
 		// h = x W, W[i][j] = ((4i + j) % 5 - 2) / 2, by hand; the externalized session read the same W.
 		const W = (i: number, j: number) => (((4 * i + j) % 5) - 2) * 0.5;
-		const h = [[1, 2, 3, 4], [-1, 0, 1, 2]].flatMap((row) => [0, 1, 2, 3].map((j) => row.reduce((acc, xi, i) => acc + xi * W(i, j), 0)));
+		const h = [
+			[1, 2, 3, 4],
+			[-1, 0, 1, 2]
+		].flatMap((row) => [0, 1, 2, 3].map((j) => row.reduce((acc, xi, i) => acc + xi * W(i, j), 0)));
 		expect([...(a.get('h')!.data as Float32Array)]).toEqual(h);
 		await s.release();
 		await plain.release();

@@ -22,7 +22,11 @@ const TEXT = 'the cat sat on the mat';
 let dir = '';
 
 function cli(...args: string[]) {
-	const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/inspect.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BLOCKSCOPE_THREADS: '1' } });
+	const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/inspect.ts', ...args], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		env: { ...process.env, BLOCKSCOPE_THREADS: '1' }
+	});
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,19 +44,29 @@ describe('inspect DIR', () => {
 		expect(r.tokens).toEqual(['the', '␣cat', '␣sat', '␣on', '␣the', '␣mat']);
 		const j = buildReport(r) as Json;
 		expect(j.token_ids).toEqual(r.tokenIds);
-		expect(j.model_info).toMatchObject({ variant: 'model', merged_decoder: false, kv_cache_inputs: [], tokenizer: { file: 'tokenizer.json', type: 'BPE' }, config: { model_type: 'gpt2', num_attention_heads: 2 } });
+		expect(j.model_info).toMatchObject({
+			variant: 'model',
+			merged_decoder: false,
+			kv_cache_inputs: [],
+			tokenizer: { file: 'tokenizer.json', type: 'BPE' },
+			config: { model_type: 'gpt2', num_attention_heads: 2 }
+		});
 		expect(j.model_info.kv_cache_outputs).toEqual(['present.0.key', 'present.0.value', 'present.1.key', 'present.1.value']);
 		expect(j.layers.map((L: Json) => L.attention?.heads)).toEqual([2, 2]);
 	});
 
-	it('--variant decoder_model_merged: the no-past branch is inlined and captured; its patterns equal the plain model\'s', async () => {
+	it("--variant decoder_model_merged: the no-past branch is inlined and captured; its patterns equal the plain model's", async () => {
 		const plain = await inspectModel({ model: join(dir, 'gpt2-tiny'), text: TEXT, threads: 1 });
 		const r = await inspectModel({ model: join(dir, 'gpt2-tiny'), variant: 'decoder_model_merged', text: TEXT, threads: 1 });
 		const j = buildReport(r) as Json;
 		expect(j.model_info.merged_decoder).toBe(true);
 		expect(j.model_info.captured_graph).toMatch(/else branch of If "optimum::if" \(use_cache_branch = false\), inlined/);
 		expect(j.model_info.kv_cache_inputs).toHaveLength(4);
-		expect(j.model_info.input_sources).toMatchObject({ input_ids: 'text', 'past_key_values.1.value': 'empty-cache', use_cache_branch: 'default' });
+		expect(j.model_info.input_sources).toMatchObject({
+			input_ids: 'text',
+			'past_key_values.1.value': 'empty-cache',
+			use_cache_branch: 'default'
+		});
 		expect(j.inputs.find((i: Json) => i.name === 'past_key_values.0.key').dims).toEqual([1, 2, 0, 8]);
 		expect(r.tokenIds).toEqual(plain.tokenIds);
 		for (const L of j.layers) {
@@ -71,7 +85,9 @@ describe('inspect DIR', () => {
 		writeFileSync(join(d, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_head: 4, n_layer: 2 }));
 		const j = buildReport(await inspectModel({ model: d, threads: 1 })) as Json;
 		expect(j.layers[0].attention.heads).toBe(2);
-		expect(j.unrecognized).toContainEqual(expect.objectContaining({ why: expect.stringMatching(/the graph has 2 heads, config\.json says 4/) }));
+		expect(j.unrecognized).toContainEqual(
+			expect.objectContaining({ why: expect.stringMatching(/the graph has 2 heads, config\.json says 4/) })
+		);
 	});
 
 	it('a GQA decoder with symbolic cache dims runs from its folder', async () => {

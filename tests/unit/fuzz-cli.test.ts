@@ -76,7 +76,8 @@ describe('fuzz: the inspect CLI on mutated models', () => {
 			} else if (r.code === 2) {
 				const lines = r.stderr.trimEnd().split('\n');
 				if (r.stdout !== '') problems.push(`${what}: exit 2 with stdout`);
-				if (lines.length !== 1 || !lines[0].startsWith('inspect: ')) problems.push(`${what}: not one "inspect:" line: ${r.stderr.slice(0, 300)}`);
+				if (lines.length !== 1 || !lines[0].startsWith('inspect: '))
+					problems.push(`${what}: not one "inspect:" line: ${r.stderr.slice(0, 300)}`);
 				if (/internal error/.test(r.stderr)) problems.push(`${what}: ${lines[0]}`);
 				const why = clearMessage(lines[0]);
 				if (why) problems.push(`${what}: unclear (${why}): ${lines[0].slice(0, 300)}`);
@@ -85,7 +86,10 @@ describe('fuzz: the inspect CLI on mutated models', () => {
 		const ok = runs.filter((r) => r.code === 0).length;
 		console.log(
 			`fuzz CLI: ${runs.length} runs, ${ok} exit 0, ${runs.length - ok} exit 2; slowest ${Math.max(...runs.map((r) => r.ms)).toFixed(0)} ms\n` +
-				runs.filter((r) => r.code === 2).map((r) => `  ${r.m.id}: ${r.stderr.trimEnd().slice(0, 160)}`).join('\n')
+				runs
+					.filter((r) => r.code === 2)
+					.map((r) => `  ${r.m.id}: ${r.stderr.trimEnd().slice(0, 160)}`)
+					.join('\n')
 		);
 		expect(problems).toEqual([]);
 		expect(ok).toBeGreaterThan(0);

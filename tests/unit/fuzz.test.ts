@@ -90,7 +90,12 @@ let dir = '';
 let bases: Job['bases'] = [];
 beforeAll(() => {
 	dir = mkdtempSync(join(tmpdir(), 'bs-fuzz-'));
-	const small: [string, Uint8Array][] = [['mlp', mlp()], ['cnn', cnn()], ['typed', typedInputs()], ['token', tokenModel()]];
+	const small: [string, Uint8Array][] = [
+		['mlp', mlp()],
+		['cnn', cnn()],
+		['typed', typedInputs()],
+		['token', tokenModel()]
+	];
 	for (const [name, bytes] of small) writeFileSync(join(dir, `${name}.onnx`), bytes);
 	bases = [
 		...ZOO_IDS.map((id) => ({ name: id, path: join(ROOT, 'models', `${id}.onnx`) })),
@@ -119,7 +124,9 @@ describe('fuzz: mutated models open or are refused clearly', () => {
 		expect(crashes).toEqual([]);
 		expect(by('failed').map((o) => `${o.id} (${o.detail}) at ${o.stage}: ${o.message}`)).toEqual([]);
 		expect(outcomes.filter((o) => o.analysis !== null).map((o) => `${o.id}: ${o.analysis}`)).toEqual([]);
-		const unclear = by('refused').map((o) => [o.id, o.message, clearMessage(o.message)]).filter(([, , why]) => why !== null);
+		const unclear = by('refused')
+			.map((o) => [o.id, o.message, clearMessage(o.message)])
+			.filter(([, , why]) => why !== null);
 		expect(unclear).toEqual([]);
 		expect(outcomes).toHaveLength(COUNT);
 		for (const o of outcomes) expect(o.ms, o.id).toBeLessThan(PER_MUTANT_MS);

@@ -1,7 +1,13 @@
 // Head-behaviour scores on patterns built by hand, where the right answer is known exactly.
 import { describe, expect, it } from 'vitest';
 import {
-	firstTokenScore, headScores, inductionScore, localScore, previousTokenScore, repeatPeriod, selfScore
+	firstTokenScore,
+	headScores,
+	inductionScore,
+	localScore,
+	previousTokenScore,
+	repeatPeriod,
+	selfScore
 } from '../../src/lib/stats/head-scores';
 
 /** A causal [S, S] pattern whose row i puts weight `target(i)` entries' worth on those keys, uniform otherwise. */
@@ -11,7 +17,8 @@ function pattern(S: number, row: (i: number) => number[]): Float64Array {
 	return p;
 }
 const uniform = (S: number) => pattern(S, (i) => Array(i + 1).fill(1 / (i + 1)));
-const oneHot = (S: number, key: (i: number) => number) => pattern(S, (i) => Array.from({ length: i + 1 }, (_, j) => (j === key(i) ? 1 : 0)));
+const oneHot = (S: number, key: (i: number) => number) =>
+	pattern(S, (i) => Array.from({ length: i + 1 }, (_, j) => (j === key(i) ? 1 : 0)));
 
 describe('head scores on constructed patterns', () => {
 	const S = 8;
@@ -53,9 +60,21 @@ describe('head scores on constructed patterns', () => {
 		const period = 3; // "abcabcab": S 8
 		const induction = oneHot(S, (i) => (i >= period ? i - period + 1 : i));
 		expect(inductionScore(induction, S, period)).toBe(1);
-		expect(inductionScore(oneHot(S, (i) => Math.max(0, i - 1)), S, period)).toBe(0);
+		expect(
+			inductionScore(
+				oneHot(S, (i) => Math.max(0, i - 1)),
+				S,
+				period
+			)
+		).toBe(0);
 		// period 1: "i - 1 + 1" is the token itself
-		expect(inductionScore(oneHot(S, (i) => i), S, 1)).toBe(1);
+		expect(
+			inductionScore(
+				oneHot(S, (i) => i),
+				S,
+				1
+			)
+		).toBe(1);
 		expect(inductionScore(induction, S, S)).toBeNaN(); // no second copy
 		expect(inductionScore(induction, S, 0)).toBeNaN();
 	});

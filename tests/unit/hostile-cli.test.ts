@@ -7,7 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModel } from '../../src/lib/onnx';
 import { DT, buildModel, encodeModel, node, valueInfo } from '../../src/lib/onnx/build';
-import { CONTROL, LONG, XSS, cnn, cycle, dangling, duplicateProducer, dynamicHidden, externalAt, mlp, namedModel, typedInputs } from '../fixtures/hostile';
+import {
+	CONTROL,
+	LONG,
+	XSS,
+	cnn,
+	cycle,
+	dangling,
+	duplicateProducer,
+	dynamicHidden,
+	externalAt,
+	mlp,
+	namedModel,
+	typedInputs
+} from '../fixtures/hostile';
 
 const ROOT = join(__dirname, '../..');
 let dir = '';
@@ -49,9 +62,18 @@ beforeAll(() => {
 	writeFileSync(file('dup.onnx'), duplicateProducer());
 	writeFileSync(file('typed.onnx'), typedInputs());
 	writeFileSync(file('dyn.onnx'), dynamicHidden());
-	writeFileSync(file('control.onnx'), namedModel((role) => `${role}:${CONTROL}`));
-	writeFileSync(file('xss.onnx'), namedModel((role) => `${role}:${XSS}`));
-	writeFileSync(file('long.onnx'), namedModel((role) => `${role}:${LONG}`));
+	writeFileSync(
+		file('control.onnx'),
+		namedModel((role) => `${role}:${CONTROL}`)
+	);
+	writeFileSync(
+		file('xss.onnx'),
+		namedModel((role) => `${role}:${XSS}`)
+	);
+	writeFileSync(
+		file('long.onnx'),
+		namedModel((role) => `${role}:${LONG}`)
+	);
 	const bad = readModel(dangling());
 	bad.graph!.node[0].input[1] = `ghost${CONTROL}${LONG}`;
 	writeFileSync(file('dangling-evil.onnx'), encodeModel(bad));
@@ -59,26 +81,56 @@ beforeAll(() => {
 	writeFileSync(file('ext/outside.onnx'), externalAt('../secret.bin'));
 	writeFileSync(file('secret.bin'), new Uint8Array(64));
 	// ORT runs Relu-6 but warns about opsets below 7 (on stderr, unless silenced).
-	writeFileSync(file('opset6.onnx'), encodeModel(buildModel({ name: 'r', opset: 6, nodes: [node('Relu', ['x'], ['y'])], inputs: [valueInfo('x', DT.FLOAT, [1, 4])], outputs: [valueInfo('y', DT.FLOAT, [1, 4])], initializers: [] })));
+	writeFileSync(
+		file('opset6.onnx'),
+		encodeModel(
+			buildModel({
+				name: 'r',
+				opset: 6,
+				nodes: [node('Relu', ['x'], ['y'])],
+				inputs: [valueInfo('x', DT.FLOAT, [1, 4])],
+				outputs: [valueInfo('y', DT.FLOAT, [1, 4])],
+				initializers: []
+			})
+		)
+	);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('inspect CLI on hostile and broken models', () => {
 	it('a zoo model truncated at the head, the middle and the tail', () => {
-		expectOneLineError(inspect([file('cut-head.onnx')]), /^inspect: Not a readable ONNX model: the data ends in the middle of a field after 40 bytes, so the file is truncated/);
+		expectOneLineError(
+			inspect([file('cut-head.onnx')]),
+			/^inspect: Not a readable ONNX model: the data ends in the middle of a field after 40 bytes, so the file is truncated/
+		);
 		for (const f of ['cut-middle.onnx', 'cut-tail.onnx'])
-			expectOneLineError(inspect([file(f)]), /^inspect: Not a readable ONNX model: .*(truncated|malformed).* Check that the file is a complete \.onnx export\.\n$/);
+			expectOneLineError(
+				inspect([file(f)]),
+				/^inspect: Not a readable ONNX model: .*(truncated|malformed).* Check that the file is a complete \.onnx export\.\n$/
+			);
 	});
 
 	it('broken graphs: a cycle, a dangling input, a tensor produced twice', () => {
-		expectOneLineError(inspect([file('cycle.onnx')]), 'Invalid graph: it contains a cycle (2 nodes never become ready, the first is "node_a").');
-		expectOneLineError(inspect([file('dangling.onnx')]), 'Invalid graph: node "adder" reads tensor "ghost", which no node, input or initializer provides.');
-		expectOneLineError(inspect([file('dup.onnx')]), 'Invalid graph: tensor "y" is produced twice (by node "first" and node "second"). Every tensor name must be written once (ONNX graphs are in SSA form).');
+		expectOneLineError(
+			inspect([file('cycle.onnx')]),
+			'Invalid graph: it contains a cycle (2 nodes never become ready, the first is "node_a").'
+		);
+		expectOneLineError(
+			inspect([file('dangling.onnx')]),
+			'Invalid graph: node "adder" reads tensor "ghost", which no node, input or initializer provides.'
+		);
+		expectOneLineError(
+			inspect([file('dup.onnx')]),
+			'Invalid graph: tensor "y" is produced twice (by node "first" and node "second"). Every tensor name must be written once (ONNX graphs are in SSA form).'
+		);
 	});
 
 	it('an error naming a tensor with control characters and 100k characters stays one short, inert line', () => {
 		const r = inspect([file('dangling-evil.onnx')]);
-		expectOneLineError(r, /^inspect: Invalid graph: node "adder" reads tensor "ghosta\\x1b\[31mRED\\x1b\[0m\\rb\\x07c\\x08d\\u202eevil\\u2028eL+\.\.\. \(100031 characters\)", which no node/);
+		expectOneLineError(
+			r,
+			/^inspect: Invalid graph: node "adder" reads tensor "ghosta\\x1b\[31mRED\\x1b\[0m\\rb\\x07c\\x08d\\u202eevil\\u2028eL+\.\.\. \(100031 characters\)", which no node/
+		);
 		expect(r.stderr.length).toBeLessThan(300);
 	});
 
@@ -86,10 +138,15 @@ describe('inspect CLI on hostile and broken models', () => {
 		const r = inspect([file('mlp.onnx')]);
 		expect([r.code, r.stderr]).toEqual([0, '']);
 		expect(r.stdout).toMatch(/^variant\s+unknown, 0 layers$/m);
-		expect(r.stdout).toContain('unplaced  attention: no attention found: the graph has no Softmax, so nothing computes an attention pattern (softmax of Q·K^T scores); it may not be a transformer\n');
+		expect(r.stdout).toContain(
+			'unplaced  attention: no attention found: the graph has no Softmax, so nothing computes an attention pattern (softmax of Q·K^T scores); it may not be a transformer\n'
+		);
 		const j = JSON.parse(inspect([file('cnn.onnx'), '--json']).stdout);
 		expect(j.tensors.map((t: { name: string }) => t.name)).toEqual(['image', 'c', 'r', 'p', 'flat', 'logits', 'probs']);
-		expect(j.unrecognized.at(-1)).toEqual({ what: 'attention', why: 'no attention found: its one Softmax does not normalize Q·K^T scores (see the note above)' });
+		expect(j.unrecognized.at(-1)).toEqual({
+			what: 'attention',
+			why: 'no attention found: its one Softmax does not normalize Q·K^T scores (see the note above)'
+		});
 	});
 
 	it('int32, int64, bool and float16 inputs run; a dim with no sensible default is refused with what to do', () => {

@@ -7,18 +7,55 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { analyze } from '../../src/lib/analysis';
 import {
-	Graph, ModelError, bufferOf, checkExternalSizes, displayName, externalRefs, inert, inertJson, missingExternalError,
-	missingExternalFiles, ortError, readModel
+	Graph,
+	ModelError,
+	bufferOf,
+	checkExternalSizes,
+	displayName,
+	externalRefs,
+	inert,
+	inertJson,
+	missingExternalError,
+	missingExternalFiles,
+	ortError,
+	readModel
 } from '../../src/lib/onnx';
 import { CaptureSession, type OrtModule } from '../../src/lib/runtime';
 import { defaultInputs } from '../../src/lib/runtime/inputs';
 import {
-	BUDGET_ENV, DEFAULT_BROWSER_BUDGET, GiB, MiB, checkInputSize, formatBytes, memoryBudget, overBudget, parseBytes
+	BUDGET_ENV,
+	DEFAULT_BROWSER_BUDGET,
+	GiB,
+	MiB,
+	checkInputSize,
+	formatBytes,
+	memoryBudget,
+	overBudget,
+	parseBytes
 } from '../../src/lib/runtime/limits';
 import { loadExternalData, nodeBudget, readModelFile } from '../../src/lib/runtime/node';
 import {
-	CONTROL, LONG, NUL, PNG, SCRIPT, XSS, cnn, cycle, dangling, duplicateGraphOutput, duplicateProducer, dynamicHidden, externalAt,
-	hugeInput, longChain, missingOutput, mlp, namedModel, randomBytes, typedInputs, wide
+	CONTROL,
+	LONG,
+	NUL,
+	PNG,
+	SCRIPT,
+	XSS,
+	cnn,
+	cycle,
+	dangling,
+	duplicateGraphOutput,
+	duplicateProducer,
+	dynamicHidden,
+	externalAt,
+	hugeInput,
+	longChain,
+	missingOutput,
+	mlp,
+	namedModel,
+	randomBytes,
+	typedInputs,
+	wide
 } from '../fixtures/hostile';
 import { buildBlocks } from '../fixtures/blocks';
 import { encodeModel } from '../../src/lib/onnx/build';
@@ -45,7 +82,11 @@ const open = (bytes: Uint8Array) => new Graph(readModel(bytes));
 async function run(bytes: Uint8Array) {
 	const graph = open(bytes);
 	const feeds = defaultInputs(graph);
-	const session = await CaptureSession.create(ORT, bufferOf(bytes.slice()), graph, { backend: 'wasm', captureSet: 'all', sessionOptions: { logSeverityLevel: 3 } });
+	const session = await CaptureSession.create(ORT, bufferOf(bytes.slice()), graph, {
+		backend: 'wasm',
+		captureSet: 'all',
+		sessionOptions: { logSeverityLevel: 3 }
+	});
 	try {
 		return { graph, feeds, store: await session.run(feeds) };
 	} finally {
@@ -59,14 +100,29 @@ describe('files that are not ONNX models', () => {
 			[new Uint8Array(0), 'The file is empty (0 bytes).'],
 			[PNG, 'This is a PNG image, not an ONNX model.'],
 			[Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), 'This is a JPEG image, not an ONNX model.'],
-			[Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0]), 'This is a ZIP archive (a PyTorch checkpoint or a zipped model), not an ONNX model.'],
+			[
+				Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0]),
+				'This is a ZIP archive (a PyTorch checkpoint or a zipped model), not an ONNX model.'
+			],
 			[Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0]), 'This is a gzip archive, not an ONNX model.'],
 			[Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]), 'This is a NumPy .npy array, not an ONNX model.'],
-			[Uint8Array.from([0x1c, 0, 0, 0, 0x4f, 0x52, 0x54, 0x4d, 0, 0]), 'This is an ONNX Runtime .ort file (ORT format), not an ONNX model.'],
-			[new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 123\n'), 'This is a Git LFS pointer (a small text file standing in for the model), not the model itself.'],
-			[new TextEncoder().encode('<!DOCTYPE html><html><body>Sign in</body></html>'), 'Not a readable ONNX model: this is an HTML page (a download that saved an error or login page?), starting "<!DOCTYPE html><html><body>Sign in</body".'],
+			[
+				Uint8Array.from([0x1c, 0, 0, 0, 0x4f, 0x52, 0x54, 0x4d, 0, 0]),
+				'This is an ONNX Runtime .ort file (ORT format), not an ONNX model.'
+			],
+			[
+				new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 123\n'),
+				'This is a Git LFS pointer (a small text file standing in for the model), not the model itself.'
+			],
+			[
+				new TextEncoder().encode('<!DOCTYPE html><html><body>Sign in</body></html>'),
+				'Not a readable ONNX model: this is an HTML page (a download that saved an error or login page?), starting "<!DOCTYPE html><html><body>Sign in</body".'
+			],
 			[new TextEncoder().encode('{"model": "gpt2"}'), 'Not a readable ONNX model: this is a JSON file, starting "{"model": "gpt2"}".'],
-			[new TextEncoder().encode('hello\tworld, not a model\nsecond line\n'), 'Not a readable ONNX model: this is a text file, starting "hello\\tworld, not a model".']
+			[
+				new TextEncoder().encode('hello\tworld, not a model\nsecond line\n'),
+				'Not a readable ONNX model: this is a text file, starting "hello\\tworld, not a model".'
+			]
 		];
 		for (const [bytes, message] of cases) expect(refusal(() => readModel(bytes)).message).toBe(message);
 		expect(refusal(() => readModel(PNG)).hint).toBe('Choose an .onnx model file.');
@@ -84,7 +140,9 @@ describe('files that are not ONNX models', () => {
 		for (const at of [1, 2, 17, 100, 1000, 65_536, full.length >> 1, full.length - 4096, full.length - 100, full.length - 1]) {
 			const e = refusal(() => open(full.subarray(0, at)));
 			expect(e.message, `cut at ${at}`).toMatch(
-				new RegExp(`^Not (a readable ONNX model: the data ends in the middle of a field after ${at} bytes|an ONNX model: ${at} bytes with no graph|a readable ONNX model: the protobuf data is malformed)`)
+				new RegExp(
+					`^Not (a readable ONNX model: the data ends in the middle of a field after ${at} bytes|an ONNX model: ${at} bytes with no graph|a readable ONNX model: the protobuf data is malformed)`
+				)
 			);
 		}
 		expect(refusal(() => open(full.subarray(0, full.length >> 1))).message).toBe(
@@ -123,11 +181,19 @@ describe('valid ONNX that is not a transformer', () => {
 
 describe('broken graphs', () => {
 	it('a cycle, a dangling input, a tensor produced twice, an output listed twice or produced by nothing', () => {
-		expect(refusal(() => open(cycle())).message).toBe('Invalid graph: it contains a cycle (2 nodes never become ready, the first is "node_a").');
-		expect(refusal(() => open(dangling())).message).toBe('Invalid graph: node "adder" reads tensor "ghost", which no node, input or initializer provides.');
-		expect(refusal(() => open(duplicateProducer())).message).toBe('Invalid graph: tensor "y" is produced twice (by node "first" and node "second").');
+		expect(refusal(() => open(cycle())).message).toBe(
+			'Invalid graph: it contains a cycle (2 nodes never become ready, the first is "node_a").'
+		);
+		expect(refusal(() => open(dangling())).message).toBe(
+			'Invalid graph: node "adder" reads tensor "ghost", which no node, input or initializer provides.'
+		);
+		expect(refusal(() => open(duplicateProducer())).message).toBe(
+			'Invalid graph: tensor "y" is produced twice (by node "first" and node "second").'
+		);
 		expect(refusal(() => open(duplicateGraphOutput())).message).toBe('Invalid graph: graph output "y" is listed twice.');
-		expect(refusal(() => open(missingOutput())).message).toBe('Invalid graph: output "nowhere" is not produced by any node, input or initializer.');
+		expect(refusal(() => open(missingOutput())).message).toBe(
+			'Invalid graph: output "nowhere" is not produced by any node, input or initializer.'
+		);
 	});
 });
 
@@ -163,13 +229,20 @@ describe('inputs', () => {
 		expect(refusal(() => defaultInputs(open(hugeInput()))).message).toBe(
 			'Input "x" would be [1, 2147483648] float32 (8.0 GiB), over the 256.0 MiB one input may take.'
 		);
-		expect(refusal(() => checkInputSize('x', [1, -3], 'float32')).message).toBe('Input "x" would have shape [1, -3], which is not a valid shape.');
+		expect(refusal(() => checkInputSize('x', [1, -3], 'float32')).message).toBe(
+			'Input "x" would have shape [1, -3], which is not a valid shape.'
+		);
 	});
 });
 
 describe('hostile names', () => {
 	const roles = ['input', 'hidden', 'output', 'weight', 'graph', 'doc', 'matmul', 'relu', 'meta-key', 'meta-value', 'description'];
-	for (const [label, evil] of [['HTML', XSS], ['script', SCRIPT], ['control characters', CONTROL], ['100k characters', LONG]] as const)
+	for (const [label, evil] of [
+		['HTML', XSS],
+		['script', SCRIPT],
+		['control characters', CONTROL],
+		['100k characters', LONG]
+	] as const)
 		it(`${label}: the model opens and runs, and every name comes back exactly as written`, async () => {
 			const name = (role: string) => `${role}:${evil}`;
 			const { graph, store } = await run(namedModel(name));
@@ -190,7 +263,9 @@ describe('hostile names', () => {
 		expect(displayName(LONG)).toBe(`${'L'.repeat(57)}... (100000 characters)`);
 		const bytes = encodeModel(buildDangling(`ghost${CONTROL}${LONG}`));
 		const e = refusal(() => open(bytes));
-		expect(e.message).toBe(`Invalid graph: node "adder" reads tensor "ghosta\\x1b[31mRED\\x1b[0m\\rb\\x07c\\x08d\\u202eevil\\u2028eLLL... (${5 + CONTROL.length + LONG.length} characters)", which no node, input or initializer provides.`);
+		expect(e.message).toBe(
+			`Invalid graph: node "adder" reads tensor "ghosta\\x1b[31mRED\\x1b[0m\\rb\\x07c\\x08d\\u202eevil\\u2028eLLL... (${5 + CONTROL.length + LONG.length} characters)", which no node, input or initializer provides.`
+		);
 		expect(e.message).not.toMatch(/[\x00-\x1f\x7f\u202e]/);
 		expect(inertJson(JSON.stringify({ n: CONTROL }))).toBe('{"n":"a\\u001b[31mRED\\u001b[0m\\rb\\u0007c\\bd\\u202eevil\\u2028e"}');
 		expect(JSON.parse(inertJson(JSON.stringify({ n: `${CONTROL}\u009b` }))).n).toBe(`${CONTROL}\u009b`);
@@ -218,7 +293,11 @@ function buildDangling(ghost: string) {
 describe('large graphs', () => {
 	it('10,000 nodes in any order: Graph and analyze stay fast (no quadratic step)', () => {
 		const times: Record<string, number> = {};
-		for (const [label, bytes] of [['chain', longChain(10_000)], ['reversed chain', longChain(10_000, 'reverse')], ['wide', wide(10_000)]] as const) {
+		for (const [label, bytes] of [
+			['chain', longChain(10_000)],
+			['reversed chain', longChain(10_000, 'reverse')],
+			['wide', wide(10_000)]
+		] as const) {
 			const t0 = performance.now();
 			const g = open(bytes);
 			const s = analyze(g);
@@ -228,7 +307,11 @@ describe('large graphs', () => {
 			if (label === 'reversed chain') expect(g.nodes.slice(0, 3).map((n) => n.name)).toEqual(['n0', 'n1', 'n2']);
 			if (label === 'wide') expect(g.nodes[0].name).toBe('r9999'); // exporter order kept among ready nodes
 		}
-		console.log(`10k-node graphs, read + Graph + analyze: ${Object.entries(times).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`);
+		console.log(
+			`10k-node graphs, read + Graph + analyze: ${Object.entries(times)
+				.map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+				.join(', ')}`
+		);
 		for (const ms of Object.values(times)) expect(ms).toBeLessThan(3000);
 	});
 
@@ -249,14 +332,33 @@ describe('large graphs', () => {
 
 describe('memory budget', () => {
 	it('sizes parse with K, M, G; the budget comes from the setting, the device or the default', () => {
-		expect(['1000', '512M', '2G', '1.5GiB', '4 gb', '64k', '0', 'lots', '-1G', ''].map(parseBytes)).toEqual([1000, 512 * MiB, 2 * GiB, 1.5 * GiB, 4 * GiB, 65536, null, null, null, null]);
+		expect(['1000', '512M', '2G', '1.5GiB', '4 gb', '64k', '0', 'lots', '-1G', ''].map(parseBytes)).toEqual([
+			1000,
+			512 * MiB,
+			2 * GiB,
+			1.5 * GiB,
+			4 * GiB,
+			65536,
+			null,
+			null,
+			null,
+			null
+		]);
 		expect(memoryBudget({ where: 'browser' })).toEqual({ bytes: DEFAULT_BROWSER_BUDGET, source: 'the default for the browser' });
 		expect(memoryBudget({ where: 'browser', deviceMemoryGiB: 8 }).bytes).toBe(2 * GiB);
 		expect(memoryBudget({ where: 'browser', deviceMemoryGiB: 2 })).toEqual({ bytes: GiB, source: "half of this device's 2 GiB" });
 		expect(memoryBudget({ where: 'node', totalMemoryBytes: 64 * GiB })).toEqual({ bytes: 4 * GiB, source: 'the default' });
-		expect(memoryBudget({ where: 'node', totalMemoryBytes: 4 * GiB })).toEqual({ bytes: 2 * GiB, source: "half of this machine's 4.0 GiB" });
-		expect(memoryBudget({ where: 'node', setting: '8G', settingName: BUDGET_ENV })).toEqual({ bytes: 8 * GiB, source: 'BLOCKSCOPE_MEMORY_BUDGET=8G' });
-		expect(refusal(() => memoryBudget({ where: 'node', setting: 'lots', settingName: BUDGET_ENV })).message).toBe('BLOCKSCOPE_MEMORY_BUDGET=lots is not a size.');
+		expect(memoryBudget({ where: 'node', totalMemoryBytes: 4 * GiB })).toEqual({
+			bytes: 2 * GiB,
+			source: "half of this machine's 4.0 GiB"
+		});
+		expect(memoryBudget({ where: 'node', setting: '8G', settingName: BUDGET_ENV })).toEqual({
+			bytes: 8 * GiB,
+			source: 'BLOCKSCOPE_MEMORY_BUDGET=8G'
+		});
+		expect(refusal(() => memoryBudget({ where: 'node', setting: 'lots', settingName: BUDGET_ENV })).message).toBe(
+			'BLOCKSCOPE_MEMORY_BUDGET=lots is not a size.'
+		);
 		expect(nodeBudget({ [BUDGET_ENV]: '300M' })).toEqual({ bytes: 300 * MiB, source: 'BLOCKSCOPE_MEMORY_BUDGET=300M' });
 	});
 
@@ -307,7 +409,9 @@ describe('files on disk (Node)', () => {
 		for (const loc of ['../secret.bin', '/etc/passwd', 'C:\\Windows\\win.ini', 'a/../../secret.bin']) {
 			const e = refusal(() => externalRefs(open(externalAt(loc))));
 			expect(e.message).toBe(`External data location "${loc}" points outside the model's folder; refusing to read it.`);
-			await expect(loadExternalData(join(dir, 'm', 'model.onnx'), open(externalAt(loc)))).rejects.toThrow(/points outside the model's folder/);
+			await expect(loadExternalData(join(dir, 'm', 'model.onnx'), open(externalAt(loc)))).rejects.toThrow(
+				/points outside the model's folder/
+			);
 		}
 		const g = open(externalAt('weights.bin'));
 		await expect(loadExternalData(join(dir, 'm', 'model.onnx'), g)).rejects.toThrow(
@@ -331,7 +435,9 @@ describe('files on disk (Node)', () => {
 		writeFileSync(join(dir, 'm2', 'data', 'w.bin'), new Uint8Array(64));
 		const files = await loadExternalData(model, open(externalAt('data/w.bin', 64)));
 		expect(files.map((f) => [f.path, f.data.byteLength])).toEqual([['data/w.bin', 64]]);
-		await expect(loadExternalData(model, open(externalAt('data/w.bin', 64)), { modelBytes: 1000, budget: { bytes: 1024, source: 'test' } })).rejects.toThrow(
+		await expect(
+			loadExternalData(model, open(externalAt('data/w.bin', 64)), { modelBytes: 1000, budget: { bytes: 1024, source: 'test' } })
+		).rejects.toThrow(
 			'model.onnx and its external data are 1.0 KiB (1000 B + 64 B), over the 1.0 KiB limit (memory budget: test); it was not loaded.'
 		);
 		expect(() => checkExternalSizes(externalRefs(open(externalAt('w.bin', 64))), new Map([['w.bin', 64]]))).not.toThrow();
@@ -340,11 +446,14 @@ describe('files on disk (Node)', () => {
 
 describe('onnxruntime errors', () => {
 	it('are wrapped in one clear line: no error codes, C++ paths or signatures', () => {
-		const raw = "Can't create a session. ERROR_CODE: 1, ERROR_MESSAGE: /onnxruntime/core/graph/graph.cc:1555 void onnxruntime::Graph::InitializeStateFromModelFileGraphProto() This is an invalid model. Graph output (zzz) does not exist in the graph.\n";
-		expect(ortError('load', new Error(raw)).message).toBe('onnxruntime could not load this model: This is an invalid model. Graph output (zzz) does not exist in the graph.');
-		expect(ortError('run', new Error('failed to call OrtRun(). ERROR_CODE: 2, ERROR_MESSAGE: At least one output should be requested.')).message).toBe(
-			'onnxruntime failed to run this model: At least one output should be requested.'
+		const raw =
+			"Can't create a session. ERROR_CODE: 1, ERROR_MESSAGE: /onnxruntime/core/graph/graph.cc:1555 void onnxruntime::Graph::InitializeStateFromModelFileGraphProto() This is an invalid model. Graph output (zzz) does not exist in the graph.\n";
+		expect(ortError('load', new Error(raw)).message).toBe(
+			'onnxruntime could not load this model: This is an invalid model. Graph output (zzz) does not exist in the graph.'
 		);
+		expect(
+			ortError('run', new Error('failed to call OrtRun(). ERROR_CODE: 2, ERROR_MESSAGE: At least one output should be requested.')).message
+		).toBe('onnxruntime failed to run this model: At least one output should be requested.');
 		expect(ortError('load', 'x'.repeat(1000)).message.length).toBeLessThan(400);
 		const own = new ModelError('already clear');
 		expect(ortError('load', own)).toBe(own);
@@ -355,7 +464,11 @@ describe('onnxruntime errors', () => {
 		m.graph!.node[2].opType = 'NoSuchOp';
 		const bytes = encodeModel(m);
 		const graph = open(bytes);
-		const e = await CaptureSession.create(ORT, bufferOf(bytes), graph, { backend: 'wasm', captureSet: 'all', sessionOptions: { logSeverityLevel: 3 } }).then(
+		const e = await CaptureSession.create(ORT, bufferOf(bytes), graph, {
+			backend: 'wasm',
+			captureSet: 'all',
+			sessionOptions: { logSeverityLevel: 3 }
+		}).then(
 			() => null,
 			(err: unknown) => ortError('load', err)
 		);

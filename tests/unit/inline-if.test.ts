@@ -39,7 +39,9 @@ describe('inline If', () => {
 		expect(small.byteLength).toBeLessThan(bytes.byteLength / 3); // weights referenced, not copied
 		const g = new Graph(inl.model);
 		const feeds = modelInputs(g, { textIds: [4, 8, 15, 16] }).feeds;
-		const ortIn = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims)]));
+		const ortIn = Object.fromEntries(
+			Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims)])
+		);
 		const plain = await ort.InferenceSession.create(bytes);
 		const want = await plain.run(ortIn);
 		await plain.release();
@@ -69,7 +71,9 @@ describe('inline If', () => {
 		els.output[0] = { ...els.output[0], name: 'branch_logits' };
 		const g = new Graph(inlineIfs(model, NO_PAST)!.model);
 		expect(g.producer.get('logits')?.opType).toBe('Identity');
-		model.graph!.node.push(create(NodeProtoSchema, { opType: 'Identity', input: ['input_ids'], output: ['split_heads_shape'], name: 'clash' }));
+		model.graph!.node.push(
+			create(NodeProtoSchema, { opType: 'Identity', input: ['input_ids'], output: ['split_heads_shape'], name: 'clash' })
+		);
 		expect(() => inlineIfs(model, NO_PAST)).toThrow(/redefines "split_heads_shape"/);
 	});
 });

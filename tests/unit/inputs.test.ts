@@ -3,9 +3,7 @@ import * as ort from 'onnxruntime-web';
 import { buildModel, encodeModel, node, tensorF32, valueInfo, DT } from '../../src/lib/onnx/build';
 import { Graph, readModel, bufferOf, ModelError } from '../../src/lib/onnx';
 import { CaptureSession } from '../../src/lib/runtime';
-import {
-	DEFAULT_SEQ, defaultInputs, dimRule, encodeText, tokenLabels, tokenInput
-} from '../../src/lib/runtime';
+import { DEFAULT_SEQ, defaultInputs, dimRule, encodeText, tokenLabels, tokenInput } from '../../src/lib/runtime';
 import { floatToHalf } from '../../src/lib/onnx';
 import { VOCAB, floatModel, tokenModel } from './cli-fixtures';
 
@@ -14,7 +12,11 @@ ort.env.wasm.numThreads = 1;
 const graphOf = (bytes: Uint8Array) => new Graph(readModel(bytes));
 
 /** A graph that only declares inputs (each passed through an Identity so the graph is valid). */
-function declared(inputs: ReturnType<typeof valueInfo>[], extra: Parameters<typeof buildModel>[0]['nodes'] = [], inits: ReturnType<typeof tensorF32>[] = []) {
+function declared(
+	inputs: ReturnType<typeof valueInfo>[],
+	extra: Parameters<typeof buildModel>[0]['nodes'] = [],
+	inits: ReturnType<typeof tensorF32>[] = []
+) {
 	return graphOf(
 		encodeModel(
 			buildModel({
@@ -127,7 +129,11 @@ describe('defaultInputs: other inputs', () => {
 
 	it('draws ids below the embedding size when a Gather reads the input, else below 100', () => {
 		const emb = tensorF32('emb', [5, 2], new Array(10).fill(0));
-		const g = declared([valueInfo('ids', DT.INT64, [1, 64]), valueInfo('other', DT.INT32, [1, 64])], [node('Gather', ['emb', 'ids'], ['e'])], [emb]);
+		const g = declared(
+			[valueInfo('ids', DT.INT64, [1, 64]), valueInfo('other', DT.INT32, [1, 64])],
+			[node('Gather', ['emb', 'ids'], ['e'])],
+			[emb]
+		);
 		const f = defaultInputs(g, { seed: 3 });
 		const ids = Array.from(f.ids.data as BigInt64Array, Number);
 		expect(Math.min(...ids)).toBeGreaterThanOrEqual(0);
@@ -157,8 +163,18 @@ describe('defaultInputs: other inputs', () => {
 	it('floatToHalf rounds like NumPy', () => {
 		// np.array([...], np.float32).astype(np.float16).view(np.uint16)
 		const cases: [number, number][] = [
-			[1, 0x3c00], [-2, 0xc000], [0.1, 0x2e66], [65504, 0x7bff], [65520, 0x7c00], [1e-8, 0],
-			[6e-8, 0x0001], [-0, 0x8000], [Infinity, 0x7c00], [6.1035156e-5, 0x0400], [1.0009765625, 0x3c01], [1.00048828125, 0x3c00]
+			[1, 0x3c00],
+			[-2, 0xc000],
+			[0.1, 0x2e66],
+			[65504, 0x7bff],
+			[65520, 0x7c00],
+			[1e-8, 0],
+			[6e-8, 0x0001],
+			[-0, 0x8000],
+			[Infinity, 0x7c00],
+			[6.1035156e-5, 0x0400],
+			[1.0009765625, 0x3c01],
+			[1.00048828125, 0x3c00]
 		];
 		for (const [x, bits] of cases) expect([x, floatToHalf(x)]).toEqual([x, bits]);
 		expect(floatToHalf(NaN) & 0x7c00).toBe(0x7c00);

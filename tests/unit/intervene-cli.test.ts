@@ -45,9 +45,11 @@ async function logitsDiff(args: Parameters<typeof whatIfArgs>[0], ops: OracleOp[
 }
 
 describe('inspect what-if (in process)', () => {
-	it('--ablate, --ablate-mean and --zero: the reported run is the oracle\'s intervened one', async () => {
+	it("--ablate, --ablate-mean and --zero: the reported run is the oracle's intervened one", async () => {
 		const { m, fields } = await logitsDiff({ ablate: '0.1', 'ablate-mean': '2.0', zero: 'blocks.1.mlp' }, [
-			{ kind: 'ablate', layer: 0, head: 1, mode: 'zero' }, { kind: 'ablate', layer: 2, head: 0, mode: 'mean' }, { kind: 'zero', layer: 1, branch: 'mlp' }
+			{ kind: 'ablate', layer: 0, head: 1, mode: 'zero' },
+			{ kind: 'ablate', layer: 2, head: 0, mode: 'mean' },
+			{ kind: 'zero', layer: 1, branch: 'mlp' }
 		]);
 		expect(m).toBeLessThanOrEqual(1e-4);
 		expect(fields.intervention.list.map((e: { spec: string }) => e.spec)).toEqual(['0.1', '2.0', 'blocks.1.mlp']);
@@ -87,7 +89,9 @@ describe('inspect what-if (in process)', () => {
 describe('inspect what-if (command line)', () => {
 	const cli = (...args: string[]) =>
 		spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/inspect.ts', model, ...args], {
-			cwd: ROOT, encoding: 'utf8', env: { ...process.env, BLOCKSCOPE_THREADS: '1' }
+			cwd: ROOT,
+			encoding: 'utf8',
+			env: { ...process.env, BLOCKSCOPE_THREADS: '1' }
 		});
 
 	it('--json carries intervention and attribution', () => {
@@ -119,7 +123,11 @@ describe('inspect what-if refusals (in process)', () => {
 		expect(() => whatIfArgs({ patch: ['blocks.0.hook_resid_mid'] })).toThrow(/give --source-text/);
 		expect(() => whatIfArgs({ position: '1' })).toThrow(/goes with --attribute/);
 		expect(() => whatIfArgs({ attribute: 'abc' })).toThrow(/--attribute expects an integer/);
-		await expect(inspectWhatIf({ model, text: A }, whatIfArgs({ patch: ['blocks.0.hook_resid_mid'], 'source-text': 'short' }))).rejects.toThrow(/same shape/);
-		await expect(inspectWhatIf({ model, text: A }, whatIfArgs({ patch: ['blocks.0.hook_nope'], 'source-text': B }))).rejects.toThrow(/no hook or tensor named/);
+		await expect(
+			inspectWhatIf({ model, text: A }, whatIfArgs({ patch: ['blocks.0.hook_resid_mid'], 'source-text': 'short' }))
+		).rejects.toThrow(/same shape/);
+		await expect(inspectWhatIf({ model, text: A }, whatIfArgs({ patch: ['blocks.0.hook_nope'], 'source-text': B }))).rejects.toThrow(
+			/no hook or tensor named/
+		);
 	});
 });

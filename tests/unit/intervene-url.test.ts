@@ -8,7 +8,9 @@ describe('what-if URL', () => {
 		const p = new URLSearchParams('model=pre-ln&ablate=0.1,1.3&zero=blocks.1.mlp&patch=blocks.0.hook_resid_mid@pos=3&patch_source=a+dog');
 		const w = readWhatIf(p)!;
 		expect(w.entries).toEqual([
-			{ kind: 'ablate', spec: '0.1' }, { kind: 'ablate', spec: '1.3' }, { kind: 'zero', spec: 'blocks.1.mlp' },
+			{ kind: 'ablate', spec: '0.1' },
+			{ kind: 'ablate', spec: '1.3' },
+			{ kind: 'zero', spec: 'blocks.1.mlp' },
 			{ kind: 'patch', spec: 'blocks.0.hook_resid_mid@pos=3' }
 		]);
 		expect(w.source).toBe('a dog');
@@ -23,7 +25,10 @@ describe('what-if URL', () => {
 	});
 
 	it('parses entries, and names the first bad one', () => {
-		const ok = parseEntries([{ kind: 'ablate_mean', spec: '2.0' }, { kind: 'patch', spec: 'blocks.1.attn.hook_z@head=2' }]);
+		const ok = parseEntries([
+			{ kind: 'ablate_mean', spec: '2.0' },
+			{ kind: 'patch', spec: 'blocks.1.attn.hook_z@head=2' }
+		]);
 		expect(ok.bad).toBeNull();
 		expect(ok.list).toEqual([
 			{ kind: 'ablate', layer: 2, head: 0, mode: 'mean' },

@@ -19,13 +19,16 @@ describe('worker what-if', () => {
 		const { model, names } = zooBuild('pre-ln');
 		const graph = new Graph(model);
 		const structure = analyze(graph);
-		const a = tokenize('the cat sat on the mat'), b = tokenize('a dog ran in the fog!!');
+		const a = tokenize('the cat sat on the mat'),
+			b = tokenize('a dog ran in the fog!!');
 		const options = { backend: 'wasm' as const, captureSet: 'all' as const };
 		const bytes = bufferOf(encodeModel(model));
 		const clean = await CaptureSession.create(ort, bytes, graph, options);
 		const req: WhatIfRequest = {
 			interventions: [...parseHeads('1.1', 'zero'), ...parsePatches('blocks.0.hook_resid_post@pos=2')],
-			source: null, lens: true, attribute: {}
+			source: null,
+			lens: true,
+			attribute: {}
 		};
 		const { session, list } = await editedSession(ort, clean, bytes, graph, structure, options, idsFeed(a), idsFeed(b), req);
 		try {

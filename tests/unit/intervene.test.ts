@@ -17,13 +17,22 @@ ort.env.wasm.numThreads = 1;
 const A = 'the cat sat on the mat';
 const B = 'a dog ran in the fog!!';
 
-async function run(id: ZooId, tokens: number[], spelling: Partial<Spelling> | undefined, ivs: Intervention[] = [], clean?: TensorStore, source?: TensorStore) {
+async function run(
+	id: ZooId,
+	tokens: number[],
+	spelling: Partial<Spelling> | undefined,
+	ivs: Intervention[] = [],
+	clean?: TensorStore,
+	source?: TensorStore
+) {
 	const model = zooBuild(id, spelling).model;
 	const graph = new Graph(model);
 	const structure = analyze(graph);
 	const edit = ivs.length ? buildEdit({ graph, structure, interventions: ivs, clean: clean!, source }) : null;
 	const session = await CaptureSession.create(ort, bufferOf(encodeModel(model)), graph, {
-		backend: 'wasm', captureSet: 'all', edit: edit ? (b) => applyWireEdit(b, edit.wire) : undefined
+		backend: 'wasm',
+		captureSet: 'all',
+		edit: edit ? (b) => applyWireEdit(b, edit.wire) : undefined
 	});
 	try {
 		return { store: await session.run(idsFeed(tokens)), edit };
@@ -33,7 +42,8 @@ async function run(id: ZooId, tokens: number[], spelling: Partial<Spelling> | un
 }
 
 async function check(id: ZooId, ivs: Intervention[], ops: OracleOp[], spelling?: Partial<Spelling>) {
-	const a = tokenize(A), b = tokenize(B);
+	const a = tokenize(A),
+		b = tokenize(B);
 	const clean = (await run(id, a, spelling)).store;
 	const source = (await run(id, b, spelling)).store;
 	const { store } = await run(id, a, spelling, ivs, clean, source);
@@ -80,8 +90,10 @@ describe('interventions vs oracle', () => {
 			it('zero- and mean-ablated heads and a zeroed MLP, together', async () => {
 				const ivs = [...parseHeads('0.1,2.3', 'zero'), ...parseHeads('1.2', 'mean'), ...parseBranches('blocks.1.mlp')];
 				const ops: OracleOp[] = [
-					{ kind: 'ablate', layer: 0, head: 1, mode: 'zero' }, { kind: 'ablate', layer: 2, head: 3, mode: 'zero' },
-					{ kind: 'ablate', layer: 1, head: 2, mode: 'mean' }, { kind: 'zero', layer: 1, branch: 'mlp' }
+					{ kind: 'ablate', layer: 0, head: 1, mode: 'zero' },
+					{ kind: 'ablate', layer: 2, head: 3, mode: 'zero' },
+					{ kind: 'ablate', layer: 1, head: 2, mode: 'mean' },
+					{ kind: 'zero', layer: 1, branch: 'mlp' }
 				];
 				const { clean, store } = await check(id, ivs, ops);
 				// It did something: the logits moved.
@@ -103,15 +115,25 @@ describe('interventions vs oracle', () => {
 
 	it('heads folded into the batch ([B*H, S, Dh]) with the scale before the MatMul', async () => {
 		const sp: Partial<Spelling> = { softmax: 'folded', scale: 'before', gelu: 'tanh' };
-		await check('pre-ln', [...parseHeads('0.1', 'mean'), ...parsePatches('blocks.3.attn.hook_z@head=2')], [
-			{ kind: 'ablate', layer: 0, head: 1, mode: 'mean' },
-			{ kind: 'patch', key: 'L3.z', position: null, head: 2, from: tokenize(B) }
-		], sp);
+		await check(
+			'pre-ln',
+			[...parseHeads('0.1', 'mean'), ...parsePatches('blocks.3.attn.hook_z@head=2')],
+			[
+				{ kind: 'ablate', layer: 0, head: 1, mode: 'mean' },
+				{ kind: 'patch', key: 'L3.z', position: null, head: 2, from: tokenize(B) }
+			],
+			sp
+		);
 	});
 
 	it('torch-style names and decomposed norms; the whole stream patched at one point', async () => {
 		const sp: Partial<Spelling> = { names: 'torch', norm: 'decomposed', mask: 'add-large' };
-		await check('pre-rms-swiglu', parsePatches('blocks.2.hook_resid_pre'), [{ kind: 'patch', key: 'L1.resid_post', position: null, head: null, from: tokenize(B) }], sp);
+		await check(
+			'pre-rms-swiglu',
+			parsePatches('blocks.2.hook_resid_pre'),
+			[{ kind: 'patch', key: 'L1.resid_post', position: null, head: null, from: tokenize(B) }],
+			sp
+		);
 	});
 
 	it('a patch at position 4 leaves every earlier position of every tensor as it was (causal)', async () => {
@@ -122,9 +144,11 @@ describe('interventions vs oracle', () => {
 		const { names } = zooBuild('pre-ln');
 		for (const key of ['L1.resid_mid', 'L2.resid_post', 'logits']) {
 			const name = names.get(key)!;
-			const t = store.get(name)!, c = clean.get(name)!;
+			const t = store.get(name)!,
+				c = clean.get(name)!;
 			const w = t.dims[2];
-			const x = t.data as Float32Array, y = c.data as Float32Array;
+			const x = t.data as Float32Array,
+				y = c.data as Float32Array;
 			expect(maxAbs(x.subarray(0, 4 * w), y.subarray(0, 4 * w)), name).toBe(0);
 			expect(maxAbs(x.subarray(4 * w), y.subarray(4 * w)), name).toBeGreaterThan(1e-4);
 		}
@@ -139,7 +163,8 @@ describe('the wire edit', () => {
 		const p = graph.producer.get(zooBuild('pre-ln').names.get('L0.mlp_out')!)!;
 		const k = graph.model.graph!.node.indexOf(p.proto);
 		const out = readModel(applyWireEdit(bytes, { renames: [{ node: k, field: 'output', slot: 0, to: 'X' }], nodes: [], initializers: [] }));
-		const before = graph.model.graph!, after = out.graph!;
+		const before = graph.model.graph!,
+			after = out.graph!;
 		expect(after.node.length).toBe(before.node.length);
 		after.node.forEach((n, i) => {
 			expect(n.output).toEqual(i === k ? ['X'] : before.node[i].output);

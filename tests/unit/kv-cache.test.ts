@@ -35,7 +35,9 @@ describe('cache names', () => {
 		['past.0', { layer: 0, kind: 'key_value', part: null, io: 'past' }],
 		['cache_v', { layer: null, kind: 'value', part: null, io: 'past' }]
 	])('%s', (name, want) => expect(cacheName(name)).toEqual(want));
-	it.each(['input_ids', 'attention_mask', 'position_ids', 'logits', 'pastry', 'k_proj'])('%s is not a cache', (n) => expect(cacheName(n)).toBeNull());
+	it.each(['input_ids', 'attention_mask', 'position_ids', 'logits', 'pastry', 'k_proj'])('%s is not a cache', (n) =>
+		expect(cacheName(n)).toBeNull()
+	);
 });
 
 describe('empty cache shapes', () => {
@@ -53,7 +55,10 @@ describe('empty cache shapes', () => {
 	it('GroupQueryAttention with symbolic dims: KV heads from kv_num_heads, head size from the packed QKV width', () => {
 		const g = new Graph(gqaDecoder({ heads: 4, kvHeads: 2, headSize: 16 }));
 		const c = cacheInputs(g);
-		expect(c.map((x) => x.dims)).toEqual([[1, 2, 0, 16], [1, 2, 0, 16]]);
+		expect(c.map((x) => x.dims)).toEqual([
+			[1, 2, 0, 16],
+			[1, 2, 0, 16]
+		]);
 		expect(c[0].from).toBe('graph');
 		// The generic rules cannot size them: a head dim has no default.
 		expect(() => defaultInputs(g, { ids: [1, 2] })).toThrow(ModelError);
@@ -74,9 +79,14 @@ describe('empty cache shapes', () => {
 		const attrs = gq.graph!.node.find((n) => n.opType === 'GroupQueryAttention')!;
 		attrs.attribute = []; // no num_heads / kv_num_heads
 		const g2 = new Graph(gq);
-		expect(() => cacheInputs(g2)).toThrow(/past_key_values\.0\.key" has dim 1 "num_kv_heads" \(KV heads\), which neither the graph nor a config.json tells/);
+		expect(() => cacheInputs(g2)).toThrow(
+			/past_key_values\.0\.key" has dim 1 "num_kv_heads" \(KV heads\), which neither the graph nor a config.json tells/
+		);
 		const hints = parseConfig(JSON.stringify({ model_type: 'llama', num_attention_heads: 4, num_key_value_heads: 2, hidden_size: 64 }));
-		expect(cacheInputs(g2, hints).map((x) => [x.dims, x.from])).toEqual([[[1, 2, 0, 16], 'config'], [[1, 2, 0, 16], 'config']]);
+		expect(cacheInputs(g2, hints).map((x) => [x.dims, x.from])).toEqual([
+			[[1, 2, 0, 16], 'config'],
+			[[1, 2, 0, 16], 'config']
+		]);
 	});
 });
 
@@ -84,12 +94,21 @@ describe('model inputs', () => {
 	it('sources and sizes: mask covers past + text even when its dim is "past_sequence_length + sequence_length"', () => {
 		const g = new Graph(mergedDecoder());
 		const mi = modelInputs(g, { textIds: [5, 9, 20, 7] });
-		expect(mi.sources).toMatchObject({ input_ids: 'text', attention_mask: 'default', position_ids: 'default', 'past_key_values.0.key': 'empty-cache', use_cache_branch: 'default' });
+		expect(mi.sources).toMatchObject({
+			input_ids: 'text',
+			attention_mask: 'default',
+			position_ids: 'default',
+			'past_key_values.0.key': 'empty-cache',
+			use_cache_branch: 'default'
+		});
 		expect(mi.feeds.attention_mask.dims).toEqual([1, 4]);
 		expect([...(mi.feeds.position_ids.data as BigInt64Array)].map(Number)).toEqual([0, 1, 2, 3]);
 		expect(mi.branch).toEqual({ name: 'use_cache_branch', value: false });
 		// The generic rule reads "past_..." and gives the mask no columns.
-		expect(defaultInputs(g, { ids: [5, 9, 20, 7], given: Object.fromEntries(mi.cache.map((c) => [c.name, mi.feeds[c.name]])) }).attention_mask.dims).toEqual([1, 0]);
+		expect(
+			defaultInputs(g, { ids: [5, 9, 20, 7], given: Object.fromEntries(mi.cache.map((c) => [c.name, mi.feeds[c.name]])) }).attention_mask
+				.dims
+		).toEqual([1, 0]);
 		expect(modelInputs(g, { ids: '1,2' }).sources.input_ids).toBe('user');
 	});
 
@@ -112,7 +131,11 @@ describe('model inputs', () => {
 		const mi = modelInputs(new Graph(m), { textIds: [3, 1, 4] });
 		const r = await run(encodeModel(m), mi.feeds);
 		expect(r['present.0.key'].dims).toEqual([1, 2, 3, 16]);
-		const bad = { ...mi.feeds, 'past_key_values.0.key': { ...mi.feeds['past_key_values.0.key'], dims: [1, 2, 0, 0] }, 'past_key_values.0.value': { ...mi.feeds['past_key_values.0.value'], dims: [1, 2, 0, 0] } };
+		const bad = {
+			...mi.feeds,
+			'past_key_values.0.key': { ...mi.feeds['past_key_values.0.key'], dims: [1, 2, 0, 0] },
+			'past_key_values.0.value': { ...mi.feeds['past_key_values.0.value'], dims: [1, 2, 0, 0] }
+		};
 		await expect(run(encodeModel(m), bad)).rejects.toThrow(/dimension 3 should match the packed KV head dimension, got 0 expected 16/);
 	});
 });

@@ -51,12 +51,16 @@ describe('logit lens vs oracle', () => {
 		});
 
 	it('says why when there is no unembedding', () => {
-		const g = new Graph(buildModel({
-			name: 'mlp', opset: 17,
-			nodes: [node('MatMul', ['x', 'w'], ['h']), node('Relu', ['h'], ['y'])],
-			inputs: [valueInfo('x', DT.FLOAT, [1, 4])], outputs: [valueInfo('y', DT.FLOAT, [1, 4])],
-			initializers: [tensorF32('w', [4, 4], new Float32Array(16))]
-		}));
+		const g = new Graph(
+			buildModel({
+				name: 'mlp',
+				opset: 17,
+				nodes: [node('MatMul', ['x', 'w'], ['h']), node('Relu', ['h'], ['y'])],
+				inputs: [valueInfo('x', DT.FLOAT, [1, 4])],
+				outputs: [valueInfo('y', DT.FLOAT, [1, 4])],
+				initializers: [tensorF32('w', [4, 4], new Float32Array(16))]
+			})
+		);
 		const r = lensReader(g, analyze(g));
 		expect('why' in r && r.why).toMatch(/no recognized block/);
 	});

@@ -21,7 +21,11 @@ const GRAPH_FIELD: UnknownField = { no: 99, wireType: WireType.LengthDelimited, 
 const MODEL_TAIL = Uint8Array.from([0xc2, 0x3e, ...lenDelimited(enc('model-future')), 0xb8, 0x3e, 7]);
 
 function modelWithUnknownFields(unknown = true): Uint8Array {
-	const w = tensorF32('w', [4, 4], Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) * 0.5));
+	const w = tensorF32(
+		'w',
+		[4, 4],
+		Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) * 0.5)
+	);
 	if (unknown) w.$unknown = [TENSOR_FIELD];
 	const mm = node('MatMul', ['x', 'w'], ['h']);
 	if (unknown) mm.$unknown = [NODE_FIELD];
@@ -41,7 +45,8 @@ function modelWithUnknownFields(unknown = true): Uint8Array {
 	return out;
 }
 
-const strip = (fields: UnknownField[] | undefined) => (fields ?? []).map((f) => ({ no: f.no, wireType: f.wireType, data: Array.from(f.data) }));
+const strip = (fields: UnknownField[] | undefined) =>
+	(fields ?? []).map((f) => ({ no: f.no, wireType: f.wireType, data: Array.from(f.data) }));
 
 describe('lossless rewrite', () => {
 	it('keeps unknown fields of the model, graph, node and tensor after exposeOutputs', () => {
@@ -68,7 +73,10 @@ describe('lossless rewrite', () => {
 		const x = { name: 'x', dims: [1, 2, 4], dtype: 'float32' as const, data: Float32Array.from([1, -2, 3, 0.5, 0, 1, -1, 2]) };
 		const run = async (bytes: Uint8Array) => {
 			const graph = new Graph(readModel(bytes));
-			const s = await CaptureSession.create(ort, { buffer: bytes, length: bytes.byteLength }, graph, { backend: 'wasm', captureSet: 'all' });
+			const s = await CaptureSession.create(ort, { buffer: bytes, length: bytes.byteLength }, graph, {
+				backend: 'wasm',
+				captureSet: 'all'
+			});
 			const store = await s.run({ x });
 			await s.release();
 			return store;

@@ -42,10 +42,17 @@ function writeBigModel(file: string): number {
 	);
 	const name = new TextEncoder().encode('emb');
 	const tensorHead = [
-		0x08, ...varint(ROWS), 0x08, 4, // dims (field 1)
-		0x10, DT.FLOAT, // data_type (field 2)
-		0x42, name.byteLength, ...name, // name (field 8)
-		0x4a, ...varint(WEIGHT_BYTES) // raw_data (field 9), bytes follow
+		0x08,
+		...varint(ROWS),
+		0x08,
+		4, // dims (field 1)
+		0x10,
+		DT.FLOAT, // data_type (field 2)
+		0x42,
+		name.byteLength,
+		...name, // name (field 8)
+		0x4a,
+		...varint(WEIGHT_BYTES) // raw_data (field 9), bytes follow
 	];
 	const tensorLen = tensorHead.length + WEIGHT_BYTES;
 	const graphHead = [0x2a, ...varint(tensorLen)]; // initializer (field 5)
@@ -100,7 +107,9 @@ describe('memory', () => {
 		// Parse + graph + rewrite together: a few MiB at most, against a 100 MiB model.
 		const extra = m3.arrayBuffers - m1.arrayBuffers;
 		const extraRss = m3.rss - m1.rss;
-		console.log(`memory: model ${(size / MiB).toFixed(0)} MiB; read +${((m1.arrayBuffers - m0.arrayBuffers) / MiB).toFixed(1)} MiB buffers; parse+rewrite +${(extra / MiB).toFixed(1)} MiB buffers, +${(extraRss / MiB).toFixed(1)} MiB rss`);
+		console.log(
+			`memory: model ${(size / MiB).toFixed(0)} MiB; read +${((m1.arrayBuffers - m0.arrayBuffers) / MiB).toFixed(1)} MiB buffers; parse+rewrite +${(extra / MiB).toFixed(1)} MiB buffers, +${(extraRss / MiB).toFixed(1)} MiB rss`
+		);
 		expect(extra).toBeLessThan(0.05 * size);
 		expect(extraRss).toBeLessThan(0.1 * size);
 		expect(m2.arrayBuffers - m1.arrayBuffers).toBeLessThan(0.05 * size);

@@ -87,8 +87,18 @@ for i in range(${list.length}):
 print(json.dumps(out))`;
 			const got = JSON.parse(execFileSync('python3', ['-c', script]).toString());
 			const descr: Record<string, string> = {
-				float32: '<f4', float64: '<f8', float16: '<f2', int64: '<i8', uint64: '<u8', int32: '<i4', uint32: '<u4',
-				int16: '<i2', uint16: '<u2', int8: '|i1', uint8: '|u1', bool: '|b1'
+				float32: '<f4',
+				float64: '<f8',
+				float16: '<f2',
+				int64: '<i8',
+				uint64: '<u8',
+				int32: '<i4',
+				uint32: '<u4',
+				int16: '<i2',
+				uint16: '<u2',
+				int8: '|i1',
+				uint8: '|u1',
+				bool: '|b1'
 			};
 			list.forEach((a, i) => {
 				expect(got[i].dtype).toBe(descr[a.dtype]);

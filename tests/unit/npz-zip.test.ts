@@ -108,7 +108,12 @@ describe('writeZip / readZip', () => {
 		expect(one('a\u0000b')).toThrow(/control character/);
 		expect(one('a\nb')).toThrow(/\\x0a/);
 		expect(one('dir/')).toThrow(/folder/);
-		expect(() => writeZip([{ name: 'x', data: new Uint8Array(0) }, { name: 'x', data: new Uint8Array(0) }])).toThrow(/twice/);
+		expect(() =>
+			writeZip([
+				{ name: 'x', data: new Uint8Array(0) },
+				{ name: 'x', data: new Uint8Array(0) }
+			])
+		).toThrow(/twice/);
 		expect(unsafeZipName('a..b/c.npy')).toBeNull(); // '..' inside a name is not a segment
 		expect(unsafeZipName('blocks.0.attn.hook_pattern.npy')).toBeNull();
 		// No ZIP64 records: 65535 entries would not fit the classic end record.
@@ -161,7 +166,10 @@ with zipfile.ZipFile(sys.argv[1] + "/deflated.zip", "w", zipfile.ZIP_DEFLATED) a
     d.writestr("y.bin", bytes(range(256)))`;
 			execFileSync('python3', ['-c', script, dir]);
 			const back = readZip(new Uint8Array(readFileSync(join(dir, 'deflated.zip'))));
-			expect(back.map((e) => [e.name, e.data.byteLength])).toEqual([['x.npy', 1000], ['y.bin', 256]]);
+			expect(back.map((e) => [e.name, e.data.byteLength])).toEqual([
+				['x.npy', 1000],
+				['y.bin', 256]
+			]);
 			expect(back[0].data.every((b) => b === 0x78)).toBe(true);
 			expect(Array.from(back[1].data)).toEqual(Array.from({ length: 256 }, (_, i) => i));
 		} finally {

@@ -19,8 +19,19 @@ if (!hasNumpy) console.warn('npz.test: python3 with numpy not found; skipping th
 const raw = (d: TensorData) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const DESCR: Record<string, string> = {
-	float32: '<f4', float64: '<f8', float16: '<f2', bfloat16: '<u2', int64: '<i8', uint64: '<u8', int32: '<i4',
-	uint32: '<u4', int16: '<i2', uint16: '<u2', int8: '|i1', uint8: '|u1', bool: '|b1'
+	float32: '<f4',
+	float64: '<f8',
+	float16: '<f2',
+	bfloat16: '<u2',
+	int64: '<i8',
+	uint64: '<u8',
+	int32: '<i4',
+	uint32: '<u4',
+	int16: '<i2',
+	uint16: '<u2',
+	int8: '|i1',
+	uint8: '|u1',
+	bool: '|b1'
 };
 
 function withTmp<T>(f: (dir: string) => T): T {
@@ -33,7 +44,11 @@ function withTmp<T>(f: (dir: string) => T): T {
 }
 
 /** numpy.load's view of an archive: keys in order, dtype, shape and a SHA-256 of each array's bytes, the manifest. */
-function numpyView(file: string): { files: string[]; arrays: Record<string, { dtype: string; shape: number[]; sha: string }>; manifest: unknown } {
+function numpyView(file: string): {
+	files: string[];
+	arrays: Record<string, { dtype: string; shape: number[]; sha: string }>;
+	manifest: unknown;
+} {
 	const script = `
 import numpy as np, json, hashlib, sys
 z = np.load(sys.argv[1])
@@ -89,7 +104,14 @@ describe.skipIf(!existsSync(PRE_LN))('npz from a zoo run (models/pre-ln.onnx)', 
 	it('reads back bit for bit with the manifest the brief asks for', () => {
 		const m = expectArchiveHolds(bytes, r.store, structure);
 		expect(m.tensors.length).toBe(r.store.size);
-		expect(m).toMatchObject({ format: NPZ_FORMAT, version: 1, model: 'pre-ln', backend: 'wasm', capture: 'all', text: 'the cat sat on the mat' });
+		expect(m).toMatchObject({
+			format: NPZ_FORMAT,
+			version: 1,
+			model: 'pre-ln',
+			backend: 'wasm',
+			capture: 'all',
+			text: 'the cat sat on the mat'
+		});
 		expect(m.tokens).toEqual(r.tokens);
 		expect(m.skipped).toBeUndefined();
 
@@ -105,8 +127,17 @@ describe.skipIf(!existsSync(PRE_LN))('npz from a zoo run (models/pre-ln.onnx)', 
 		expect(Object.keys(m.hooks).length).toBe(structure.hookTensors.size);
 
 		const byHook = (h: string) => m.tensors.find((t) => t.hook === h)!;
-		expect(byHook('blocks.2.attn.hook_pattern')).toMatchObject({ role: 'attn.hook_pattern', layer: 2, dims: [1, 4, 22, 22], dtype: 'float32' });
-		expect(byHook('blocks.0.hook_resid_post')).toMatchObject({ role: 'hook_resid_post', layer: 0, aliases: ['blocks.1.hook_resid_pre', 'blocks.1.ln1.hook_in'] });
+		expect(byHook('blocks.2.attn.hook_pattern')).toMatchObject({
+			role: 'attn.hook_pattern',
+			layer: 2,
+			dims: [1, 4, 22, 22],
+			dtype: 'float32'
+		});
+		expect(byHook('blocks.0.hook_resid_post')).toMatchObject({
+			role: 'hook_resid_post',
+			layer: 0,
+			aliases: ['blocks.1.hook_resid_pre', 'blocks.1.ln1.hook_in']
+		});
 		expect(byHook('ln_final.hook_normalized')).toMatchObject({ role: 'ln_final.hook_normalized', layer: null });
 		expect(m.tensors[0]).toMatchObject({ key: 'input_ids', onnx: 'input_ids', hook: null, role: 'input', layer: null, dtype: 'int64' });
 		expect(m.tensors.find((t) => t.onnx === 'logits')).toMatchObject({ key: 'logits', role: 'output' });
@@ -210,8 +241,16 @@ describe('npz naming and dtypes', () => {
 		expect(key('norm_own')).toBe('norm_own');
 		expect(key('resid')).toBe('blocks.0.hook_resid_pre');
 		expect(key('blocks.0.hook_resid_pre')).toBe('blocks.0.hook_resid_pre__2');
-		expect(m.hooks).toEqual({ 'blocks.0.ln1.hook_normalized': 'blocks.0.ln1.hook_normalized', 'blocks.0.hook_resid_pre': 'blocks.0.hook_resid_pre', 'blocks.0.ln1.hook_in': 'blocks.0.hook_resid_pre' });
-		expect(m.tensors.find((t) => t.onnx === 'norm_own')).toMatchObject({ hook: 'blocks.0.ln1.hook_normalized', role: 'ln1.hook_normalized', layer: 0 });
+		expect(m.hooks).toEqual({
+			'blocks.0.ln1.hook_normalized': 'blocks.0.ln1.hook_normalized',
+			'blocks.0.hook_resid_pre': 'blocks.0.hook_resid_pre',
+			'blocks.0.ln1.hook_in': 'blocks.0.hook_resid_pre'
+		});
+		expect(m.tensors.find((t) => t.onnx === 'norm_own')).toMatchObject({
+			hook: 'blocks.0.ln1.hook_normalized',
+			role: 'ln1.hook_normalized',
+			layer: 0
+		});
 		expect(m.tensors.find((t) => t.onnx === 'resid')!.aliases).toEqual(['blocks.0.ln1.hook_in']);
 		expect(m.skipped).toEqual([{ onnx: 'words', dtype: 'string', why: '.npy cannot hold string tensors' }]);
 		expect(m.model).toBe('hand-made');
@@ -253,11 +292,17 @@ describe('npz naming and dtypes', () => {
 
 	it.skipIf(!hasNumpy).each(['savez', 'savez_compressed'])('readNpz reads what numpy.%s writes', (fn) => {
 		withTmp((dir) => {
-			execFileSync('python3', ['-c', `import numpy as np; np.${fn}("${dir}/s.npz", a=np.arange(6, dtype=np.float32).reshape(2, 3), b=np.array([1, -2], dtype=np.int64))`]);
+			execFileSync('python3', [
+				'-c',
+				`import numpy as np; np.${fn}("${dir}/s.npz", a=np.arange(6, dtype=np.float32).reshape(2, 3), b=np.array([1, -2], dtype=np.int64))`
+			]);
 			const { manifest, arrays } = readNpz(new Uint8Array(readFileSync(join(dir, 's.npz'))));
 			expect(manifest).toBeNull();
 			expect([...arrays.keys()]).toEqual(['a', 'b']);
-			expect([arrays.get('a')!.dims, Array.from(arrays.get('a')!.data as Float32Array)]).toEqual([[2, 3], [0, 1, 2, 3, 4, 5]]);
+			expect([arrays.get('a')!.dims, Array.from(arrays.get('a')!.data as Float32Array)]).toEqual([
+				[2, 3],
+				[0, 1, 2, 3, 4, 5]
+			]);
 			expect(Array.from(arrays.get('b')!.data as BigInt64Array)).toEqual([1n, -2n]);
 		});
 	});
@@ -282,7 +327,14 @@ describe.skipIf(!existsSync(PRE_LN))('inspect --npz', () => {
 			const bytes = new Uint8Array(readFileSync(file));
 			const structure = analyze(r.graph);
 			const m = expectArchiveHolds(bytes, r.store, structure);
-			expect(m).toMatchObject({ model: 'models/pre-ln.onnx', backend: 'wasm', capture: 'all', text: null, inputs: ['input_ids'], outputs: ['logits'] });
+			expect(m).toMatchObject({
+				model: 'models/pre-ln.onnx',
+				backend: 'wasm',
+				capture: 'all',
+				text: null,
+				inputs: ['input_ids'],
+				outputs: ['logits']
+			});
 			expect(m.tokens).toEqual(r.tokens);
 			expect(m.tensors.filter((t) => t.hook).length).toBe(structure.hooks.size);
 			if (hasNumpy) {

@@ -2,9 +2,7 @@
 // against the independent float64 oracle: tensor by tensor, max abs diff <= 1e-4.
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import {
-	SPELLINGS, ZOO_IDS, oracleTensors, spellingLabel, tokenize, zooTensorNames, type ZooId
-} from '../../models/zoo/oracle';
+import { SPELLINGS, ZOO_IDS, oracleTensors, spellingLabel, tokenize, zooTensorNames, type ZooId } from '../../models/zoo/oracle';
 import { erf, gelu } from '../../models/zoo/forward';
 import { compareWithOracle, maxDiff, runZoo } from '../../models/zoo/run';
 import { weightIndex } from '../../models/zoo/weights';
@@ -60,7 +58,10 @@ describe('oracle vs torch: the model that was trained is the model that is built
 			const logits = oracleTensors(id, tokens).get(zooTensorNames(id).logits)!.data64;
 			const V = 96;
 			for (const [pos, want] of Object.entries(check.logits))
-				expect(maxDiff(Float32Array.from(want), logits.slice(Number(pos) * V, (Number(pos) + 1) * V)), `position ${pos}`).toBeLessThanOrEqual(1e-4);
+				expect(
+					maxDiff(Float32Array.from(want), logits.slice(Number(pos) * V, (Number(pos) + 1) * V)),
+					`position ${pos}`
+				).toBeLessThanOrEqual(1e-4);
 			const targets = [...tokens.slice(1), ...tokenize(check.next)];
 			const nll = targets.map((t, i) => {
 				const row = logits.subarray(i * V, (i + 1) * V);
@@ -77,8 +78,14 @@ describe('oracle math', () => {
 	it('erf matches reference values', () => {
 		// Abramowitz & Stegun table values / mpmath
 		const ref: [number, number][] = [
-			[0, 0], [0.1, 0.1124629160182849], [0.5, 0.5204998778130465], [1, 0.8427007929497149],
-			[2, 0.9953222650189527], [3, 0.9999779095030014], [4.5, 0.9999999998033839], [-1.5, -0.9661051464753108]
+			[0, 0],
+			[0.1, 0.1124629160182849],
+			[0.5, 0.5204998778130465],
+			[1, 0.8427007929497149],
+			[2, 0.9953222650189527],
+			[3, 0.9999779095030014],
+			[4.5, 0.9999999998033839],
+			[-1.5, -0.9661051464753108]
 		];
 		for (const [x, y] of ref) expect(Math.abs(erf(x) - y)).toBeLessThan(1e-14);
 	});
@@ -92,7 +99,10 @@ describe('oracle math', () => {
 	it('attention rows are softmaxes: sum 1, masked cells exactly 0, masked scores -inf or -1e9 shifted', () => {
 		const tokens = tokenize('abcdefgh');
 		const S = tokens.length;
-		for (const [id, spelling] of [['pre-ln', {}], ['post-ln', { mask: 'add-large' as const, softmax: 'folded' as const }]] as [ZooId, object][]) {
+		for (const [id, spelling] of [
+			['pre-ln', {}],
+			['post-ln', { mask: 'add-large' as const, softmax: 'folded' as const }]
+		] as [ZooId, object][]) {
 			const names = zooTensorNames(id, spelling);
 			const o = oracleTensors(id, tokens, spelling);
 			const p = o.get(names.layers[3].pattern)!.data64;

@@ -54,7 +54,11 @@ async function run(id: string, input: InputOptions): Promise<ResultMessage> {
 }
 
 export type Call =
-	| { kind: 'open'; source: ModelSource; opts: { backend: string; captureSet: string; input?: InputOptions; budget?: number; layer?: number } }
+	| {
+			kind: 'open';
+			source: ModelSource;
+			opts: { backend: string; captureSet: string; input?: InputOptions; budget?: number; layer?: number };
+	  }
 	| { kind: 'run'; input: InputOptions; layer?: number }
 	| { kind: 'analyze'; overrides: Override[] };
 
@@ -69,7 +73,8 @@ interface Pending {
 export function fakeRuntime() {
 	const pending: Pending[] = [];
 	let disposed = false;
-	const ask = (call: Call, onProgress?: (p: ProgressMessage) => void) => new Promise<ResultMessage | StructureMessage>((resolve, reject) => pending.push({ call, onProgress, resolve, reject }));
+	const ask = (call: Call, onProgress?: (p: ProgressMessage) => void) =>
+		new Promise<ResultMessage | StructureMessage>((resolve, reject) => pending.push({ call, onProgress, resolve, reject }));
 	const runtime: Runtime = {
 		open: (source, opts, onProgress) => ask({ kind: 'open', source, opts }, onProgress) as Promise<ResultMessage>,
 		run: (input, onProgress, layer) => ask({ kind: 'run', input, layer }, onProgress) as Promise<ResultMessage>,

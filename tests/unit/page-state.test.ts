@@ -90,7 +90,11 @@ describe('RuntimeSession', () => {
 		const done = s.openZoo('pre-ln');
 		await flush(); // the source is made first (a file is checked against the budget)
 		expect(f.calls()).toEqual([
-			{ kind: 'open', source: { kind: 'url', url: 'http://localhost/app/models/pre-ln.onnx', name: 'pre-ln.onnx' }, opts: { backend: 'wasm', captureSet: 'all', input: {}, budget: DEFAULT_BROWSER_BUDGET, layer: 1 } }
+			{
+				kind: 'open',
+				source: { kind: 'url', url: 'http://localhost/app/models/pre-ln.onnx', name: 'pre-ln.onnx' },
+				opts: { backend: 'wasm', captureSet: 'all', input: {}, budget: DEFAULT_BROWSER_BUDGET, layer: 1 }
+			}
 		]);
 		f.progress(0, { stage: 'fetch', message: 'reading', loaded: 512, total: 2048 });
 		expect([s.phase, s.fraction]).toEqual(['loading', 0.25]);
@@ -217,7 +221,11 @@ describe('CompareModel', () => {
 		const entry = zoo.find((e) => e.id === 'post-ln')!;
 		const open = b.open(entry, { backend: 'wasm', capture: 'semantic', input: { text: 'ab' } });
 		await flush();
-		expect(f.calls()[0]).toMatchObject({ kind: 'open', source: { url: 'http://localhost/app/models/post-ln.onnx' }, opts: { captureSet: 'semantic' } });
+		expect(f.calls()[0]).toMatchObject({
+			kind: 'open',
+			source: { url: 'http://localhost/app/models/post-ln.onnx' },
+			opts: { captureSet: 'semantic' }
+		});
 		f.answer(0, post);
 		await open;
 		expect([b.phase, b.message, b.view.resid.length, b.view.dModel]).toEqual(['ready', 'post-ln.onnx · wasm', 4, 64]);

@@ -11,7 +11,16 @@ import { analyze } from '../../src/lib/analysis';
 import type { Structure } from '../../src/lib/analysis/types';
 import { CaptureSession } from '../../src/lib/runtime';
 import { defaultInputs } from '../../src/lib/runtime/inputs';
-import { choosePlan, estimateSizes, fetchesFor, flowNames, narrow, sessionFetches, OUTPUT_CAP, WEIGHT_COPIES } from '../../src/lib/runtime/plan';
+import {
+	choosePlan,
+	estimateSizes,
+	fetchesFor,
+	flowNames,
+	narrow,
+	sessionFetches,
+	OUTPUT_CAP,
+	WEIGHT_COPIES
+} from '../../src/lib/runtime/plan';
 import { MiB } from '../../src/lib/runtime/limits';
 
 // GPT-2's topology at a size a unit test can run: 12 layers, d 64, 4 heads, FFN 256.
@@ -46,7 +55,11 @@ describe('estimateSizes', () => {
 		const feeds = defaultInputs(graph, { seq: SEQ });
 		const sizes = estimateSizes(graph, structure, feedsOf(SEQ));
 		for (const captureSet of ['all', 'semantic'] as const) {
-			const s = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, { backend: 'wasm', captureSet, semantic: structure.semantic });
+			const s = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, {
+				backend: 'wasm',
+				captureSet,
+				semantic: structure.semantic
+			});
 			const store = await s.run(feeds);
 			await s.release();
 			let real = 0;
@@ -87,7 +100,7 @@ describe('choosePlan', () => {
 		expect(planAt(budget, 'all', 128).mode).toBe('selective');
 	});
 
-	it('puts each layer\'s semantic tensors in its own fetch, and every layer\'s stream in every fetch', () => {
+	it("puts each layer's semantic tensors in its own fetch, and every layer's stream in every fetch", () => {
 		const p = planAt(0, 'semantic');
 		expect(p.mode).toBe('selective');
 		expect(p.perLayer).toHaveLength(12);
@@ -117,7 +130,14 @@ describe('choosePlan', () => {
 		expect(fetchesFor(p, g, 1)).not.toContain(logits);
 		expect(fetchesFor(p, g, 1)).toContain(st.layers[1].attention!.pattern);
 		// At seq 100 (19 MiB) the logits stay in every fetch.
-		const small = choosePlan({ graph: g, structure: st, feeds: { ...feeds, [g.inputs[0].name]: [1, 100] }, captureSet: 'all', budget: 0, modelBytes: 0 });
+		const small = choosePlan({
+			graph: g,
+			structure: st,
+			feeds: { ...feeds, [g.inputs[0].name]: [1, 100] },
+			captureSet: 'all',
+			budget: 0,
+			modelBytes: 0
+		});
 		expect(small.skippedOutputs).toEqual([]);
 		expect(fetchesFor(small, g, 1)).toContain(logits);
 	});
@@ -130,7 +150,11 @@ describe('choosePlan', () => {
 
 	it('a selective run on one session returns the chosen layer only, the same numbers as a full run', async () => {
 		const p = planAt(0, 'all');
-		const s = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, { backend: 'wasm', captureSet: 'semantic', semantic: p.exposed });
+		const s = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, {
+			backend: 'wasm',
+			captureSet: 'semantic',
+			semantic: p.exposed
+		});
 		const full = await s.run(defaultInputs(graph, { seq: 16 }));
 		for (const layer of [0, 7, 11]) {
 			const part = await s.run(defaultInputs(graph, { seq: 16 }), fetchesFor(p, graph, layer));

@@ -29,7 +29,9 @@ const l2Of = (r: Float64Array) => Math.sqrt(msOf(r) * r.length);
 function expectClose(got: number[] | null | undefined, want: number[], what: string) {
 	expect(got, what).not.toBeNull();
 	expect(got!.length, what).toBe(want.length);
-	const off = want.flatMap((w, i) => (Math.abs(got![i] - w) <= Math.max(1e-5, 1e-4 * Math.abs(w)) ? [] : [`token ${i}: ${got![i]} vs ${w}`]));
+	const off = want.flatMap((w, i) =>
+		Math.abs(got![i] - w) <= Math.max(1e-5, 1e-4 * Math.abs(w)) ? [] : [`token ${i}: ${got![i]} vs ${w}`]
+	);
 	expect(off, what).toEqual([]);
 }
 
@@ -59,19 +61,29 @@ describe('norm and residual statistics vs the oracle', () => {
 				if (kind === 'layernorm') {
 					expectClose(s.mean, x.map(meanOf), `${where} mean`);
 					expectClose(s.var, x.map(varOf), `${where} var`);
-					expectClose(s.scale, x.map((r) => 1 / Math.sqrt(varOf(r) + EPS)), `${where} scale`);
+					expectClose(
+						s.scale,
+						x.map((r) => 1 / Math.sqrt(varOf(r) + EPS)),
+						`${where} scale`
+					);
 					expect([s.ms, s.eps! / EPS]).toEqual([null, expect.closeTo(1, 6)]);
 					expect(s.beta, where).not.toBeNull();
 				} else if (kind === 'rmsnorm') {
 					expectClose(s.ms, x.map(msOf), `${where} ms`);
-					expectClose(s.scale, x.map((r) => 1 / Math.sqrt(msOf(r) + EPS)), `${where} scale`);
+					expectClose(
+						s.scale,
+						x.map((r) => 1 / Math.sqrt(msOf(r) + EPS)),
+						`${where} scale`
+					);
 					expect([s.mean, s.var, s.beta]).toEqual([null, null, null]);
 				} else {
 					expect([s.mean, s.var, s.ms, s.scale, s.eps]).toEqual([null, null, null, null, null]);
 					expect(s.alpha, `${where} alpha (learned per norm)`).toBeCloseTo(w.alpha!, 6);
 					const want = x.map((r) => r.filter((v) => Math.abs(Math.tanh(w.alpha! * v)) > 0.95).length / r.length);
 					// float32 vs float64 may put one feature on the other side of 0.95
-					want.forEach((w, i) => expect(Math.abs(s.saturation![i] - w), `${where} saturation token ${i}`).toBeLessThanOrEqual(1 / 64 + 1e-12));
+					want.forEach((w, i) =>
+						expect(Math.abs(s.saturation![i] - w), `${where} saturation token ${i}`).toBeLessThanOrEqual(1 / 64 + 1e-12)
+					);
 				}
 				expect(s.missing).toEqual([]);
 			};
@@ -110,7 +122,7 @@ describe('norm and residual statistics vs the oracle', () => {
 			else expect(stats.final_norm).toBeNull();
 		});
 
-	it('the point of the compare view: pre-norm stream norms grow block by block, post-norm holds each at its LN\'s gain', async () => {
+	it("the point of the compare view: pre-norm stream norms grow block by block, post-norm holds each at its LN's gain", async () => {
 		const mean = (a: number[] | null) => a!.reduce((x, y) => x + y, 0) / a!.length;
 		const series = async (id: ZooId) => {
 			const { store, graph } = await runZoo(ort, id, tokens);
@@ -157,7 +169,7 @@ describe('health of the healthy zoo', () => {
 			else {
 				expect(masked.filter((t) => !maskedScores.includes(t))).toHaveLength(spelling.mask === 'add-inf' ? 1 : 0);
 				expect(masked.filter((t) => maskedScores.includes(t))).toEqual(maskedScores);
-				for (const m of h.masked.filter((m) => maskedScores.includes(m.tensor))) expect(m.neg_inf).toBe(N_HEADS * (S * (S - 1)) / 2);
+				for (const m of h.masked.filter((m) => maskedScores.includes(m.tensor))) expect(m.neg_inf).toBe((N_HEADS * (S * (S - 1))) / 2);
 			}
 			// Exposing every tensor of a decomposed LayerNorm/RMSNorm stops ORT fusing it: said once per norm.
 			const decomposedNorms = spelling.norm === 'decomposed' ? structure.norms.length : 0;

@@ -5,19 +5,51 @@ import { buildModel, node, tensorBool, tensorF32, valueInfo, DT } from '../../sr
 import { storeOf as storeOfList, type CapturedTensor, type TensorStore } from '../../src/lib/tensor';
 import type { AttentionInfo, Layer, NormInfo, ResidualInfo, Structure } from '../../src/lib/analysis';
 import {
-	diffStores, diffTensor, differenceMatrix, elementDiff, health, healthProblems, maskedByDesign, normStats, residStats,
-	summarize, tokenAxis, unravel, brokenFusions
+	diffStores,
+	diffTensor,
+	differenceMatrix,
+	elementDiff,
+	health,
+	healthProblems,
+	maskedByDesign,
+	normStats,
+	residStats,
+	summarize,
+	tokenAxis,
+	unravel,
+	brokenFusions
 } from '../../src/lib/report';
 import { softmaxRows } from '../../src/lib/stats';
 
-const f32 = (name: string, dims: number[], data: number[]): CapturedTensor => ({ name, dims, dtype: 'float32', data: Float32Array.from(data) });
-const f64 = (name: string, dims: number[], data: number[]): CapturedTensor => ({ name, dims, dtype: 'float64', data: Float64Array.from(data) });
+const f32 = (name: string, dims: number[], data: number[]): CapturedTensor => ({
+	name,
+	dims,
+	dtype: 'float32',
+	data: Float32Array.from(data)
+});
+const f64 = (name: string, dims: number[], data: number[]): CapturedTensor => ({
+	name,
+	dims,
+	dtype: 'float64',
+	data: Float64Array.from(data)
+});
 const storeOf = (...ts: CapturedTensor[]): TensorStore => storeOfList(ts);
 
 function normInfo(p: Partial<NormInfo>): NormInfo {
 	return {
-		kind: 'layernorm', form: 'fused', spelling: '', input: 'x', output: 'y', last: 'y', eps: 0.5, gamma: null, beta: null,
-		alpha: null, scale: null, nodes: [], ...p
+		kind: 'layernorm',
+		form: 'fused',
+		spelling: '',
+		input: 'x',
+		output: 'y',
+		last: 'y',
+		eps: 0.5,
+		gamma: null,
+		beta: null,
+		alpha: null,
+		scale: null,
+		nodes: [],
+		...p
 	};
 }
 
@@ -90,12 +122,34 @@ describe('norm statistics of a recognized norm', () => {
 
 function residual(p: Partial<ResidualInfo>): ResidualInfo {
 	return {
-		node: 0, output: '', stream: '', base: '', alpha: null, branch: '', from: '', sublayer: 'attn', attention: null,
-		attnPart: null, mlpPart: null, ...p
+		node: 0,
+		output: '',
+		stream: '',
+		base: '',
+		alpha: null,
+		branch: '',
+		from: '',
+		sublayer: 'attn',
+		attention: null,
+		attnPart: null,
+		mlpPart: null,
+		...p
 	};
 }
 function layer(p: Partial<Layer>): Layer {
-	return { index: 0, attention: null, norms: [], residuals: [], variant: 'pre-norm', reason: null, alpha: null, input: null, output: null, nameHint: null, ...p };
+	return {
+		index: 0,
+		attention: null,
+		norms: [],
+		residuals: [],
+		variant: 'pre-norm',
+		reason: null,
+		alpha: null,
+		input: null,
+		output: null,
+		nameHint: null,
+		...p
+	};
 }
 
 describe('residual stream of one block', () => {
@@ -115,7 +169,8 @@ describe('residual stream of one block', () => {
 
 	it('pre-norm: stream norms at pre/mid/post and ||branch|| / ||stream before the add||', () => {
 		const L = layer({
-			input: 'x0', output: 'x1',
+			input: 'x0',
+			output: 'x1',
 			residuals: [
 				residual({ output: 'h', stream: 'x0', base: 'x0', branch: 'a', sublayer: 'attn' }),
 				residual({ output: 'x1', stream: 'h', base: 'h', branch: 'm', sublayer: 'mlp' })
@@ -135,7 +190,9 @@ describe('residual stream of one block', () => {
 
 	it('post-norm: pre/mid/post are the LN outputs; before_norm holds the sums before each LN', () => {
 		const L = layer({
-			variant: 'post-norm', input: 'x0', output: 'ln2',
+			variant: 'post-norm',
+			input: 'x0',
+			output: 'ln2',
 			residuals: [
 				residual({ output: 'h', stream: 'x0', base: 'x0', branch: 'a', sublayer: 'attn' }),
 				residual({ output: 'x1', stream: 'ln1', base: 'ln1', branch: 'm', sublayer: 'mlp' })
@@ -152,9 +209,11 @@ describe('residual stream of one block', () => {
 		expect(r.mlp_ratio).toEqual([0.5, 2.5]); // ||m|| / ||ln1||: 1/2, 5/2
 	});
 
-	it('DeepNorm: the ratio divides by the add\'s stream operand alpha * x', () => {
+	it("DeepNorm: the ratio divides by the add's stream operand alpha * x", () => {
 		const L = layer({
-			variant: 'deepnorm', input: 'x0', output: 'ln2',
+			variant: 'deepnorm',
+			input: 'x0',
+			output: 'ln2',
 			residuals: [residual({ output: 'h', stream: 'ax0', base: 'x0', alpha: 2, branch: 'a', sublayer: 'attn' })]
 		});
 		expect(residStats(L, store).attn_ratio).toEqual([0.1, 0.1]);
@@ -162,7 +221,9 @@ describe('residual stream of one block', () => {
 
 	it('parallel: no mid; each ratio divides by ||x||; both_ratio is the whole update', () => {
 		const L = layer({
-			variant: 'parallel', input: 'x0', output: 'x1',
+			variant: 'parallel',
+			input: 'x0',
+			output: 'x1',
 			residuals: [residual({ output: 'x1', stream: 'x0', base: 'x0', branch: 'b', sublayer: 'both', attnPart: 'a', mlpPart: 'm' })]
 		});
 		const r = residStats(L, store);
@@ -210,13 +271,34 @@ const maskGraph = new Graph(
 	})
 );
 const attention: AttentionInfo = {
-	pattern: 'pattern', scores: 'masked', qk: 'qk', softmax: 3, heads: 1, headsFrom: null, layout: 'BHSS',
-	masks: [{ op: 'Where', tensor: 'keep', kinds: ['causal'] }], masked: true, scale: 0.5, rope: false, softcap: false
+	pattern: 'pattern',
+	scores: 'masked',
+	qk: 'qk',
+	softmax: 3,
+	heads: 1,
+	headsFrom: null,
+	layout: 'BHSS',
+	masks: [{ op: 'Where', tensor: 'keep', kinds: ['causal'] }],
+	masked: true,
+	scale: 0.5,
+	rope: false,
+	softcap: false
 } as AttentionInfo;
 function structureOf(p: Partial<Structure> = {}): Structure {
 	return {
-		variant: 'unknown', layers: [], finalNorm: null, embedNorm: null, attention: [attention], norms: [], residuals: [],
-		hooks: new Map([['masked', 'blocks.0.attn.hook_attn_scores']]), hookTensors: new Map(), semantic: [], unrecognized: [], ambiguities: [], derived: [],
+		variant: 'unknown',
+		layers: [],
+		finalNorm: null,
+		embedNorm: null,
+		attention: [attention],
+		norms: [],
+		residuals: [],
+		hooks: new Map([['masked', 'blocks.0.attn.hook_attn_scores']]),
+		hookTensors: new Map(),
+		semantic: [],
+		unrecognized: [],
+		ambiguities: [],
+		derived: [],
 		...p
 	};
 }
@@ -285,9 +367,13 @@ describe('health', () => {
 	});
 
 	it('-inf before the mask op, and NaN in the masked scores, are anomalies', () => {
-		const a = health(maskGraph, structureOf(), storeOf(...replace(healthy(), f32('scores', [1, 2, 2], [0.5, -Infinity, 1.5, 2]))), { initializers: false });
+		const a = health(maskGraph, structureOf(), storeOf(...replace(healthy(), f32('scores', [1, 2, 2], [0.5, -Infinity, 1.5, 2]))), {
+			initializers: false
+		});
 		expect(a.first_nonfinite).toBe('scores');
-		const b = health(maskGraph, structureOf(), storeOf(...replace(healthy(), f32('masked', [1, 2, 2], [NaN, -Infinity, 1.5, 2]))), { initializers: false });
+		const b = health(maskGraph, structureOf(), storeOf(...replace(healthy(), f32('masked', [1, 2, 2], [NaN, -Infinity, 1.5, 2]))), {
+			initializers: false
+		});
 		expect(b.first_nonfinite).toBe('masked');
 		expect(b.nonfinite[0]).toMatchObject({ nan: 1, inf: 0 });
 		expect(b.masked).toEqual([{ tensor: 'masked', neg_inf: 1 }]);
@@ -301,7 +387,9 @@ describe('health', () => {
 		expect(h.softmax_off).toEqual([{ tensor: 'pattern', rows: 2, max_err: 1 }]);
 		expect(h.zero_rows).toEqual([{ tensor: 'pattern', count: 1, rows: [[0, 0, 2]] }]);
 		expect(healthProblems(h)).toEqual(['softmax rows off by more than 0.001: pattern (2 rows, max |sum - 1| 1.00)']);
-		const small = health(maskGraph, structureOf(), storeOf(...replace(healthy(), f32('pattern', [1, 2, 2], [1, 0, 0.4, 0.5995]))), { initializers: false });
+		const small = health(maskGraph, structureOf(), storeOf(...replace(healthy(), f32('pattern', [1, 2, 2], [1, 0, 0.4, 0.5995]))), {
+			initializers: false
+		});
 		expect(small.softmax_off).toEqual([]);
 		expect(small.softmax_row_sum_max_err).toBeCloseTo(5e-4, 6);
 	});
@@ -312,10 +400,28 @@ describe('health', () => {
 	});
 
 	it('summarize: min/max/mean over finite values, NaN and infinities counted; 16-bit floats and int64 decoded', () => {
-		expect(summarize(f32('x', [6], [1, NaN, Infinity, -Infinity, -Infinity, -3]))).toEqual({ min: -3, max: 1, mean: -1, nonFinite: 4, nan: 1, posInf: 1, negInf: 2 });
+		expect(summarize(f32('x', [6], [1, NaN, Infinity, -Infinity, -Infinity, -3]))).toEqual({
+			min: -3,
+			max: 1,
+			mean: -1,
+			nonFinite: 4,
+			nan: 1,
+			posInf: 1,
+			negInf: 2
+		});
 		// float16 bits: 0x3c00 = 1, 0xc000 = -2, 0x7c00 = +inf; bfloat16 bits: 0x4040 = 3, 0x3f00 = 0.5
-		expect(summarize({ dtype: 'float16', data: Uint16Array.from([0x3c00, 0xc000, 0x7c00]) })).toMatchObject({ min: -2, max: 1, mean: -0.5, posInf: 1 });
-		expect(summarize({ dtype: 'bfloat16', data: Uint16Array.from([0x4040, 0x3f00]) })).toMatchObject({ min: 0.5, max: 3, mean: 1.75, nonFinite: 0 });
+		expect(summarize({ dtype: 'float16', data: Uint16Array.from([0x3c00, 0xc000, 0x7c00]) })).toMatchObject({
+			min: -2,
+			max: 1,
+			mean: -0.5,
+			posInf: 1
+		});
+		expect(summarize({ dtype: 'bfloat16', data: Uint16Array.from([0x4040, 0x3f00]) })).toMatchObject({
+			min: 0.5,
+			max: 3,
+			mean: 1.75,
+			nonFinite: 0
+		});
 		expect(summarize({ dtype: 'int64', data: BigInt64Array.from([5n, -7n]) })).toMatchObject({ min: -7, max: 5, mean: -1 });
 		const none = summarize(f32('n', [2], [NaN, NaN]));
 		expect([none.min, none.max, none.mean, none.nan]).toEqual([NaN, NaN, NaN, 2]);
@@ -331,13 +437,12 @@ describe('health', () => {
 	});
 
 	it('norm inputs whose variance (or mean square) is below eps, or zero with eps 0', () => {
-		const norms = [
-			normInfo({ input: 'x', output: 'y', eps: 1e-5 }),
-			normInfo({ kind: 'rmsnorm', input: 'qk', output: 'z', eps: 0 })
-		];
+		const norms = [normInfo({ input: 'x', output: 'y', eps: 1e-5 }), normInfo({ kind: 'rmsnorm', input: 'qk', output: 'z', eps: 0 })];
 		let ts = replace(healthy(), f32('x', [1, 2, 2], [3, 3, 1, 2])); // token 0: var 0
 		ts = replace(ts, f32('qk', [1, 2, 2], [1, 2, 0, 0])); // token 1: ms 0 with eps 0
-		const h = health(maskGraph, structureOf({ norms, hooks: new Map([['y', 'blocks.0.ln1.hook_normalized']]) }), storeOf(...ts), { initializers: false });
+		const h = health(maskGraph, structureOf({ norms, hooks: new Map([['y', 'blocks.0.ln1.hook_normalized']]) }), storeOf(...ts), {
+			initializers: false
+		});
 		expect(h.norm_below_eps).toEqual([
 			{ norm: 'y', input: 'x', kind: 'layernorm', eps: 1e-5, hook: 'blocks.0.ln1.hook_normalized', tokens: [0], min: 0 },
 			{ norm: 'z', input: 'qk', kind: 'rmsnorm', eps: 0, hook: null, tokens: [1], min: 0 }
@@ -348,11 +453,19 @@ describe('health', () => {
 		// Pretend nodes 1..2 (scale, mask) form a decomposed LayerNorm whose last tensor is "masked".
 		const norm = normInfo({ form: 'decomposed', input: 'qk', output: 'masked', last: 'masked', nodes: [1, 2] });
 		expect(brokenFusions(maskGraph, structureOf({ norms: [norm] }), ['scores', 'masked'])).toEqual([
-			expect.objectContaining({ norm: 'masked', kind: 'layernorm', exposed: 1, why: expect.stringMatching(/keeps ORT from fusing it into LayerNormalization/) })
+			expect.objectContaining({
+				norm: 'masked',
+				kind: 'layernorm',
+				exposed: 1,
+				why: expect.stringMatching(/keeps ORT from fusing it into LayerNormalization/)
+			})
 		]);
 		expect(brokenFusions(maskGraph, structureOf({ norms: [norm] }), ['masked'])).toEqual([]);
 		expect(brokenFusions(maskGraph, structureOf({ norms: [{ ...norm, form: 'fused' }] }), ['scores'])).toEqual([]);
-		const h = health(maskGraph, structureOf({ norms: [norm] }), storeOf(...healthy()), { capture: 'all', exposed: ['scores', 'masked', 'qk'] });
+		const h = health(maskGraph, structureOf({ norms: [norm] }), storeOf(...healthy()), {
+			capture: 'all',
+			exposed: ['scores', 'masked', 'qk']
+		});
 		expect(h.capture).toMatchObject({ set: 'all', exposed: 3 });
 		expect(h.capture.fusion).toHaveLength(1);
 	});
@@ -427,9 +540,13 @@ describe('backend diff', () => {
 	});
 
 	it('non-finite on one side only is an infinite difference; shapes that differ are over tolerance', () => {
-		expect([elementDiff(-Infinity, -Infinity), elementDiff(NaN, NaN), elementDiff(Infinity, -Infinity), elementDiff(NaN, 1), elementDiff(2, 1.5)]).toEqual([
-			0, 0, Infinity, Infinity, 0.5
-		]);
+		expect([
+			elementDiff(-Infinity, -Infinity),
+			elementDiff(NaN, NaN),
+			elementDiff(Infinity, -Infinity),
+			elementDiff(NaN, 1),
+			elementDiff(2, 1.5)
+		]).toEqual([0, 0, Infinity, Infinity, 0.5]);
 		const r = diffTensor(f32('m', [2], [-Infinity, 0]), f32('m', [2], [-3e38, 0]));
 		expect([r.max_abs, r.max_rel, r.over, r.over_tolerance]).toEqual([Infinity, Infinity, 1, true]);
 		const s = diffTensor(f32('s', [1, 2], [1, 2]), f32('s', [2, 1], [1, 2]));
@@ -438,7 +555,11 @@ describe('backend diff', () => {
 
 	it('tensors only one run has are listed but never the first divergence', () => {
 		const d = diffStores(storeOf(ids, f32('x', [1], [1])), storeOf(ids, f32('y', [1], [2])));
-		expect(d.rows.map((r) => [r.tensor, r.status])).toEqual([['ids', 'compared'], ['x', 'only-a'], ['y', 'only-b']]);
+		expect(d.rows.map((r) => [r.tensor, r.status])).toEqual([
+			['ids', 'compared'],
+			['x', 'only-a'],
+			['y', 'only-b']
+		]);
 		expect([d.first, d.compared]).toEqual([null, 1]);
 		expect(diffStores(storeOf(ids), storeOf(ids), { order: ['nope', 'ids'] }).rows.map((r) => r.tensor)).toEqual(['ids']);
 	});
@@ -465,8 +586,13 @@ describe('NaN/Inf in the weights, read from raw_data in place', () => {
 		return file.subarray(3);
 	}
 	const specials = [NaN, Infinity, -Infinity, -NaN, 0, -0, 1e-45, 3.4e38, -1, 65504, 65520, 1e300];
-	const values = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? specials[(i / 7) % specials.length] : Math.sin(i) * 10 ** ((i % 9) - 4)));
-	const expected = (xs: ArrayLike<number>) => ({ nan: Array.from(xs).filter((v) => v !== v).length, inf: Array.from(xs).filter((v) => Math.abs(v) === Infinity).length });
+	const values = Array.from({ length: 300 }, (_, i) =>
+		i % 7 === 0 ? specials[(i / 7) % specials.length] : Math.sin(i) * 10 ** ((i % 9) - 4)
+	);
+	const expected = (xs: ArrayLike<number>) => ({
+		nan: Array.from(xs).filter((v) => v !== v).length,
+		inf: Array.from(xs).filter((v) => Math.abs(v) === Infinity).length
+	});
 
 	it('counts float32, float64 and float16 like decoding them would', () => {
 		const f32s = Float32Array.from(values);

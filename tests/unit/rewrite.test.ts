@@ -13,7 +13,13 @@ function tiny(): Uint8Array {
 			nodes: [node('MatMul', ['x', 'w'], ['h']), node('Relu', ['h'], ['r']), node('Softmax', ['r'], ['y'], { axis: -1 })],
 			inputs: [valueInfo('x', DT.FLOAT, [1, 'seq', 4])],
 			outputs: [valueInfo('y', DT.FLOAT, [1, 'seq', 4])],
-			initializers: [tensorF32('w', [4, 4], Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) * 0.5))]
+			initializers: [
+				tensorF32(
+					'w',
+					[4, 4],
+					Array.from({ length: 16 }, (_, i) => ((i % 5) - 2) * 0.5)
+				)
+			]
 		})
 	);
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { layerNormStats, rmsNormStats, dytStats, paramSummary, tokenNorms, updateRatio, rowStats, softmaxRows, normal, uniform } from '../../src/lib/stats';
+import {
+	layerNormStats,
+	rmsNormStats,
+	dytStats,
+	paramSummary,
+	tokenNorms,
+	updateRatio,
+	rowStats,
+	softmaxRows,
+	normal,
+	uniform
+} from '../../src/lib/stats';
 
 // Two tokens of four features, dims [1, 2, 4]; every expected value below is worked by hand.
 const x = Float32Array.from([1, 2, 3, 4, -2, 0, 0, 2]);
@@ -62,7 +73,8 @@ describe('attention rows', () => {
 
 describe('seeded randomness', () => {
 	it('is deterministic and roughly standard normal', () => {
-		const a = normal(7), b = normal(7);
+		const a = normal(7),
+			b = normal(7);
 		const xs = Array.from({ length: 20000 }, () => a());
 		expect(Array.from({ length: 20000 }, () => b())).toEqual(xs);
 		const m = xs.reduce((s, v) => s + v, 0) / xs.length;
@@ -77,7 +89,15 @@ import { scanValues, FP16_MAX } from '../../src/lib/stats';
 describe('one-pass value scan', () => {
 	it('counts NaN, +Inf and -Inf apart; min, max and sum over the finite values; fp16 overflow by sign', () => {
 		expect(scanValues(Float32Array.from([1, NaN, Infinity, -Infinity, -Infinity, 0, 70000, -65505, FP16_MAX]))).toEqual({
-			finite: 5, min: -65505, max: 70000, sum: 1 + 70000 - 65505 + FP16_MAX, nan: 1, posInf: 1, negInf: 2, overPos: 1, overNeg: 1
+			finite: 5,
+			min: -65505,
+			max: 70000,
+			sum: 1 + 70000 - 65505 + FP16_MAX,
+			nan: 1,
+			posInf: 1,
+			negInf: 2,
+			overPos: 1,
+			overNeg: 1
 		});
 		expect(scanValues([])).toMatchObject({ finite: 0, min: Infinity, max: -Infinity, sum: 0 });
 	});

@@ -6,7 +6,13 @@ import { loadTokenizer, tokenText, SPACE_MARK } from '../../src/lib/tokenizer/in
 import { byteLevelBpe, byteToUnicode, charBpe, wordPiece } from '../fixtures/folder/tokenizers.js';
 import { ModelError } from '../../src/lib/onnx/errors.js';
 
-const TEXTS = ['the cat sat on the mat', 'a dog ran to the log, then the cat', 'café héllo wörld!', "it's 42 cats  and   spaces", 'the mat is on the floor'];
+const TEXTS = [
+	'the cat sat on the mat',
+	'a dog ran to the log, then the cat',
+	'café héllo wörld!',
+	"it's 42 cats  and   spaces",
+	'the mat is on the floor'
+];
 
 /** Reference byte-level BPE: GPT-2 split, bytes -> stand-ins, then merge the lowest-ranked pair until none applies. */
 function referenceByteBpe(tj: ReturnType<typeof byteLevelBpe>, text: string): number[] {
@@ -34,7 +40,10 @@ function referenceByteBpe(tj: ReturnType<typeof byteLevelBpe>, text: string): nu
 /** Reference WordPiece: lower-case, strip accents, split words and punctuation, greedy longest match. */
 function referenceWordPiece(tj: ReturnType<typeof wordPiece>, text: string): number[] {
 	const v = tj.model.vocab;
-	const norm = text.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+	const norm = text
+		.toLowerCase()
+		.normalize('NFD')
+		.replace(/\p{Mn}/gu, '');
 	const ids = [v['[CLS]']];
 	for (const w of norm.match(/\p{L}+|\p{N}+|[^\s\p{L}\p{N}]/gu) ?? []) {
 		const out: number[] = [];
@@ -66,10 +75,21 @@ describe('tokenizer', () => {
 		const t = loadTokenizer(tj);
 		expect(t.type).toBe('BPE');
 		expect(t.byteLevel).toBe(true);
-		for (const s of TEXTS) expect(t.encode(s).map((x) => x.id), s).toEqual(referenceByteBpe(tj, s));
+		for (const s of TEXTS)
+			expect(
+				t.encode(s).map((x) => x.id),
+				s
+			).toEqual(referenceByteBpe(tj, s));
 		const toks = t.encode('the cat sat on the mat');
 		expect(toks.length).toBeLessThan(10); // merged: not one token per byte
-		expect(toks.map((x) => x.text)).toEqual(['the', `${SPACE_MARK}cat`, `${SPACE_MARK}sat`, `${SPACE_MARK}on`, `${SPACE_MARK}the`, `${SPACE_MARK}mat`]);
+		expect(toks.map((x) => x.text)).toEqual([
+			'the',
+			`${SPACE_MARK}cat`,
+			`${SPACE_MARK}sat`,
+			`${SPACE_MARK}on`,
+			`${SPACE_MARK}the`,
+			`${SPACE_MARK}mat`
+		]);
 	});
 
 	it('byte-level display: multi-byte characters decoded, a lone byte of one shown as hex, specials marked', () => {
@@ -88,7 +108,11 @@ describe('tokenizer', () => {
 		const tj = wordPiece();
 		const t = loadTokenizer(tj);
 		expect(t.type).toBe('WordPiece');
-		for (const s of TEXTS) expect(t.encode(s).map((x) => x.id), s).toEqual(referenceWordPiece(tj, s));
+		for (const s of TEXTS)
+			expect(
+				t.encode(s).map((x) => x.id),
+				s
+			).toEqual(referenceWordPiece(tj, s));
 		const toks = t.encode('the catalog');
 		expect(toks[0]).toMatchObject({ raw: '[CLS]', special: true });
 		expect(toks.map((x) => x.raw)).toContain('##og');

@@ -14,17 +14,31 @@ beforeAll(async () => {
 afterEach(() => vi.unstubAllGlobals());
 
 const source: ModelSource = { kind: 'url', url: 'http://localhost/models/pre-ln.onnx', name: 'pre-ln.onnx' };
-const page = (result: ResultMessage): DiffSource => ({ result, structure: result.structure, budget: 1024, key: 'pre-ln', source: () => Promise.resolve(source) });
+const page = (result: ResultMessage): DiffSource => ({
+	result,
+	structure: result.structure,
+	budget: 1024,
+	key: 'pre-ln',
+	source: () => Promise.resolve(source)
+});
 
 describe('BackendDiffModel', () => {
 	it("runs the page's model on WASM beside its WebGPU run and finds the one perturbed element", async () => {
 		const main = { ...pre, backend: 'webgpu' as const };
 		const pattern = pre.structure.attention[1].tensor;
 		const f = fakeRuntime();
-		const m = new BackendDiffModel(() => f.runtime, () => page(main), { tensor: pattern, index: 5, delta: 0.25 });
+		const m = new BackendDiffModel(
+			() => f.runtime,
+			() => page(main),
+			{ tensor: pattern, index: 5, delta: 0.25 }
+		);
 		const done = m.sync();
 		await flush();
-		expect(f.calls()[0]).toEqual({ kind: 'open', source, opts: { backend: 'wasm', captureSet: 'all', input: {}, budget: 1024, layer: undefined } });
+		expect(f.calls()[0]).toEqual({
+			kind: 'open',
+			source,
+			opts: { backend: 'wasm', captureSet: 'all', input: {}, budget: 1024, layer: undefined }
+		});
 		expect(m.phase).toBe('loading');
 		f.answer(0, pre);
 		await done;
@@ -45,7 +59,10 @@ describe('BackendDiffModel', () => {
 	it('says WebGPU is unavailable rather than comparing WASM with itself', async () => {
 		vi.stubGlobal('navigator', {});
 		const f = fakeRuntime();
-		const m = new BackendDiffModel(() => f.runtime, () => page(pre));
+		const m = new BackendDiffModel(
+			() => f.runtime,
+			() => page(pre)
+		);
 		await m.sync();
 		expect([m.phase, m.diff, f.calls().length]).toEqual(['unavailable', null, 0]);
 		expect(m.unavailable).toMatch(/navigator.gpu is missing/);

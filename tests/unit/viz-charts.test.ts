@@ -2,10 +2,29 @@
 // points from the report's ResidStats, and the readouts' exact values.
 import { describe, expect, it } from 'vitest';
 import { scaleLinear } from 'd3-scale';
-import { finiteExtent, meanOf, nearestPoint, nearestX, plotBox, positionAt, positionScale, valueDomain, valueScale } from '../../src/lib/viz/chart';
+import {
+	finiteExtent,
+	meanOf,
+	nearestPoint,
+	nearestX,
+	plotBox,
+	positionAt,
+	positionScale,
+	valueDomain,
+	valueScale
+} from '../../src/lib/viz/chart';
 import { barsPath, baseline, nonFinitePositions } from '../../src/lib/viz/bars';
 import { binOf, fraction, histogram, maxFraction, sharedDomain, stepPath } from '../../src/lib/viz/histogram';
-import { describePoint, flowScale, streamSummary, layerAtPosition, measuredAfterNorm, pointValue, ratioPoints, streamPoints } from '../../src/lib/viz/flow';
+import {
+	describePoint,
+	flowScale,
+	streamSummary,
+	layerAtPosition,
+	measuredAfterNorm,
+	pointValue,
+	ratioPoints,
+	streamPoints
+} from '../../src/lib/viz/flow';
 import { linePath, markers, nearestMarker, nonFiniteXs } from '../../src/lib/viz/lines';
 import { flowReadout, histogramReadout, normStatReadout } from '../../src/lib/viz/chart-readout';
 import type { ResidStats } from '../../src/lib/report/resid';
@@ -231,8 +250,25 @@ describe('line series', () => {
 	const x = scaleLinear().domain([0, 2]).range([0, 200]);
 	const y = scaleLinear().domain([0, 10]).range([100, 0]);
 	const s = [
-		{ id: 'a', label: 'a', color: 'red', points: [{ x: 0, value: 1 }, { x: 1, value: NaN }, { x: 2, value: 5 }] },
-		{ id: 'b', label: 'b', color: 'blue', points: [{ x: 0, value: 8 }, { x: 1, value: 9 }] }
+		{
+			id: 'a',
+			label: 'a',
+			color: 'red',
+			points: [
+				{ x: 0, value: 1 },
+				{ x: 1, value: NaN },
+				{ x: 2, value: 5 }
+			]
+		},
+		{
+			id: 'b',
+			label: 'b',
+			color: 'blue',
+			points: [
+				{ x: 0, value: 8 },
+				{ x: 1, value: 9 }
+			]
+		}
 	];
 
 	it('paths break at missing values; markers only for finite points', () => {
@@ -257,14 +293,43 @@ describe('line series', () => {
 
 describe('chart readouts', () => {
 	it('data-value is String() of the charted number; tokens where a token is meant', () => {
-		const r = normStatReadout({ layer: 1, norm: 'LayerNorm 1', stat: 'var', label: 'variance', token: 3, value: 0.1 + 0.2, tokens: ['a', 'b', 'c', ' '] });
+		const r = normStatReadout({
+			layer: 1,
+			norm: 'LayerNorm 1',
+			stat: 'var',
+			label: 'variance',
+			token: 3,
+			value: 0.1 + 0.2,
+			tokens: ['a', 'b', 'c', ' ']
+		});
 		expect(r.value).toBe('0.30000000000000004');
 		expect(r.token).toBe(3);
 		expect(r.fields[0]).toEqual(['token', '#3 “␣”']);
-		const f = flowReadout({ chart: 'residual-flow', series: 'stream-mean', seriesLabel: 'mean', layer: 2, what: 'x', value: 8.5, token: null, tokens: null, tensor: 't' });
+		const f = flowReadout({
+			chart: 'residual-flow',
+			series: 'stream-mean',
+			seriesLabel: 'mean',
+			layer: 2,
+			what: 'x',
+			value: 8.5,
+			token: null,
+			tokens: null,
+			tensor: 't'
+		});
 		expect(f.token).toBeNull();
 		expect(f.value).toBe('8.5');
-		const h = histogramReadout({ layer: 0, norm: 'n', series: 'output', lo: 0, hi: 1, fraction: 0.25, count: 2, otherCount: 3, token: null, tokens: null });
+		const h = histogramReadout({
+			layer: 0,
+			norm: 'n',
+			series: 'output',
+			lo: 0,
+			hi: 1,
+			fraction: 0.25,
+			count: 2,
+			otherCount: 3,
+			token: null,
+			tokens: null
+		});
 		expect(h.value).toBe('0.25');
 		expect(h.fields.map((x) => x[0])).toEqual(['of', 'fraction', 'output count', 'input count']);
 	});

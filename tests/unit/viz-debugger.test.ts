@@ -137,7 +137,11 @@ describe('readouts', () => {
 		const t = { dtype: 'int64' as const, data: BigInt64Array.from([9007199254740993n, 2n]) };
 		expect(valueText(t, 0)).toBe('9007199254740993');
 		const data = numericData(t);
-		const r = tensorReadout({ data, offset: 0, rows: 1, cols: 2 }, 0, 1, { name: 'ids', where: '[rows, cols]', text: (i) => valueText(t, i) });
+		const r = tensorReadout({ data, offset: 0, rows: 1, cols: 2 }, 0, 1, {
+			name: 'ids',
+			where: '[rows, cols]',
+			text: (i) => valueText(t, i)
+		});
 		expect(r.value).toBe('2');
 		expect(Object.fromEntries(r.fields)['row max']).toBe(fmt(9007199254740992));
 		expect(valueText({ dtype: 'float16', data: Uint16Array.from([0x3c00]) }, 0)).toBe('1');
@@ -152,11 +156,24 @@ describe('readouts', () => {
 		const t = tensorReadout({ data: p, offset: 0, rows: 1, cols: 2 }, 0, 1, { name: 'x', where: '' });
 		expect([t.value, Object.fromEntries(t.fields).value]).toEqual([String(p[1]), '0.9858']);
 		// Integers (int64 ids) and non-finite text print as they are.
-		expect(['9007199254740993', '-3', 'NaN', 'Infinity', '1.5e-7'].map(roundedText)).toEqual(['9007199254740993', '-3', 'NaN', 'Infinity', '1.500e-7']);
+		expect(['9007199254740993', '-3', 'NaN', 'Infinity', '1.5e-7'].map(roundedText)).toEqual([
+			'9007199254740993',
+			'-3',
+			'NaN',
+			'Infinity',
+			'1.500e-7'
+		]);
 	});
 
 	it('formats statistics compactly', () => {
-		expect([fmt(0), fmt(1.23456), fmt(-1234567), fmt(NaN), fmt(-Infinity), fmt(0.0001234)]).toEqual(['0', '1.235', '-1.235e+6', 'NaN', '-Inf', '1.234e-4']);
+		expect([fmt(0), fmt(1.23456), fmt(-1234567), fmt(NaN), fmt(-Infinity), fmt(0.0001234)]).toEqual([
+			'0',
+			'1.235',
+			'-1.235e+6',
+			'NaN',
+			'-Inf',
+			'1.234e-4'
+		]);
 	});
 });
 
@@ -193,7 +210,18 @@ describe('tensor list virtualization', () => {
 describe('URL', () => {
 	it('round-trips the view; defaults stay out', () => {
 		const p = readParams(new URLSearchParams('model=post-ln&backend=wasm&layer=2&head=3&text=abc&seed=4&seq=9&ids=1,2'));
-		expect(p).toEqual({ model: 'post-ln', backend: 'wasm', layer: 2, head: 3, input: { text: 'abc', ids: '1,2', seq: 9, seed: 4 }, capture: 'all', token: null, pin: null, tensor: null, roles: null });
+		expect(p).toEqual({
+			model: 'post-ln',
+			backend: 'wasm',
+			layer: 2,
+			head: 3,
+			input: { text: 'abc', ids: '1,2', seq: 9, seed: 4 },
+			capture: 'all',
+			token: null,
+			pin: null,
+			tensor: null,
+			roles: null
+		});
 		expect(readParams(writeParams(p))).toEqual(p);
 		const d = readParams(new URLSearchParams('layer=-1&head=x&backend=gpu&seq=0'));
 		expect(d).toMatchObject({ layer: 0, head: 0, backend: 'auto', input: {} });
@@ -208,15 +236,27 @@ describe('URL', () => {
 			{ kind: 'ignore', tensor: 't' }
 		];
 		const bad = [
-			null, 3, 'x', [], { kind: 'script' }, { kind: 'ignore' }, { kind: 'ignore', tensor: '' }, { kind: 'ignore', tensor: 't', extra: 1 },
-			{ kind: 'attention', pattern: 'p', layer: -1 }, { kind: 'attention', pattern: 'p', layer: 1.5 }, { kind: 'attention', pattern: 'p', masked: 'yes' },
-			{ kind: 'norm', output: 'n', normKind: 'batchnorm' }, { kind: 'norm', output: 'n' }, { kind: 'residual', output: 'r', sublayer: 'ffn' },
+			null,
+			3,
+			'x',
+			[],
+			{ kind: 'script' },
+			{ kind: 'ignore' },
+			{ kind: 'ignore', tensor: '' },
+			{ kind: 'ignore', tensor: 't', extra: 1 },
+			{ kind: 'attention', pattern: 'p', layer: -1 },
+			{ kind: 'attention', pattern: 'p', layer: 1.5 },
+			{ kind: 'attention', pattern: 'p', masked: 'yes' },
+			{ kind: 'norm', output: 'n', normKind: 'batchnorm' },
+			{ kind: 'norm', output: 'n' },
+			{ kind: 'residual', output: 'r', sublayer: 'ffn' },
 			{ kind: 'attention', pattern: { toString: 1 } }
 		];
 		const p = readParams(new URLSearchParams({ roles: JSON.stringify([...good, ...bad]) }));
 		expect(p.roles).toEqual(good);
 		expect(readParams(writeParams(p)).roles).toEqual(good);
-		for (const v of ['', 'not json', '{"kind":"ignore","tensor":"t"}', '[]', JSON.stringify(bad)]) expect(readParams(new URLSearchParams({ roles: v })).roles, v).toBeNull();
+		for (const v of ['', 'not json', '{"kind":"ignore","tensor":"t"}', '[]', JSON.stringify(bad)])
+			expect(readParams(new URLSearchParams({ roles: v })).roles, v).toBeNull();
 		expect(writeParams({ ...p, roles: [] }).has('roles')).toBe(false);
 	});
 
@@ -234,7 +274,13 @@ describe('page URL', () => {
 	it('owns compare, diff, perturb and budget besides the view, and writes them back as read', () => {
 		const q = 'model=post-ln&layer=1&head=0&compare=dyt&budget=3G&diff=1&perturb=5%2C0.25%2Ca%2Cb';
 		const p = readPage(new URLSearchParams(q));
-		expect(p).toMatchObject({ model: 'post-ln', compare: 'dyt', budget: '3G', diff: true, perturb: { index: 5, delta: 0.25, tensor: 'a,b' } });
+		expect(p).toMatchObject({
+			model: 'post-ln',
+			compare: 'dyt',
+			budget: '3G',
+			diff: true,
+			perturb: { index: 5, delta: 0.25, tensor: 'a,b' }
+		});
 		expect(writePage(p).toString()).toBe(q);
 		// An empty compare= is the model's partner; perturb without diff is kept for when the diff opens, not written.
 		expect(readPage(new URLSearchParams('model=post-ln&compare=')).compare).toBe('pre-ln');

@@ -55,8 +55,12 @@ describe('progress', () => {
 		expect(describeProgress({ type: 'progress', id: 1, stage: 'fetch', message: 'fetching m.onnx', loaded: 1024, total: 4096 })).toBe(
 			'fetching m.onnx: 1.0 KiB of 4.0 KiB'
 		);
-		expect(describeProgress({ type: 'progress', id: 1, stage: 'fetch', message: 'fetching m.onnx', loaded: 10, total: null })).toBe('fetching m.onnx: 10 B');
-		expect(describeProgress({ type: 'progress', id: 1, stage: 'session', message: 'creating session on WebGPU' })).toBe('creating session on WebGPU');
+		expect(describeProgress({ type: 'progress', id: 1, stage: 'fetch', message: 'fetching m.onnx', loaded: 10, total: null })).toBe(
+			'fetching m.onnx: 10 B'
+		);
+		expect(describeProgress({ type: 'progress', id: 1, stage: 'session', message: 'creating session on WebGPU' })).toBe(
+			'creating session on WebGPU'
+		);
 	});
 });
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateBlues, interpolateMagma } from 'd3-scale-chromatic';
 import { attentionLut, buildLut, lutIndex, parseColor } from '../../src/lib/viz/colors';
-import { exactZeroIsMasked, paintMatrix, scoresMask, slice2d, sliceOf, type MaskTest, type MatrixView, type ToUnit } from '../../src/lib/viz/paint';
+import {
+	exactZeroIsMasked,
+	paintMatrix,
+	scoresMask,
+	slice2d,
+	sliceOf,
+	type MaskTest,
+	type MatrixView,
+	type ToUnit
+} from '../../src/lib/viz/paint';
 import { uniform } from '../../src/lib/stats/random';
 import { cellAt, cellCenter, fitGrid, gridScales, tickPositions } from '../../src/lib/viz/grid';
 import { axisLabel, displayToken } from '../../src/lib/viz/labels';
@@ -101,7 +110,12 @@ describe('painting a matrix', () => {
 		const views = [slice2d(data, dims, 2, 0, [0, 3, 0]), slice2d(data, dims, 1, 2, [4, 0, 0]), sliceOf(data, [30, 7], [])];
 		for (const v of views) {
 			const sv = { ...v, data: scores };
-			const masks: (MaskTest | undefined)[] = [undefined, exactZeroIsMasked, scoresMask(sv, -1e4), (x, row, col) => (row + col) % 3 === 0 || x > 0.9];
+			const masks: (MaskTest | undefined)[] = [
+				undefined,
+				exactZeroIsMasked,
+				scoresMask(sv, -1e4),
+				(x, row, col) => (row + col) % 3 === 0 || x > 0.9
+			];
 			for (const mask of masks)
 				for (const toUnit of [undefined, (x: number) => (x + 1) / 2]) {
 					const out = paintMatrix(v, full, new Uint8ClampedArray(v.rows * v.cols * 4), mask, toUnit);

@@ -15,7 +15,15 @@ import { trainingSummary } from '../../models/zoo/builder';
 import { weightIndex, zooWeights } from '../../models/zoo/weights';
 import { headScores } from '../../src/lib/stats/head-scores';
 import {
-	SPELLINGS, VARIANTS, VOCAB, ZOO_IDS, spellingLabel, tokenize, zooBuild, zooTensorNames, type ZooId
+	SPELLINGS,
+	VARIANTS,
+	VOCAB,
+	ZOO_IDS,
+	spellingLabel,
+	tokenize,
+	zooBuild,
+	zooTensorNames,
+	type ZooId
 } from '../../models/zoo/oracle';
 
 ort.env.wasm.numThreads = 1;
@@ -28,7 +36,9 @@ const graphOf = (id: ZooId) => graphs.get(id) ?? graphs.set(id, new Graph(readMo
 describe('zoo files', () => {
 	it('npm run models regenerates the committed files byte for byte', () => {
 		const files = zooFiles();
-		expect(files.map((f) => f.file)).toEqual([...ZOO_IDS, ...FUSED_MEMBERS.map((m) => m.id), ...BROKEN.map((b) => b.id)].map((id) => `${id}.onnx`).concat('index.json'));
+		expect(files.map((f) => f.file)).toEqual(
+			[...ZOO_IDS, ...FUSED_MEMBERS.map((m) => m.id), ...BROKEN.map((b) => b.id)].map((id) => `${id}.onnx`).concat('index.json')
+		);
 		for (const f of files) expect(Buffer.compare(Buffer.from(f.bytes), Buffer.from(committed(f.file))), f.file).toBe(0);
 	});
 
@@ -50,7 +60,12 @@ describe('metadata', () => {
 			const vocab = JSON.parse(m.get('blockscope.vocab')!);
 			expect(vocab).toEqual([...VOCAB]);
 			expect([vocab.length, vocab[0], vocab[1], vocab[34], vocab[95]]).toEqual([96, '<unk>', ' ', 'A', '~']);
-			expect([m.get('blockscope.max_seq'), m.get('blockscope.d_model'), m.get('blockscope.heads'), m.get('blockscope.layers')]).toEqual(['64', '64', '4', '4']);
+			expect([m.get('blockscope.max_seq'), m.get('blockscope.d_model'), m.get('blockscope.heads'), m.get('blockscope.layers')]).toEqual([
+				'64',
+				'64',
+				'4',
+				'4'
+			]);
 			const training = JSON.parse(m.get('blockscope.training')!);
 			expect(training).toEqual(trainingSummary(id));
 			expect(training.heldout_loss).toBeCloseTo(weightIndex(id).final.heldout, 4);
@@ -87,16 +102,28 @@ type Claim = { layer: number; head: number; score: 'previous' | 'self' | 'local'
  * lowest score measured over HEAD_TEXTS. Retrained weights need these read off again.
  */
 const HEADS: Record<ZooId, Claim[]> = {
-	'pre-ln': [{ layer: 0, head: 1, score: 'previous', min: 0.31 }, { layer: 0, head: 1, score: 'local', min: 0.85 }],
-	'post-ln': [
-		{ layer: 2, head: 0, score: 'previous', min: 0.32 }, { layer: 1, head: 2, score: 'local', min: 0.92 }, { layer: 1, head: 2, score: 'self', min: 0.29 }
+	'pre-ln': [
+		{ layer: 0, head: 1, score: 'previous', min: 0.31 },
+		{ layer: 0, head: 1, score: 'local', min: 0.85 }
 	],
-	'pre-rms-swiglu': [{ layer: 0, head: 1, score: 'previous', min: 0.3 }, { layer: 0, head: 1, score: 'local', min: 0.78 }],
+	'post-ln': [
+		{ layer: 2, head: 0, score: 'previous', min: 0.32 },
+		{ layer: 1, head: 2, score: 'local', min: 0.92 },
+		{ layer: 1, head: 2, score: 'self', min: 0.29 }
+	],
+	'pre-rms-swiglu': [
+		{ layer: 0, head: 1, score: 'previous', min: 0.3 },
+		{ layer: 0, head: 1, score: 'local', min: 0.78 }
+	],
 	parallel: [
-		{ layer: 0, head: 0, score: 'previous', min: 0.37 }, { layer: 0, head: 0, score: 'local', min: 0.88 }, { layer: 3, head: 2, score: 'self', min: 0.29 }
+		{ layer: 0, head: 0, score: 'previous', min: 0.37 },
+		{ layer: 0, head: 0, score: 'local', min: 0.88 },
+		{ layer: 3, head: 2, score: 'self', min: 0.29 }
 	],
 	deepnorm: [
-		{ layer: 1, head: 2, score: 'previous', min: 0.43 }, { layer: 1, head: 2, score: 'local', min: 0.93 }, { layer: 1, head: 1, score: 'self', min: 0.29 }
+		{ layer: 1, head: 2, score: 'previous', min: 0.43 },
+		{ layer: 1, head: 2, score: 'local', min: 0.93 },
+		{ layer: 1, head: 1, score: 'self', min: 0.29 }
 	],
 	// DyT from the same init and schedule never left near-uniform attention (models/README.md says why)
 	dyt: []
@@ -108,7 +135,9 @@ describe('trained heads (ORT on the committed files)', () => {
 			const g = graphOf(id);
 			const names = zooTensorNames(id);
 			const s = await CaptureSession.create(ort, bufferOf(committed(`${id}.onnx`)), g, {
-				backend: 'wasm', captureSet: 'semantic', semantic: names.layers.map((L) => L.pattern)
+				backend: 'wasm',
+				captureSet: 'semantic',
+				semantic: names.layers.map((L) => L.pattern)
 			});
 			for (const text of HEAD_TEXTS) {
 				const tokens = tokenize(text);
@@ -123,9 +152,13 @@ describe('trained heads (ORT on the committed files)', () => {
 					if (e.score !== 'local') expect(got).toBeGreaterThan(2 * uniform);
 				}
 				if (id === 'dyt')
-					scores.forEach((L, l) => L.forEach((h) => expect(h.local, `dyt layer ${l} head ${h.head} local on "${text}"`).toBeLessThan(1.25 * uniformLocal(S))));
+					scores.forEach((L, l) =>
+						L.forEach((h) => expect(h.local, `dyt layer ${l} head ${h.head} local on "${text}"`).toBeLessThan(1.25 * uniformLocal(S)))
+					);
 				// and none is an attention sink (these small models grew none): token 0 gets less than twice a uniform head's share
-				scores.forEach((L, l) => L.forEach((h) => expect(h.first, `${id} layer ${l} head ${h.head} first on "${text}"`).toBeLessThan(2 * uniform)));
+				scores.forEach((L, l) =>
+					L.forEach((h) => expect(h.first, `${id} layer ${l} head ${h.head} first on "${text}"`).toBeLessThan(2 * uniform))
+				);
 			}
 			await s.release();
 		});
@@ -137,10 +170,12 @@ describe('the trained weights in the files', () => {
 	const bin = (id: ZooId) => {
 		const raw = committed(`weights/${id}.bin`);
 		const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-		return new Map(weightIndex(id).tensors.map((t) => {
-			const n = t.dims.reduce((a, b) => a * b, 1);
-			return [t.name, Float32Array.from({ length: n }, (_, i) => view.getFloat32(t.offset + 4 * i, true))];
-		}));
+		return new Map(
+			weightIndex(id).tensors.map((t) => {
+				const n = t.dims.reduce((a, b) => a * b, 1);
+				return [t.name, Float32Array.from({ length: n }, (_, i) => view.getFloat32(t.offset + 4 * i, true))];
+			})
+		);
 	};
 
 	it('every initializer of every committed model is the committed trained tensor, bit for bit', () => {
@@ -149,7 +184,8 @@ describe('the trained weights in the files', () => {
 			const g = graphOf(id);
 			const floats = [...g.initializers.keys()].filter((n) => !n.startsWith('const/') && n !== 'causal_mask');
 			expect(floats.sort(), id).toEqual([...w.keys()].sort());
-			for (const [name, values] of w) expect(Buffer.from(init(id, name).buffer).equals(Buffer.from(values.buffer)), `${id} ${name}`).toBe(true);
+			for (const [name, values] of w)
+				expect(Buffer.from(init(id, name).buffer).equals(Buffer.from(values.buffer)), `${id} ${name}`).toBe(true);
 			expect(zooWeights(id).wte).toEqual(w.get('embed.wte')); // the loader reads the same file
 		}
 	});
@@ -223,9 +259,16 @@ describe('zooTensorNames agrees with the graph it names', () => {
 							expect(p.inputs[0]).toBe(n.input);
 						} else expect(reaches(g, n.input, n.output, 12)).toBe(true);
 					}
-					expect(L.norms.map((n) => n.placement)).toEqual(info.family === 'post-norm' || info.family === 'deepnorm' ? ['post', 'post'] : info.family === 'parallel' ? ['pre'] : ['pre', 'pre']);
+					expect(L.norms.map((n) => n.placement)).toEqual(
+						info.family === 'post-norm' || info.family === 'deepnorm'
+							? ['post', 'post']
+							: info.family === 'parallel'
+								? ['pre']
+								: ['pre', 'pre']
+					);
 				});
-				if (info.finalNorm) expect(names.final_norm).toMatchObject({ input: names.layers[3].resid_post, placement: 'post', sublayer: 'both' });
+				if (info.finalNorm)
+					expect(names.final_norm).toMatchObject({ input: names.layers[3].resid_post, placement: 'post', sublayer: 'both' });
 				else expect(names.final_norm).toBeNull();
 				// The last norm's output is a graph output in torch style, and then the names use its name.
 				const last = names.final_norm?.output ?? names.layers[3].resid_post;

@@ -24,7 +24,13 @@ export function cellReadout(s: ReadoutSource): Readout | null {
 		const av = s.attention.view;
 		if (!av || s.head >= s.attention.heads) return null;
 		if (c.row >= av.view.rows || c.col >= av.view.cols) return null;
-		return attentionReadout(av.view, c.row, c.col, { layer: s.layer, head: s.head, tokens: s.tokens, isMasked: av.isMasked, text: av.text });
+		return attentionReadout(av.view, c.row, c.col, {
+			layer: s.layer,
+			head: s.head,
+			tokens: s.tokens,
+			isMasked: av.isMasked,
+			text: av.text
+		});
 	}
 	const t = s.tensor;
 	if (!t || !s.slice) return null;

@@ -19,7 +19,8 @@ export interface Bounds {
 	pattern: readonly number[] | null;
 }
 
-const same = (a: CellRef | null, b: CellRef | null) => a === b || (!!a && !!b && a.source === b.source && a.row === b.row && a.col === b.col);
+const same = (a: CellRef | null, b: CellRef | null) =>
+	a === b || (!!a && !!b && a.source === b.source && a.row === b.row && a.col === b.col);
 
 export class Selection {
 	layer = $state(0);

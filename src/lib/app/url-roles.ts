@@ -11,9 +11,11 @@ const SUBLAYERS = ['attn', 'mlp', 'both'];
 const MAX_ROLES = 100;
 
 type Fields = Record<string, unknown>;
-const str = (o: Fields, k: string, required: boolean) => (o[k] === undefined ? !required : typeof o[k] === 'string' && (o[k] as string).length > 0 && (o[k] as string).length <= 4096);
+const str = (o: Fields, k: string, required: boolean) =>
+	o[k] === undefined ? !required : typeof o[k] === 'string' && (o[k] as string).length > 0 && (o[k] as string).length <= 4096;
 const int = (o: Fields, k: string) => o[k] === undefined || (Number.isInteger(o[k]) && (o[k] as number) >= 0 && (o[k] as number) < 100_000);
-const oneOf = (o: Fields, k: string, values: string[], required = false) => (o[k] === undefined ? !required : values.includes(o[k] as string));
+const oneOf = (o: Fields, k: string, values: string[], required = false) =>
+	o[k] === undefined ? !required : values.includes(o[k] as string);
 const only = (o: Fields, keys: string[]) => Object.keys(o).every((k) => keys.includes(k));
 
 function wellFormed(x: unknown): x is Override {
@@ -21,7 +23,13 @@ function wellFormed(x: unknown): x is Override {
 	const o = x as Fields;
 	switch (o.kind) {
 		case 'attention':
-			return only(o, ['kind', 'pattern', 'layer', 'heads', 'masked']) && str(o, 'pattern', true) && int(o, 'layer') && int(o, 'heads') && (o.masked === undefined || typeof o.masked === 'boolean');
+			return (
+				only(o, ['kind', 'pattern', 'layer', 'heads', 'masked']) &&
+				str(o, 'pattern', true) &&
+				int(o, 'layer') &&
+				int(o, 'heads') &&
+				(o.masked === undefined || typeof o.masked === 'boolean')
+			);
 		case 'norm':
 			return (
 				only(o, ['kind', 'output', 'input', 'normKind', 'layer', 'placement', 'sublayer']) &&
@@ -33,7 +41,13 @@ function wellFormed(x: unknown): x is Override {
 				oneOf(o, 'sublayer', SUBLAYERS)
 			);
 		case 'residual':
-			return only(o, ['kind', 'output', 'stream', 'layer', 'sublayer']) && str(o, 'output', true) && str(o, 'stream', false) && int(o, 'layer') && oneOf(o, 'sublayer', SUBLAYERS);
+			return (
+				only(o, ['kind', 'output', 'stream', 'layer', 'sublayer']) &&
+				str(o, 'output', true) &&
+				str(o, 'stream', false) &&
+				int(o, 'layer') &&
+				oneOf(o, 'sublayer', SUBLAYERS)
+			);
 		case 'ignore':
 			return only(o, ['kind', 'tensor']) && str(o, 'tensor', true);
 		default:

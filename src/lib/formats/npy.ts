@@ -20,16 +20,35 @@ export interface NpyArray {
 // Our dtype -> NumPy descr (little-endian). bfloat16 has no NumPy dtype: it is written as its raw
 // uint16 bits ('<u2'), so a manifest must carry the true dtype next to such a file.
 const DESCR: Partial<Record<DType, string>> = {
-	float32: '<f4', float64: '<f8', float16: '<f2', bfloat16: '<u2',
-	int8: '|i1', uint8: '|u1', int16: '<i2', uint16: '<u2',
-	int32: '<i4', uint32: '<u4', int64: '<i8', uint64: '<u8', bool: '|b1'
+	float32: '<f4',
+	float64: '<f8',
+	float16: '<f2',
+	bfloat16: '<u2',
+	int8: '|i1',
+	uint8: '|u1',
+	int16: '<i2',
+	uint16: '<u2',
+	int32: '<i4',
+	uint32: '<u4',
+	int64: '<i8',
+	uint64: '<u8',
+	bool: '|b1'
 };
 
 // NumPy kind+size -> our dtype (byte order handled separately).
 const FROM_DESCR: Record<string, DType> = {
-	f4: 'float32', f8: 'float64', f2: 'float16',
-	i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16',
-	i4: 'int32', u4: 'uint32', i8: 'int64', u8: 'uint64', b1: 'bool'
+	f4: 'float32',
+	f8: 'float64',
+	f2: 'float16',
+	i1: 'int8',
+	u1: 'uint8',
+	i2: 'int16',
+	u2: 'uint16',
+	i4: 'int32',
+	u4: 'uint32',
+	i8: 'int64',
+	u8: 'uint64',
+	b1: 'bool'
 };
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
@@ -96,11 +115,13 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
 	const count = dims.reduce((a, b) => a * b, 1);
 	const byteLen = count * size;
 	if (start + byteLen > bytes.byteLength)
-		throw new NpyError(`The .npy file is truncated: shape (${dims.join(', ')}) needs ${byteLen} data bytes, it has ${bytes.byteLength - start}.`);
+		throw new NpyError(
+			`The .npy file is truncated: shape (${dims.join(', ')}) needs ${byteLen} data bytes, it has ${bytes.byteLength - start}.`
+		);
 
 	let raw = bytes.subarray(start, start + byteLen);
 	if (order === '>' && size > 1) raw = byteSwapped(raw, size);
-	else if ((raw.byteOffset % size) !== 0) raw = raw.slice(); // typed arrays need aligned offsets
+	else if (raw.byteOffset % size !== 0) raw = raw.slice(); // typed arrays need aligned offsets
 	let data = view(dtype, raw, count);
 	if (fortran && dims.length > 1) data = fortranToC(data, dims);
 	return { dims, dtype, data };
@@ -137,16 +158,27 @@ function view(dtype: DType, raw: Uint8Array, n: number): TensorData {
 	const b = raw.buffer as ArrayBuffer;
 	const o = raw.byteOffset;
 	switch (dtype) {
-		case 'float32': return new Float32Array(b, o, n);
-		case 'float64': return new Float64Array(b, o, n);
-		case 'int64': return new BigInt64Array(b, o, n);
-		case 'uint64': return new BigUint64Array(b, o, n);
-		case 'int32': return new Int32Array(b, o, n);
-		case 'uint32': return new Uint32Array(b, o, n);
-		case 'int16': return new Int16Array(b, o, n);
-		case 'uint16': case 'float16': return new Uint16Array(b, o, n);
-		case 'int8': return new Int8Array(b, o, n);
-		default: return new Uint8Array(b, o, n); // uint8, bool
+		case 'float32':
+			return new Float32Array(b, o, n);
+		case 'float64':
+			return new Float64Array(b, o, n);
+		case 'int64':
+			return new BigInt64Array(b, o, n);
+		case 'uint64':
+			return new BigUint64Array(b, o, n);
+		case 'int32':
+			return new Int32Array(b, o, n);
+		case 'uint32':
+			return new Uint32Array(b, o, n);
+		case 'int16':
+			return new Int16Array(b, o, n);
+		case 'uint16':
+		case 'float16':
+			return new Uint16Array(b, o, n);
+		case 'int8':
+			return new Int8Array(b, o, n);
+		default:
+			return new Uint8Array(b, o, n); // uint8, bool
 	}
 }
 

@@ -79,17 +79,17 @@ export interface Npz {
 const MAX_KEY_BYTES = 180;
 
 /** The archive: one `<key>.npy` per tensor in store order, then `manifest.json` (stored; `zip.compress` deflates). */
-export function buildNpz(
-	store: Iterable<CapturedTensor>,
-	naming?: NpzNaming | null,
-	meta: NpzMeta = {},
-	zip: ZipOptions = {}
-): Uint8Array {
+export function buildNpz(store: Iterable<CapturedTensor>, naming?: NpzNaming | null, meta: NpzMeta = {}, zip: ZipOptions = {}): Uint8Array {
 	return writeZip(npzEntries(store, naming ?? null, meta), zip);
 }
 
 /** The same archive as parts in file order, for writing to a file without joining them first. */
-export function npzParts(store: Iterable<CapturedTensor>, naming?: NpzNaming | null, meta: NpzMeta = {}, zip: ZipOptions = {}): Uint8Array[] {
+export function npzParts(
+	store: Iterable<CapturedTensor>,
+	naming?: NpzNaming | null,
+	meta: NpzMeta = {},
+	zip: ZipOptions = {}
+): Uint8Array[] {
 	return zipParts(npzEntries(store, naming ?? null, meta), zip);
 }
 

@@ -66,7 +66,7 @@ export function pngText(png: Uint8Array): Record<string, string> {
 	if (!isPng(png)) return out;
 	const v = new DataView(png.buffer, png.byteOffset, png.byteLength);
 	const dec = new TextDecoder();
-	for (let p = 8; p + 12 <= png.length; ) {
+	for (let p = 8; p + 12 <= png.length;) {
 		const len = v.getUint32(p);
 		const type = String.fromCharCode(...png.subarray(p + 4, p + 8));
 		const body = png.subarray(p + 8, p + 8 + len);

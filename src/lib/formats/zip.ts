@@ -62,7 +62,9 @@ export function zipParts(entries: readonly ZipInput[], opts: ZipOptions = {}): U
 	});
 	const mtime = opts.date && opts.date.getFullYear() >= 1980 ? opts.date : new Date(1980, 0, 1);
 	for (const e of entries) {
-		const file: ZipInputFile & { push(c: Uint8Array, final?: boolean): void } = opts.compress ? new ZipDeflate(e.name, { level: 6 }) : new ZipPassThrough(e.name);
+		const file: ZipInputFile & { push(c: Uint8Array, final?: boolean): void } = opts.compress
+			? new ZipDeflate(e.name, { level: 6 })
+			: new ZipPassThrough(e.name);
 		Object.assign(file, { mtime, os: UNIX, attrs: REGULAR_FILE });
 		zip.add(file);
 		const chunks = e.data instanceof Uint8Array ? [e.data] : e.data;
@@ -71,7 +73,8 @@ export function zipParts(entries: readonly ZipInput[], opts: ZipOptions = {}): U
 	}
 	zip.end();
 	if (failed) throw new ZipError(`Could not write the ZIP archive: ${(failed as Error).message}.`);
-	if (total > MAX_BYTES) throw new ZipError(`The archive would be ${(total / 2 ** 30).toFixed(2)} GiB; a ZIP without ZIP64 records holds at most 4 GiB.`);
+	if (total > MAX_BYTES)
+		throw new ZipError(`The archive would be ${(total / 2 ** 30).toFixed(2)} GiB; a ZIP without ZIP64 records holds at most 4 GiB.`);
 	return parts;
 }
 
@@ -95,7 +98,8 @@ function checkNames(entries: readonly ZipInput[]): void {
 		const why = unsafeZipName(e.name);
 		if (why) throw new ZipError(`Cannot add "${printable(e.name)}" to a ZIP archive: ${why}.`);
 		if (seen.has(e.name)) throw new ZipError(`Cannot add "${e.name}" to a ZIP archive twice.`);
-		if (new TextEncoder().encode(e.name).byteLength > 0xffff) throw new ZipError(`A ZIP entry name is limited to 65535 bytes ("${e.name.slice(0, 40)}...").`);
+		if (new TextEncoder().encode(e.name).byteLength > 0xffff)
+			throw new ZipError(`A ZIP entry name is limited to 65535 bytes ("${e.name.slice(0, 40)}...").`);
 		seen.add(e.name);
 	}
 }

@@ -66,20 +66,25 @@ function keepMask(name: string, dims: number[], t: Target, pos: number | null, h
 	const posAxis = r - 2;
 	if (pos !== null) {
 		if (posAxis < 0) throw new InterventionError(`${what}: the tensor [${dims}] has no position axis`);
-		if (pos < 0 || pos >= dims[posAxis]) throw new InterventionError(`${what}: position ${pos} is past the sequence (${dims[posAxis]} positions, 0..${dims[posAxis] - 1})`);
+		if (pos < 0 || pos >= dims[posAxis])
+			throw new InterventionError(`${what}: position ${pos} is past the sequence (${dims[posAxis]} positions, 0..${dims[posAxis] - 1})`);
 		shape[posAxis] = dims[posAxis];
 	}
 	const headAxis = t.heads ? (t.heads.layout === 'BHSS' ? 1 : 0) : -1;
 	if (head !== null) {
-		if (!t.heads) throw new InterventionError(`${what}: this tensor has no head axis (heads: blocks.L.attn.hook_z, hook_pattern, hook_attn_scores)`);
-		if (head < 0 || head >= t.heads.count) throw new InterventionError(`${what}: there are ${t.heads.count} heads (0..${t.heads.count - 1})`);
+		if (!t.heads)
+			throw new InterventionError(`${what}: this tensor has no head axis (heads: blocks.L.attn.hook_z, hook_pattern, hook_attn_scores)`);
+		if (head < 0 || head >= t.heads.count)
+			throw new InterventionError(`${what}: there are ${t.heads.count} heads (0..${t.heads.count - 1})`);
 		shape[headAxis] = dims[headAxis];
 	}
 	const n = shape.reduce((a, b) => a * b, 1);
 	const keep = new Array<boolean>(n);
 	for (let i = 0; i < n; i++) {
 		// index along the two axes that vary (the others are 1)
-		let rest = i, atPos = true, atHead = true;
+		let rest = i,
+			atPos = true,
+			atHead = true;
 		for (let k = r - 1; k >= 0; k--) {
 			const v = rest % shape[k];
 			rest = Math.floor(rest / shape[k]);
@@ -91,12 +96,25 @@ function keepMask(name: string, dims: number[], t: Target, pos: number | null, h
 	return tensorBool(name, shape, keep);
 }
 
-function patchValue(iv: Extract<Intervention, { kind: 'patch' }>, tensor: string, inp: EditInput, dims: number[], dtype: string): CapturedTensor {
+function patchValue(
+	iv: Extract<Intervention, { kind: 'patch' }>,
+	tensor: string,
+	inp: EditInput,
+	dims: number[],
+	dtype: string
+): CapturedTensor {
 	const what = `patch ${specOf(iv)}`;
 	const v = iv.source === 'file' ? inp.files?.get(iv.hook) : inp.source?.get(tensor);
-	if (!v) throw new InterventionError(iv.source === 'file' ? `${what}: no file given for it` : `${what}: run B has no value for it (give --source-text, --source-ids or --source-input)`);
+	if (!v)
+		throw new InterventionError(
+			iv.source === 'file'
+				? `${what}: no file given for it`
+				: `${what}: run B has no value for it (give --source-text, --source-ids or --source-input)`
+		);
 	if (v.dims.join(',') !== dims.join(','))
-		throw new InterventionError(`${what}: the patch is [${v.dims}] but the tensor is [${dims}] (patching needs the same shape: same batch and sequence length)`);
+		throw new InterventionError(
+			`${what}: the patch is [${v.dims}] but the tensor is [${dims}] (patching needs the same shape: same batch and sequence length)`
+		);
 	if (v.dtype !== dtype) throw new InterventionError(`${what}: the patch is ${v.dtype} but the tensor is ${dtype}`);
 	return v;
 }

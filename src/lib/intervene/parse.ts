@@ -3,7 +3,10 @@
 import { InterventionError, type Intervention } from './types.js';
 
 function items(s: string): string[] {
-	return s.split(',').map((x) => x.trim()).filter(Boolean);
+	return s
+		.split(',')
+		.map((x) => x.trim())
+		.filter(Boolean);
 }
 
 /** `L.H[,L.H...]` -> head ablations. */
@@ -33,7 +36,8 @@ export function parsePatches(s: string, source: 'run' | 'file' = 'run'): Interve
 		let head: number | null = null;
 		for (const o of opts) {
 			const m = /^(pos|head)=(\d+)$/.exec(o);
-			if (!hook || !m) throw new InterventionError(`--patch expects HOOK[@pos=P][@head=H] such as blocks.0.hook_resid_mid@pos=3 (got "${x}")`);
+			if (!hook || !m)
+				throw new InterventionError(`--patch expects HOOK[@pos=P][@head=H] such as blocks.0.hook_resid_mid@pos=3 (got "${x}")`);
 			if (m[1] === 'pos') position = Number(m[2]);
 			else head = Number(m[2]);
 		}

@@ -7,7 +7,8 @@ import { InterventionError, specOf, type Intervention, type Target } from './typ
 
 function layerOf(s: Structure, layer: number, what: string) {
 	const L = s.layers[layer];
-	if (!L) throw new InterventionError(`${what}: the model has ${s.layers.length} recognized blocks (0..${s.layers.length - 1}), not ${layer}`);
+	if (!L)
+		throw new InterventionError(`${what}: the model has ${s.layers.length} recognized blocks (0..${s.layers.length - 1}), not ${layer}`);
 	return L;
 }
 
@@ -27,7 +28,9 @@ function branchTensor(s: Structure, layer: number, branch: 'attn' | 'mlp', what:
 			if (part) return part;
 		}
 	}
-	throw new InterventionError(`${what}: block ${layer}'s ${branch === 'attn' ? 'attention' : 'MLP'} branch was not recognized (no residual add carries it)`);
+	throw new InterventionError(
+		`${what}: block ${layer}'s ${branch === 'attn' ? 'attention' : 'MLP'} branch was not recognized (no residual add carries it)`
+	);
 }
 
 /** A hook name (TransformerLens style, or blocks.L.attn.hook_z) or, failing that, an ONNX tensor name. */
@@ -59,5 +62,3 @@ export function targetOf(g: Graph, s: Structure, iv: Intervention): Target {
 			return hookTarget(g, s, iv.hook);
 	}
 }
-
-

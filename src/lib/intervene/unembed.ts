@@ -80,8 +80,8 @@ export function findUnembed(g: Graph, s: Structure): UnembedSite | { why: string
 /** The final norm's parameters for the stats kernels; a reason when they cannot be read. */
 export function normParams(g: Graph, norm: PlacedNorm | null): NormParams | { why: string } {
 	if (!norm) return { kind: 'none', gamma: null, beta: null, eps: 0, alpha: null };
-	const gamma = norm.gamma ? constFloats(g, norm.gamma)?.data ?? null : null;
-	const beta = norm.beta ? constFloats(g, norm.beta)?.data ?? null : null;
+	const gamma = norm.gamma ? (constFloats(g, norm.gamma)?.data ?? null) : null;
+	const beta = norm.beta ? (constFloats(g, norm.beta)?.data ?? null) : null;
 	if (norm.gamma && !gamma) return { why: `the final norm's gamma (${norm.gamma}) cannot be read` };
 	if (norm.beta && !beta) return { why: `the final norm's beta (${norm.beta}) cannot be read` };
 	if (norm.kind !== 'dyt' && norm.eps === null) return { why: "the final norm's eps is not a constant" };

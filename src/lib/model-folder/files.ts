@@ -10,7 +10,11 @@ export interface FolderFile {
 
 /** "a\\b//c.onnx" -> "a/b/c.onnx" (Windows separators and doubled slashes). */
 export function normPath(p: string): string {
-	return p.replace(/\\/g, '/').replace(/\/{2,}/g, '/').replace(/^\.\//, '').replace(/^\//, '');
+	return p
+		.replace(/\\/g, '/')
+		.replace(/\/{2,}/g, '/')
+		.replace(/^\.\//, '')
+		.replace(/^\//, '');
 }
 
 export function dirOf(path: string): string {

@@ -22,12 +22,22 @@ export function openFolder(input: readonly FolderFile[], wanted?: string | null)
 	const variants = listVariants(files);
 	if (!variants.length)
 		throw new ModelError(
-			`No .onnx model in the ${files.length} file${files.length === 1 ? '' : 's'} given${files.length ? ` (${files.slice(0, 4).map((f) => displayName(f.path, 40)).join(', ')}${files.length > 4 ? ', ...' : ''})` : ''}.`,
+			`No .onnx model in the ${files.length} file${files.length === 1 ? '' : 's'} given${
+				files.length
+					? ` (${files
+							.slice(0, 4)
+							.map((f) => displayName(f.path, 40))
+							.join(', ')}${files.length > 4 ? ', ...' : ''})`
+					: ''
+			}.`,
 			'Open the folder that holds the model (Hugging Face layout: onnx/model.onnx, tokenizer.json, config.json).'
 		);
 	if (!wanted && !hasDefault(variants))
 		throw new ModelError(
-			`This directory holds ${variants.length} .onnx models and none is a plain model.onnx to open by default (${variants.slice(0, 6).map((v) => v.name).join(', ')}${variants.length > 6 ? ', ...' : ''}).`,
+			`This directory holds ${variants.length} .onnx models and none is a plain model.onnx to open by default (${variants
+				.slice(0, 6)
+				.map((v) => v.name)
+				.join(', ')}${variants.length > 6 ? ', ...' : ''}).`,
 			'Name one: --variant NAME (or ?variant=NAME), or give the .onnx file itself.'
 		);
 	const variant = chooseVariant(variants, wanted);

@@ -16,8 +16,23 @@ export interface WeightSummary {
 	label: string;
 }
 
-const SIZE: Record<string, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, uint64: 8, int32: 4, uint32: 4, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1 };
-const QUANT = /^(MatMulNBits|MatMulInteger|QLinear\w+|DequantizeLinear|DynamicQuantizeLinear|GatherBlockQuantized|QAttention|QuantizeLinear|MatMulIntegerToFloat|DynamicQuantizeMatMul)$/;
+const SIZE: Record<string, number> = {
+	float32: 4,
+	float64: 8,
+	float16: 2,
+	bfloat16: 2,
+	int64: 8,
+	uint64: 8,
+	int32: 4,
+	uint32: 4,
+	int16: 2,
+	uint16: 2,
+	int8: 1,
+	uint8: 1,
+	bool: 1
+};
+const QUANT =
+	/^(MatMulNBits|MatMulInteger|QLinear\w+|DequantizeLinear|DynamicQuantizeLinear|GatherBlockQuantized|QAttention|QuantizeLinear|MatMulIntegerToFloat|DynamicQuantizeMatMul)$/;
 
 export function weightSummary(graph: Graph): WeightSummary {
 	const by = new Map<string, number>();
@@ -42,9 +57,13 @@ function label(main: string | null, q: Record<string, number>): string {
 	if (nbits) return `int${/\((\d+)-bit\)/.exec(nbits)?.[1] ?? 4}`;
 	if (Object.keys(q).length) return 'int8';
 	switch (main) {
-		case 'float16': return 'fp16';
-		case 'bfloat16': return 'bf16';
-		case 'float32': return 'fp32';
-		default: return main ?? 'none';
+		case 'float16':
+			return 'fp16';
+		case 'bfloat16':
+			return 'bf16';
+		case 'float32':
+			return 'fp32';
+		default:
+			return main ?? 'none';
 	}
 }

@@ -26,13 +26,7 @@ import {
 export { DT };
 
 /** Attribute values: a plain number is an INT, a number[] INTS; floats must say so. */
-export type AttrValue =
-	| number
-	| number[]
-	| string
-	| { f: number }
-	| { floats: number[] }
-	| { t: TensorProto };
+export type AttrValue = number | number[] | string | { f: number } | { floats: number[] } | { t: TensorProto };
 
 export function f(v: number): { f: number } {
 	return { f: v };
@@ -40,8 +34,7 @@ export function f(v: number): { f: number } {
 
 function attribute(name: string, v: AttrValue): AttributeProto {
 	if (typeof v === 'number') return create(AttributeProtoSchema, { name, type: AT.INT, i: BigInt(v) });
-	if (typeof v === 'string')
-		return create(AttributeProtoSchema, { name, type: AT.STRING, s: new TextEncoder().encode(v) });
+	if (typeof v === 'string') return create(AttributeProtoSchema, { name, type: AT.STRING, s: new TextEncoder().encode(v) });
 	if (Array.isArray(v)) return create(AttributeProtoSchema, { name, type: AT.INTS, ints: v.map(BigInt) });
 	if ('f' in v) return create(AttributeProtoSchema, { name, type: AT.FLOAT, f: v.f });
 	if ('floats' in v) return create(AttributeProtoSchema, { name, type: AT.FLOATS, floats: v.floats });
@@ -140,9 +133,7 @@ export function buildModel(spec: ModelSpec): ModelProto {
 		producerVersion: '0.1.0',
 		docString: spec.docString ?? '',
 		opsetImport: opsets,
-		metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) =>
-			create(StringStringEntryProtoSchema, { key, value })
-		),
+		metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) => create(StringStringEntryProtoSchema, { key, value })),
 		graph: create(GraphProtoSchema, {
 			name: spec.name,
 			node: spec.nodes,

@@ -23,7 +23,13 @@ export function detachModel(graph: Graph, buffer: ArrayBufferLike, minDrop = 1 <
 	const outputs = new Set(graph.outputs.map((o) => o.name));
 	for (const [name, t] of graph.initializers) {
 		const users = graph.consumers.get(name) ?? [];
-		if (t.rawData.byteLength < minDrop || outputs.has(name) || !users.length || !users.every((n) => WEIGHT_OPS.has(n.opType) && n.domain === '')) continue;
+		if (
+			t.rawData.byteLength < minDrop ||
+			outputs.has(name) ||
+			!users.length ||
+			!users.every((n) => WEIGHT_OPS.has(n.opType) && n.domain === '')
+		)
+			continue;
 		out.droppedBytes += t.rawData.byteLength;
 		out.dropped++;
 		t.rawData = new Uint8Array(0);
@@ -57,4 +63,3 @@ function copyOut(obj: unknown, buffer: ArrayBufferLike, out: Detached, seen: Set
 		if (v && typeof v === 'object') rec[k] = own(v);
 	}
 }
-

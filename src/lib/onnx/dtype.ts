@@ -3,15 +3,37 @@
 import { TensorProto_DataType as DT } from './gen/onnx_pb.js';
 
 export type DType =
-	| 'float32' | 'float16' | 'float64' | 'bfloat16'
-	| 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
-	| 'bool' | 'string' | 'unknown';
+	| 'float32'
+	| 'float16'
+	| 'float64'
+	| 'bfloat16'
+	| 'int8'
+	| 'uint8'
+	| 'int16'
+	| 'uint16'
+	| 'int32'
+	| 'uint32'
+	| 'int64'
+	| 'uint64'
+	| 'bool'
+	| 'string'
+	| 'unknown';
 
 const BY_CODE: Record<number, DType> = {
-	[DT.FLOAT]: 'float32', [DT.FLOAT16]: 'float16', [DT.DOUBLE]: 'float64', [DT.BFLOAT16]: 'bfloat16',
-	[DT.INT8]: 'int8', [DT.UINT8]: 'uint8', [DT.INT16]: 'int16', [DT.UINT16]: 'uint16',
-	[DT.INT32]: 'int32', [DT.UINT32]: 'uint32', [DT.INT64]: 'int64', [DT.UINT64]: 'uint64',
-	[DT.BOOL]: 'bool', [DT.STRING]: 'string'
+	[DT.FLOAT]: 'float32',
+	[DT.FLOAT16]: 'float16',
+	[DT.DOUBLE]: 'float64',
+	[DT.BFLOAT16]: 'bfloat16',
+	[DT.INT8]: 'int8',
+	[DT.UINT8]: 'uint8',
+	[DT.INT16]: 'int16',
+	[DT.UINT16]: 'uint16',
+	[DT.INT32]: 'int32',
+	[DT.UINT32]: 'uint32',
+	[DT.INT64]: 'int64',
+	[DT.UINT64]: 'uint64',
+	[DT.BOOL]: 'bool',
+	[DT.STRING]: 'string'
 };
 
 export function dtypeName(code: number): DType {
@@ -26,11 +48,25 @@ export function dtypeCode(name: DType): number {
 /** Bytes per element, or 0 where not fixed (string, unknown). */
 export function dtypeSize(name: DType): number {
 	switch (name) {
-		case 'float64': case 'int64': case 'uint64': return 8;
-		case 'float32': case 'int32': case 'uint32': return 4;
-		case 'float16': case 'bfloat16': case 'int16': case 'uint16': return 2;
-		case 'int8': case 'uint8': case 'bool': return 1;
-		default: return 0;
+		case 'float64':
+		case 'int64':
+		case 'uint64':
+			return 8;
+		case 'float32':
+		case 'int32':
+		case 'uint32':
+			return 4;
+		case 'float16':
+		case 'bfloat16':
+		case 'int16':
+		case 'uint16':
+			return 2;
+		case 'int8':
+		case 'uint8':
+		case 'bool':
+			return 1;
+		default:
+			return 0;
 	}
 }
 
@@ -84,11 +120,11 @@ export function floatToHalf(x: number): number {
 		const half = mant >>> shift;
 		const rem = mant & ((1 << shift) - 1);
 		const mid = 1 << (shift - 1);
-		return sign | (half + (rem > mid || (rem === mid && (half & 1)) ? 1 : 0));
+		return sign | (half + (rem > mid || (rem === mid && half & 1) ? 1 : 0));
 	}
 	const half = (e << 10) | (mant >>> 13);
 	const rem = mant & 0x1fff;
-	return sign | (half + (rem > 0x1000 || (rem === 0x1000 && (half & 1)) ? 1 : 0));
+	return sign | (half + (rem > 0x1000 || (rem === 0x1000 && half & 1) ? 1 : 0));
 }
 
 /** float -> bfloat16 bits (the upper half of the float32), round to nearest even. */

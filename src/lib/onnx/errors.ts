@@ -1,6 +1,9 @@
 /** A model file that cannot be used, with a message meant for the person who chose it. */
 export class ModelError extends Error {
-	constructor(message: string, readonly hint?: string) {
+	constructor(
+		message: string,
+		readonly hint?: string
+	) {
 		super(message);
 		this.name = 'ModelError';
 	}
@@ -12,15 +15,19 @@ export class ModelError extends Error {
 
 // C0 controls, DEL, C1 controls, bidi embeddings/overrides/isolates, line/paragraph separators,
 // zero-width characters, the BOM, and lone surrogates.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+	/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Control and invisible formatting characters as visible escapes (`\n`, `\x1b`, `\u202e`); the rest as is. */
 export function inert(s: string): string {
 	return s.replace(UNSAFE, (c) => {
 		switch (c) {
-			case '\n': return '\\n';
-			case '\r': return '\\r';
-			case '\t': return '\\t';
+			case '\n':
+				return '\\n';
+			case '\r':
+				return '\\r';
+			case '\t':
+				return '\\t';
 		}
 		const code = c.charCodeAt(0);
 		return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
@@ -32,7 +39,10 @@ export function inert(s: string): string {
  * overrides and line separators raw. This escapes those too: the same JSON value, safe to print.
  */
 export function inertJson(json: string): string {
-	return json.replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return json.replace(
+		/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+	);
 }
 
 /** A name for a one-line message: inert, and at most `max` characters (long ones say how long). */

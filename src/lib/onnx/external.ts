@@ -47,7 +47,7 @@ export function checkLocation(location: string): void {
 	if (unsafe)
 		throw new ModelError(
 			`External data location "${displayName(location)}" points outside the model's folder; refusing to read it.`,
-			'External data files must sit in the model\'s folder (or below it), named by a relative path.'
+			"External data files must sit in the model's folder (or below it), named by a relative path."
 		);
 }
 

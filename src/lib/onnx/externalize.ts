@@ -158,7 +158,12 @@ function valueName(b: Uint8Array, s: number, e: number): string | null {
  * there is nothing to change or the bytes are not plain protobuf (the caller then passes the
  * model as it is: never worse than before).
  */
-export function externalizeWeights(bytes: Uint8Array, location: string, min = MIN_EXTERNAL_BYTES, dropOutputs: ReadonlySet<string> = new Set()): Externalized | null {
+export function externalizeWeights(
+	bytes: Uint8Array,
+	location: string,
+	min = MIN_EXTERNAL_BYTES,
+	dropOutputs: ReadonlySet<string> = new Set()
+): Externalized | null {
 	try {
 		const out = new Out();
 		let moved = 0;

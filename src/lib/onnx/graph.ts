@@ -47,16 +47,34 @@ export class Graph {
 		if (!g) throw new ModelError('Not an ONNX model: the file has no graph.');
 		for (const o of model.opsetImport) this.opsets.set(o.domain === 'ai.onnx' ? '' : o.domain, Number(o.version));
 		for (const m of model.metadataProps) this.metadata.set(m.key, m.value);
-		checkUnique(g.initializer.map((t) => t.name), 'initializer');
-		checkUnique(g.input.map((v) => v.name), 'graph input');
-		checkUnique(g.output.map((v) => v.name), 'graph output');
+		checkUnique(
+			g.initializer.map((t) => t.name),
+			'initializer'
+		);
+		checkUnique(
+			g.input.map((v) => v.name),
+			'graph input'
+		);
+		checkUnique(
+			g.output.map((v) => v.name),
+			'graph output'
+		);
 		for (const t of g.initializer) this.initializers.set(t.name, t);
 		for (const v of [...g.input, ...g.output, ...g.valueInfo]) this.valueInfo.set(v.name, toValueInfo(v));
 		this.inputs = g.input.filter((v) => !this.initializers.has(v.name)).map(toValueInfo);
 		this.outputs = g.output.map(toValueInfo);
-		checkNoNul(g.input.map((v) => v.name), 'graph input');
-		checkNoNul(g.output.map((v) => v.name), 'graph output');
-		checkNoNul(g.initializer.map((t) => t.name), 'initializer');
+		checkNoNul(
+			g.input.map((v) => v.name),
+			'graph input'
+		);
+		checkNoNul(
+			g.output.map((v) => v.name),
+			'graph output'
+		);
+		checkNoNul(
+			g.initializer.map((t) => t.name),
+			'initializer'
+		);
 		for (const n of g.node) checkNoNul(n.output, 'tensor');
 		const available = new Set([...this.initializers.keys(), ...this.inputs.map((i) => i.name)]);
 		this.nodes = topoSort(g.node, available);
@@ -168,8 +186,14 @@ function topoSort(protos: NodeProto[], available: Set<string>): GraphNode[] {
 			if (!o) continue;
 			if (producers.has(o) || available.has(o)) {
 				const first = producers.get(o);
-				const by = first !== undefined ? `node ${nodeName(protos[first])} and node ${nodeName(p)}` : `node ${nodeName(p)} and a graph input or initializer`;
-				throw new ModelError(`Invalid graph: tensor ${quote(o)} is produced twice (by ${by}).`, 'Every tensor name must be written once (ONNX graphs are in SSA form).');
+				const by =
+					first !== undefined
+						? `node ${nodeName(protos[first])} and node ${nodeName(p)}`
+						: `node ${nodeName(p)} and a graph input or initializer`;
+				throw new ModelError(
+					`Invalid graph: tensor ${quote(o)} is produced twice (by ${by}).`,
+					'Every tensor name must be written once (ONNX graphs are in SSA form).'
+				);
 			}
 			producers.set(o, i);
 		}
@@ -182,7 +206,9 @@ function topoSort(protos: NodeProto[], available: Set<string>): GraphNode[] {
 			const src = producers.get(inp);
 			if (src === undefined) {
 				if (!available.has(inp))
-					throw new ModelError(`Invalid graph: node ${nodeName(p)} reads tensor ${quote(inp)}, which no node, input or initializer provides.`);
+					throw new ModelError(
+						`Invalid graph: node ${nodeName(p)} reads tensor ${quote(inp)}, which no node, input or initializer provides.`
+					);
 				continue;
 			}
 			indeg[i]++;
@@ -205,7 +231,15 @@ function topoSort(protos: NodeProto[], available: Set<string>): GraphNode[] {
 	}
 	return order.map((pi, index) => {
 		const p = protos[pi];
-		return { index, name: p.name, opType: p.opType, domain: p.domain === 'ai.onnx' ? '' : p.domain, inputs: p.input, outputs: p.output, proto: p };
+		return {
+			index,
+			name: p.name,
+			opType: p.opType,
+			domain: p.domain === 'ai.onnx' ? '' : p.domain,
+			inputs: p.input,
+			outputs: p.output,
+			proto: p
+		};
 	});
 }
 
@@ -251,7 +285,11 @@ class MinHeap {
 function checkUnique(names: readonly string[], what: string): void {
 	const seen = new Set<string>();
 	for (const n of names) {
-		if (seen.has(n)) throw new ModelError(`Invalid graph: ${what} ${quote(n)} is listed twice.`, 'Every name in a graph must be unique (ONNX graphs are in SSA form).');
+		if (seen.has(n))
+			throw new ModelError(
+				`Invalid graph: ${what} ${quote(n)} is listed twice.`,
+				'Every name in a graph must be unique (ONNX graphs are in SSA form).'
+			);
 		seen.add(n);
 	}
 }

@@ -61,13 +61,21 @@ export function inlineIfs(model: ModelProto, values: ReadonlyMap<string, boolean
 		initializer: [...g.initializer, ...body.initializer],
 		valueInfo: [...g.valueInfo, ...body.valueInfo]
 	});
-	return { model: create(ModelProtoSchema, { ...model, graph }), node: ifNode.name, branch: which, cond: ifNode.input[0], nodes: body.node.length };
+	return {
+		model: create(ModelProtoSchema, { ...model, graph }),
+		node: ifNode.name,
+		branch: which,
+		cond: ifNode.input[0],
+		nodes: body.node.length
+	};
 }
 
 /** Branch outputs named differently from the If's outputs are linked by an Identity. */
 function outputLinks(body: GraphProto, ifNode: NodeProto): NodeProto[] {
 	if (body.output.length !== ifNode.output.length)
-		throw new ModelError(`The If node "${displayName(ifNode.name)}" has ${ifNode.output.length} outputs but its branch has ${body.output.length}.`);
+		throw new ModelError(
+			`The If node "${displayName(ifNode.name)}" has ${ifNode.output.length} outputs but its branch has ${body.output.length}.`
+		);
 	const links: NodeProto[] = [];
 	body.output.forEach((o, k) => {
 		const to = ifNode.output[k];
@@ -83,7 +91,10 @@ function checkNames(g: GraphProto, body: GraphProto, ifNode: NodeProto): void {
 	for (const n of g.node) if (n !== ifNode) for (const o of n.output) outer.add(o);
 	const clash = [...body.initializer.map((t) => t.name), ...body.node.flatMap((n) => n.output)].find((x) => x && outer.has(x));
 	if (clash)
-		throw new ModelError(`The If branch redefines "${displayName(clash)}", a name of the main graph, so it cannot be inlined for capture.`, 'Capture the graph as it is (its If branch stays opaque).');
+		throw new ModelError(
+			`The If branch redefines "${displayName(clash)}", a name of the main graph, so it cannot be inlined for capture.`,
+			'Capture the graph as it is (its If branch stays opaque).'
+		);
 }
 
 /** Initializers below this size stay inline (not worth a reference). */
@@ -109,5 +120,8 @@ export function encodeWithWeightsIn(model: ModelProto, source: Uint8Array, locat
 		return create(TensorProtoSchema, moved);
 	};
 	const g = model.graph!;
-	return toBinary(ModelProtoSchema, create(ModelProtoSchema, { ...model, graph: create(GraphProtoSchema, { ...g, initializer: g.initializer.map(ref) }) }));
+	return toBinary(
+		ModelProtoSchema,
+		create(ModelProtoSchema, { ...model, graph: create(GraphProtoSchema, { ...g, initializer: g.initializer.map(ref) }) })
+	);
 }

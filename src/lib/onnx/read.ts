@@ -14,10 +14,25 @@ const SIGNATURES: { at: number; bytes: number[]; what: string; hint?: string }[]
 	{ at: 0, bytes: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
 	{ at: 0, bytes: [0x25, 0x50, 0x44, 0x46], what: 'a PDF document' },
 	{ at: 0, bytes: [0x1f, 0x8b], what: 'a gzip archive', hint: 'Decompress it first; the .onnx file is inside.' },
-	{ at: 0, bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive (a PyTorch checkpoint or a zipped model)', hint: 'Export the model to ONNX (torch.onnx.export), or unzip it first.' },
+	{
+		at: 0,
+		bytes: [0x50, 0x4b, 0x03, 0x04],
+		what: 'a ZIP archive (a PyTorch checkpoint or a zipped model)',
+		hint: 'Export the model to ONNX (torch.onnx.export), or unzip it first.'
+	},
 	{ at: 0, bytes: [0x89, 0x48, 0x44, 0x46], what: 'an HDF5 file (a Keras model)', hint: 'Convert it to ONNX first (tf2onnx).' },
-	{ at: 0, bytes: [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59], what: 'a NumPy .npy array', hint: 'Arrays are inputs (inspect --input NAME=FILE.npy); the model is the .onnx file.' },
-	{ at: 4, bytes: [0x4f, 0x52, 0x54, 0x4d], what: 'an ONNX Runtime .ort file (ORT format)', hint: 'Use the .onnx model it was converted from.' },
+	{
+		at: 0,
+		bytes: [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59],
+		what: 'a NumPy .npy array',
+		hint: 'Arrays are inputs (inspect --input NAME=FILE.npy); the model is the .onnx file.'
+	},
+	{
+		at: 4,
+		bytes: [0x4f, 0x52, 0x54, 0x4d],
+		what: 'an ONNX Runtime .ort file (ORT format)',
+		hint: 'Use the .onnx model it was converted from.'
+	},
 	{ at: 4, bytes: [0x54, 0x46, 0x4c, 0x33], what: 'a TensorFlow Lite model', hint: 'Convert it to ONNX first (tf2onnx).' }
 ];
 
@@ -57,7 +72,10 @@ export function identify(bytes: Uint8Array): ModelError | null {
 			return new ModelError(`This is ${s.what}, not an ONNX model.`, s.hint ?? CHOOSE);
 	const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 256));
 	if (head.startsWith('version https://git-lfs'))
-		return new ModelError('This is a Git LFS pointer (a small text file standing in for the model), not the model itself.', 'Fetch the real file: git lfs pull.');
+		return new ModelError(
+			'This is a Git LFS pointer (a small text file standing in for the model), not the model itself.',
+			'Fetch the real file: git lfs pull.'
+		);
 	// safetensors: an 8-byte little-endian header length, then a JSON header.
 	if (bytes.byteLength > 10 && bytes[8] === 0x7b && bytes[9] === 0x22 && bytes[6] === 0 && bytes[7] === 0)
 		return new ModelError('This is a safetensors file (weights only, no graph), not an ONNX model.', 'Export the model to ONNX first.');

@@ -32,7 +32,8 @@ export function weightCounts(t: TensorProto): { nan: number; inf: number } | nul
  */
 function rawCounts(raw: Uint8Array, dt: 'float32' | 'float64' | 'float16'): { nan: number; inf: number } {
 	const size = dt === 'float32' ? 4 : dt === 'float64' ? 8 : 2;
-	let nan = 0, inf = 0;
+	let nan = 0,
+		inf = 0;
 	for (let p = 0; p + size <= raw.byteLength; p += size) {
 		const hi = raw[p + size - 1];
 		const next = raw[p + size - 2];

@@ -53,10 +53,14 @@ function attnParts(g: Graph, s: Structure, store: TensorStore, L: Layer, branch:
 	const z = 'why' in site ? null : store.get(site.z);
 	const zf = z ? floatsOf(z) : null;
 	if ('why' in site || !wo || !zf || !z || site.out !== branch) {
-		notes.push(`L${L.index}: attention not split by head (${'why' in site ? site.why : !wo ? 'W_O cannot be read' : !zf ? 'z not captured' : 'the projection output is not the branch'})`);
+		notes.push(
+			`L${L.index}: attention not split by head (${'why' in site ? site.why : !wo ? 'W_O cannot be read' : !zf ? 'z not captured' : 'the projection output is not the branch'})`
+		);
 		return whole ? [{ name: `L${L.index}_attn`, row: whole }] : [];
 	}
-	const H = site.heads, S = z.dims[z.dims.length - 2], dh = z.dims[z.dims.length - 1];
+	const H = site.heads,
+		S = z.dims[z.dims.length - 2],
+		dh = z.dims[z.dims.length - 1];
 	const parts: Part[] = [];
 	for (let h = 0; h < H; h++) {
 		const row = new Float64Array(d);
@@ -69,7 +73,15 @@ function attnParts(g: Graph, s: Structure, store: TensorStore, L: Layer, branch:
 	const bo = site.bo ? constFloats(g, site.bo) : null;
 	if (bo) parts.push({ name: `L${L.index}_attn_bias`, row: Float64Array.from(bo.data) });
 	// The split must rebuild the captured branch; a layout it did not expect shows here.
-	const err = whole ? maxAbs(sumRows(parts.map((x) => x.row), d), whole) : Infinity;
+	const err = whole
+		? maxAbs(
+				sumRows(
+					parts.map((x) => x.row),
+					d
+				),
+				whole
+			)
+		: Infinity;
 	if (!(err <= 1e-3 * Math.max(1, norm(whole!)))) {
 		notes.push(`L${L.index}: the per-head split does not rebuild the attention output (off by ${err}); kept whole`);
 		return whole ? [{ name: `L${L.index}_attn`, row: whole }] : [];
@@ -104,7 +116,8 @@ function parts(g: Graph, s: Structure, store: TensorStore, d: number, p: number,
 		for (const r of L.residuals) {
 			const attn = r.sublayer === 'attn' ? r.branch : r.sublayer === 'both' ? r.attnPart : null;
 			const mlp = r.sublayer === 'mlp' ? r.branch : r.sublayer === 'both' ? r.mlpPart : null;
-			if (r.sublayer === 'both' && (!attn || !mlp)) return { why: `block ${L.index}: the parallel branch's attention and MLP halves were not told apart` };
+			if (r.sublayer === 'both' && (!attn || !mlp))
+				return { why: `block ${L.index}: the parallel branch's attention and MLP halves were not told apart` };
 			if (attn) out.push(...attnParts(g, s, store, L, attn, d, p, notes));
 			if (mlp) {
 				const row = rowAt(store, mlp, d, p);
@@ -130,7 +143,8 @@ export function attribute(g: Graph, s: Structure, store: TensorStore, opts: Attr
 	const logits = logitsT ? streamRows(logitsT, v) : null;
 	if (!logits) return { why: `the logits (${r.site.logits}) were not captured` };
 	const position = opts.position ?? logits.S - 1;
-	if (!Number.isInteger(position) || position < 0 || position >= logits.S) return { why: `position ${position} is past the sequence (0..${logits.S - 1})` };
+	if (!Number.isInteger(position) || position < 0 || position >= logits.S)
+		return { why: `position ${position} is past the sequence (0..${logits.S - 1})` };
 	const row = logits.data.subarray(position * v, (position + 1) * v);
 	let target = opts.target ?? 0;
 	if (opts.target === undefined) for (let t = 1; t < v; t++) if (row[t] > row[target]) target = t;
@@ -153,6 +167,12 @@ export function attribute(g: Graph, s: Structure, store: TensorStore, opts: Attr
 	if (r.norm.beta) for (let i = 0; i < d; i++) bias += r.norm.beta[i] * wAt(r.u, i, target);
 	components.push({ name: 'bias', value: bias });
 	const sum = components.reduce((a, c) => a + c.value, 0);
-	const recompose = maxAbs(sumRows(ps.map((p) => p.row), d), x);
+	const recompose = maxAbs(
+		sumRows(
+			ps.map((p) => p.row),
+			d
+		),
+		x
+	);
 	return { target, position, logit: row[target], components, sum, recompose_max_abs_diff: recompose, notes };
 }

@@ -84,12 +84,26 @@ export function elementDiff(a: number, b: number): number {
 	return Math.abs(a - b);
 }
 
-export function diffTensor(a: CapturedTensor, b: CapturedTensor, opts: Pick<DiffOptions, 'tolerance' | 'seq' | 'hooks' | 'precision'> = {}): TensorDiff {
+export function diffTensor(
+	a: CapturedTensor,
+	b: CapturedTensor,
+	opts: Pick<DiffOptions, 'tolerance' | 'seq' | 'hooks' | 'precision'> = {}
+): TensorDiff {
 	const by = toleranceFor(opts.tolerance ?? DIFF_TOLERANCE, a.dtype, opts.precision);
 	const tol = by.tolerance;
 	const row: TensorDiff = {
-		tensor: a.name, hook: opts.hooks?.get(a.name) ?? null, dims: [...a.dims], status: 'compared',
-		max_abs: 0, max_rel: 0, where: null, over: 0, over_tolerance: false, first_over: null, tolerance: tol, tolerance_dtype: by.dtype
+		tensor: a.name,
+		hook: opts.hooks?.get(a.name) ?? null,
+		dims: [...a.dims],
+		status: 'compared',
+		max_abs: 0,
+		max_rel: 0,
+		where: null,
+		over: 0,
+		over_tolerance: false,
+		first_over: null,
+		tolerance: tol,
+		tolerance_dtype: by.dtype
 	};
 	if (a.dims.length !== b.dims.length || a.dims.some((d, k) => d !== b.dims[k])) {
 		return { ...row, status: 'shape', max_abs: Infinity, max_rel: Infinity, over_tolerance: true };
@@ -135,8 +149,18 @@ export function diffStores(a: TensorStore, b: TensorStore, opts: DiffOptions = {
 		if (!ta || !tb) {
 			const t = (ta ?? tb)!;
 			rows.push({
-				tensor: name, hook: opts.hooks?.get(name) ?? null, dims: [...t.dims], status: ta ? 'only-a' : 'only-b',
-				max_abs: 0, max_rel: 0, where: null, over: 0, over_tolerance: false, first_over: null, tolerance: tol, tolerance_dtype: null
+				tensor: name,
+				hook: opts.hooks?.get(name) ?? null,
+				dims: [...t.dims],
+				status: ta ? 'only-a' : 'only-b',
+				max_abs: 0,
+				max_rel: 0,
+				where: null,
+				over: 0,
+				over_tolerance: false,
+				first_over: null,
+				tolerance: tol,
+				tolerance_dtype: null
 			});
 			continue;
 		}

@@ -18,8 +18,7 @@ export function brokenFusions(graph: Graph, structure: Structure | null, exposed
 	for (const n of structure?.norms ?? []) {
 		if (n.form !== 'decomposed' || n.kind === 'dyt') continue; // ORT has no fused DyT
 		let k = 0;
-		for (const i of n.nodes)
-			for (const o of graph.nodes[i]?.outputs ?? []) if (o && o !== n.last && o !== n.output && ex.has(o)) k++;
+		for (const i of n.nodes) for (const o of graph.nodes[i]?.outputs ?? []) if (o && o !== n.last && o !== n.output && ex.has(o)) k++;
 		if (!k) continue;
 		const op = n.kind === 'layernorm' ? 'LayerNormalization' : 'SimplifiedLayerNormalization';
 		out.push({

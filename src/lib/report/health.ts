@@ -65,7 +65,15 @@ export interface Health {
 	softmax_nonfinite_rows: number;
 	softmax_tolerance: number;
 	zero_rows: { tensor: string; count: number; rows: number[][] }[]; // multi-indices of the row (the last axis dropped), first 16
-	norm_below_eps: { norm: string; input: string; kind: 'layernorm' | 'rmsnorm'; eps: number; hook: string | null; tokens: number[]; min: number }[];
+	norm_below_eps: {
+		norm: string;
+		input: string;
+		kind: 'layernorm' | 'rmsnorm';
+		eps: number;
+		hook: string | null;
+		tokens: number[];
+		min: number;
+	}[];
 	fp16_overflow: string[];
 	fp16_overflow_counts: { tensor: string; count: number; max_abs: number }[];
 	/** Every float tensor's share of float16's range: max |x| / 65504 (mask fills left out), graph order. */
@@ -145,8 +153,13 @@ function belowEps(norm: NormInfo, store: TensorStore, hooks: Map<string, string>
 	const tokens = v.flatMap((s, i) => (s < eps || s === 0 ? [i] : []));
 	if (!tokens.length) return null;
 	return {
-		norm: norm.output, input: norm.input, kind: norm.kind, eps, hook: hooks.get(norm.output) ?? null,
-		tokens, min: Math.min(...tokens.map((i) => v[i]))
+		norm: norm.output,
+		input: norm.input,
+		kind: norm.kind,
+		eps,
+		hook: hooks.get(norm.output) ?? null,
+		tokens,
+		min: Math.min(...tokens.map((i) => v[i]))
 	};
 }
 
@@ -155,9 +168,24 @@ export function health(graph: Graph, structure: Structure | null, store: TensorS
 	const masked = maskedByDesign(graph, structure);
 	const hooks = structure?.hooks ?? new Map<string, string>();
 	const h: Health = {
-		nonfinite: [], first_nonfinite: null, first_nonfinite_node: null, masked: [], masks_known: structure !== null,
-		softmax_row_sum_max_err: 0, softmax_rows: 0, softmax_off: [], softmax_nonfinite_rows: 0, softmax_tolerance: tol,
-		zero_rows: [], norm_below_eps: [], fp16_overflow: [], fp16_overflow_counts: [], fp16_headroom: [], fp16_near_overflow: [], nonfinite_initializers: [], quantized_weights: [],
+		nonfinite: [],
+		first_nonfinite: null,
+		first_nonfinite_node: null,
+		masked: [],
+		masks_known: structure !== null,
+		softmax_row_sum_max_err: 0,
+		softmax_rows: 0,
+		softmax_off: [],
+		softmax_nonfinite_rows: 0,
+		softmax_tolerance: tol,
+		zero_rows: [],
+		norm_below_eps: [],
+		fp16_overflow: [],
+		fp16_overflow_counts: [],
+		fp16_headroom: [],
+		fp16_near_overflow: [],
+		nonfinite_initializers: [],
+		quantized_weights: [],
 		capture: { set: opts.capture ?? null, exposed: opts.exposed?.length ?? 0, fusion: brokenFusions(graph, structure, opts.exposed ?? []) },
 		tensors_checked: 0
 	};
@@ -172,8 +200,14 @@ export function health(graph: Graph, structure: Structure | null, store: TensorS
 		if (c.nan || c.pos || neg) {
 			const p = graph.producer.get(t.name);
 			h.nonfinite.push({
-				tensor: t.name, nan: c.nan, inf: c.pos + neg, pos_inf: c.pos, neg_inf: neg, hook: hooks.get(t.name) ?? null,
-				node: p ? p.name || p.opType : null, op: p?.opType ?? null
+				tensor: t.name,
+				nan: c.nan,
+				inf: c.pos + neg,
+				pos_inf: c.pos,
+				neg_inf: neg,
+				hook: hooks.get(t.name) ?? null,
+				node: p ? p.name || p.opType : null,
+				op: p?.opType ?? null
 			});
 		}
 		if (c.over) {
@@ -229,6 +263,7 @@ export function healthProblems(h: Health): string[] {
 		out.push(
 			`softmax rows off by more than ${h.softmax_tolerance}: ${h.softmax_off.map((s) => `${s.tensor} (${s.rows} row${s.rows === 1 ? '' : 's'}, max |sum - 1| ${s.max_err.toPrecision(3)})`).join(', ')}`
 		);
-	if (h.softmax_nonfinite_rows) out.push(`${h.softmax_nonfinite_rows} attention row${h.softmax_nonfinite_rows === 1 ? '' : 's'} hold NaN or Inf`);
+	if (h.softmax_nonfinite_rows)
+		out.push(`${h.softmax_nonfinite_rows} attention row${h.softmax_nonfinite_rows === 1 ? '' : 's'} hold NaN or Inf`);
 	return out;
 }

@@ -48,9 +48,7 @@ function maskedOf(graph: Graph, a: AttentionInfo, out: Set<string>): void {
 	const path = between(graph, a.qk, toScores); // QK MatMul -> Softmax input
 	for (const m of a.masks) {
 		// The mask op reads the mask and a tensor of this attention's scores path (not an earlier layer's).
-		const op = graph
-			.consumersOf(m.tensor)
-			.find((n) => n.outputs.some((o) => path.has(o)) && n.inputs.some((i) => path.has(i)));
+		const op = graph.consumersOf(m.tensor).find((n) => n.outputs.some((o) => path.has(o)) && n.inputs.some((i) => path.has(i)));
 		if (!op) continue;
 		// The mask side: what the mask op reads besides the scores, and what that was built from.
 		for (const i of op.inputs)

@@ -58,7 +58,13 @@ const queues = new WeakMap<object, Promise<void>>();
 function oneAtATime<T>(ort: OrtModule, f: () => Promise<T>): Promise<T> {
 	const next = (queues.get(ort) ?? Promise.resolve()).then(f);
 	// The queue holds no result (a run's outputs can be a GiB): only when the call is done.
-	queues.set(ort, next.then(() => undefined, () => undefined));
+	queues.set(
+		ort,
+		next.then(
+			() => undefined,
+			() => undefined
+		)
+	);
 	return next;
 }
 
@@ -82,7 +88,8 @@ export class CaptureSession {
 		const ext = opts.externalize === false ? null : externalizeWeights(bytes, INLINE_WEIGHTS, undefined, skip);
 		const so = opts.sessionOptions;
 		const externalData = ext ? [...(so?.externalData ?? []), { path: INLINE_WEIGHTS, data: bytes }] : so?.externalData;
-		const extra = opts.prepack === false ? { ...so?.extra, session: { ...(so?.extra?.session as object), disable_prepacking: '1' } } : so?.extra;
+		const extra =
+			opts.prepack === false ? { ...so?.extra, session: { ...(so?.extra?.session as object), disable_prepacking: '1' } } : so?.extra;
 		const session = await oneAtATime(ort, () =>
 			ort.InferenceSession.create(opts.edit ? opts.edit(ext ? ext.model : bytes) : ext ? ext.model : bytes, {
 				...so,

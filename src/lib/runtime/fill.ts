@@ -26,30 +26,45 @@ export function fill(v: ValueInfo, dims: number[], seed: number, idRange: number
 	if (role === 'types' || v.dtype === 'bool') return constant(v.dtype, n, 0);
 	if (role === 'positions' && isInt(v.dtype)) {
 		const last = dims[dims.length - 1] ?? 1;
-		return cast(BigInt64Array.from({ length: n }, (_, i) => BigInt(i % last)), v.dtype);
+		return cast(
+			BigInt64Array.from({ length: n }, (_, i) => BigInt(i % last)),
+			v.dtype
+		);
 	}
 	if (isInt(v.dtype)) {
 		const hi = Math.min(idRange, maxOf(v.dtype));
 		const r = integers(s, 0, hi);
-		return cast(BigInt64Array.from({ length: n }, () => BigInt(r())), v.dtype);
+		return cast(
+			BigInt64Array.from({ length: n }, () => BigInt(r())),
+			v.dtype
+		);
 	}
 	const r = normal(s);
 	const vals = Float64Array.from({ length: n }, () => r());
 	switch (v.dtype) {
-		case 'float64': return vals;
-		case 'float16': return Uint16Array.from(vals, floatToHalf);
-		case 'bfloat16': return Uint16Array.from(vals, floatToBf16);
-		default: return Float32Array.from(vals);
+		case 'float64':
+			return vals;
+		case 'float16':
+			return Uint16Array.from(vals, floatToHalf);
+		case 'bfloat16':
+			return Uint16Array.from(vals, floatToBf16);
+		default:
+			return Float32Array.from(vals);
 	}
 }
 
 function constant(dtype: DType, n: number, value: 0 | 1): TensorData {
 	switch (dtype) {
-		case 'float32': return new Float32Array(n).fill(value);
-		case 'float64': return new Float64Array(n).fill(value);
-		case 'float16': return new Uint16Array(n).fill(value ? 0x3c00 : 0);
-		case 'bfloat16': return new Uint16Array(n).fill(value ? 0x3f80 : 0);
-		default: return cast(new BigInt64Array(n).fill(BigInt(value)), dtype);
+		case 'float32':
+			return new Float32Array(n).fill(value);
+		case 'float64':
+			return new Float64Array(n).fill(value);
+		case 'float16':
+			return new Uint16Array(n).fill(value ? 0x3c00 : 0);
+		case 'bfloat16':
+			return new Uint16Array(n).fill(value ? 0x3f80 : 0);
+		default:
+			return cast(new BigInt64Array(n).fill(BigInt(value)), dtype);
 	}
 }
 
@@ -65,14 +80,22 @@ function maxOf(dtype: DType): number {
 /** int64 values -> the input's integer (or bool) array type. */
 export function cast(v: BigInt64Array, dtype: DType): TensorData {
 	switch (dtype) {
-		case 'int64': return v;
-		case 'uint64': return BigUint64Array.from(v, (x) => BigInt.asUintN(64, x));
-		case 'int32': return Int32Array.from(v, Number);
-		case 'uint32': return Uint32Array.from(v, Number);
-		case 'int16': return Int16Array.from(v, Number);
-		case 'uint16': return Uint16Array.from(v, Number);
-		case 'int8': return Int8Array.from(v, Number);
-		default: return Uint8Array.from(v, Number); // uint8, bool
+		case 'int64':
+			return v;
+		case 'uint64':
+			return BigUint64Array.from(v, (x) => BigInt.asUintN(64, x));
+		case 'int32':
+			return Int32Array.from(v, Number);
+		case 'uint32':
+			return Uint32Array.from(v, Number);
+		case 'int16':
+			return Int16Array.from(v, Number);
+		case 'uint16':
+			return Uint16Array.from(v, Number);
+		case 'int8':
+			return Int8Array.from(v, Number);
+		default:
+			return Uint8Array.from(v, Number); // uint8, bool
 	}
 }
 

@@ -159,7 +159,10 @@ function tokenIds(graph: Graph, tok: ValueInfo, opts: InputOptions): number[] | 
 }
 
 export function parseIds(s: string): number[] {
-	const parts = s.split(',').map((p) => p.trim()).filter((p) => p !== '');
+	const parts = s
+		.split(',')
+		.map((p) => p.trim())
+		.filter((p) => p !== '');
 	return parts.map((p) => {
 		const n = Number(p);
 		if (!Number.isInteger(n)) throw new ModelError(`"${p}" is not an integer id (expected a comma list like 3,1,4).`);
@@ -173,17 +176,24 @@ export function parseIds(s: string): number[] {
  */
 function shapeFor(v: ValueInfo, bound: Map<string, number>, opts: InputOptions, tokens?: number): number[] {
 	if (v.dims === null)
-		throw new ModelError(`Input "${v.name}" has no declared shape, so no default can be built.`, 'Give it as a file (--input NAME=FILE.npy).');
+		throw new ModelError(
+			`Input "${v.name}" has no declared shape, so no default can be built.`,
+			'Give it as a file (--input NAME=FILE.npy).'
+		);
 	const dims = v.dims.map((d: Dim, k) => {
 		if (typeof d === 'number' && d > 0) return d;
 		if (typeof d === 'string' && bound.has(d)) return bound.get(d)!;
 		if (tokens !== undefined && k === v.dims!.length - 1) return tokens;
 		const rule = typeof d === 'string' ? dimRule(d) : rankRule(v.dims!.length, k);
 		switch (rule) {
-			case 'batch': return DEFAULT_BATCH;
-			case 'seq': return opts.seq ?? DEFAULT_SEQ;
-			case 'past': return DEFAULT_PAST;
-			case 'other': return DEFAULT_OTHER;
+			case 'batch':
+				return DEFAULT_BATCH;
+			case 'seq':
+				return opts.seq ?? DEFAULT_SEQ;
+			case 'past':
+				return DEFAULT_PAST;
+			case 'other':
+				return DEFAULT_OTHER;
 			default:
 				throw new ModelError(
 					`Input "${v.name}" has dim ${k} ${typeof d === 'string' ? `"${d}"` : '(unnamed)'} with no sensible default (it must match the weights).`,

@@ -48,13 +48,22 @@ export function emptyCache(c: CacheInput, dtype: DType): CapturedTensor {
 
 function emptyData(dtype: DType): TensorData {
 	switch (dtype) {
-		case 'float16': case 'bfloat16': return new Uint16Array(0);
-		case 'float64': return new Float64Array(0);
-		case 'int64': return new BigInt64Array(0);
-		case 'int32': return new Int32Array(0);
-		case 'int8': return new Int8Array(0);
-		case 'uint8': case 'bool': return new Uint8Array(0);
-		default: return new Float32Array(0);
+		case 'float16':
+		case 'bfloat16':
+			return new Uint16Array(0);
+		case 'float64':
+			return new Float64Array(0);
+		case 'int64':
+			return new BigInt64Array(0);
+		case 'int32':
+			return new Int32Array(0);
+		case 'int8':
+			return new Int8Array(0);
+		case 'uint8':
+		case 'bool':
+			return new Uint8Array(0);
+		default:
+			return new Float32Array(0);
 	}
 }
 
@@ -69,7 +78,11 @@ function pastAxis(v: ValueInfo, c: CacheName): number {
 }
 
 function emptyShape(graph: Graph, v: ValueInfo, c: CacheName, hints: ConfigHints | null): { dims: number[]; from: CacheInput['from'] } {
-	if (!v.dims) throw new ModelError(`Cache input "${displayName(v.name)}" has no declared shape, so its empty default cannot be built.`, 'Give it as a file (--input NAME=FILE.npy).');
+	if (!v.dims)
+		throw new ModelError(
+			`Cache input "${displayName(v.name)}" has no declared shape, so its empty default cannot be built.`,
+			'Give it as a file (--input NAME=FILE.npy).'
+		);
 	const past = pastAxis(v, c);
 	const rank = v.dims.length;
 	let shape: HeadShape | null = null;
@@ -82,11 +95,18 @@ function emptyShape(graph: Graph, v: ValueInfo, c: CacheName, hints: ConfigHints
 		shape ??= headShape(graph, v.name, hints);
 		from = shape.from;
 		const isHeadSize = k === rank - 1 || (k === 2 && past === 3 && rank === 4);
-		const n = rank === 3 ? (shape.headSize !== null ? shape.headSize * (c.kind === 'key_value' ? 2 : 1) : null) : isHeadSize ? shape.headSize : shape.kvHeads;
+		const n =
+			rank === 3
+				? shape.headSize !== null
+					? shape.headSize * (c.kind === 'key_value' ? 2 : 1)
+					: null
+				: isHeadSize
+					? shape.headSize
+					: shape.kvHeads;
 		if (n === null)
 			throw new ModelError(
 				`Cache input "${displayName(v.name)}" has dim ${k}${typeof d === 'string' ? ` "${displayName(d, 40)}"` : ''} (${isHeadSize ? 'head size' : 'KV heads'}), which neither the graph nor a config.json tells.`,
-				'Put the model\'s config.json beside it, or give the input as a file (--input NAME=FILE.npy).'
+				"Put the model's config.json beside it, or give the input as a file (--input NAME=FILE.npy)."
 			);
 		return n;
 	});
@@ -99,7 +119,11 @@ function headShape(graph: Graph, input: string, hints: ConfigHints | null): Head
 	if (g && g.kvHeads !== null && g.headSize !== null) return g;
 	const kvHeads = hints ? (hints.num_key_value_heads ?? hints.num_attention_heads ?? null) : null;
 	const headSize = hints ? headDimOf(hints) : null;
-	return { kvHeads: g?.kvHeads ?? kvHeads, headSize: g?.headSize ?? headSize, from: g && (g.kvHeads !== null || g.headSize !== null) ? 'graph' : 'config' };
+	return {
+		kvHeads: g?.kvHeads ?? kvHeads,
+		headSize: g?.headSize ?? headSize,
+		from: g && (g.kvHeads !== null || g.headSize !== null) ? 'graph' : 'config'
+	};
 }
 
 function fromGraph(graph: Graph, input: string): HeadShape | null {

@@ -54,7 +54,11 @@ export function memoryBudget(env: BudgetEnv): Budget {
 	if (setting) {
 		const bytes = parseBytes(setting);
 		const name = env.settingName ?? 'the budget setting';
-		if (bytes === null) throw new ModelError(`${name}=${displayName(setting, 40)} is not a size.`, 'Use a byte count or a number with K, M or G, e.g. 512M or 8G.');
+		if (bytes === null)
+			throw new ModelError(
+				`${name}=${displayName(setting, 40)} is not a size.`,
+				'Use a byte count or a number with K, M or G, e.g. 512M or 8G.'
+			);
 		return { bytes, source: `${name}=${setting}` };
 	}
 	if (env.where === 'browser') {
@@ -114,13 +118,16 @@ export const MAX_INPUT_BYTES = 256 * MiB;
 export function checkInputSize(name: string, dims: readonly number[], dtype: DType, max = MAX_INPUT_BYTES): void {
 	const shape = `[${dims.join(', ')}]`;
 	if (dims.some((d) => !Number.isSafeInteger(d) || d < 0))
-		throw new ModelError(`Input "${displayName(name)}" would have shape ${shape}, which is not a valid shape.`, 'Check the model\'s declared input shape, or give the input as a file (--input NAME=FILE.npy).');
+		throw new ModelError(
+			`Input "${displayName(name)}" would have shape ${shape}, which is not a valid shape.`,
+			"Check the model's declared input shape, or give the input as a file (--input NAME=FILE.npy)."
+		);
 	const elems = dims.reduce((a, b) => a * b, 1);
 	const bytes = elems * Math.max(1, dtypeSize(dtype));
 	if (bytes > max)
 		throw new ModelError(
 			`Input "${displayName(name)}" would be ${shape} ${dtype} (${formatBytes(bytes)}), over the ${formatBytes(max)} one input may take.`,
-			'Check the model\'s declared input shape (a fixed dim may be wrong), or give the input as a file (--input NAME=FILE.npy).'
+			"Check the model's declared input shape (a fixed dim may be wrong), or give the input as a file (--input NAME=FILE.npy)."
 		);
 }
 

@@ -88,10 +88,16 @@ function fitToTokens(graph: Graph, feeds: Record<string, CapturedTensor>, tok: s
 
 function typed(dtype: string, values: number[]): CapturedTensor['data'] {
 	switch (dtype) {
-		case 'int64': return BigInt64Array.from(values, BigInt);
-		case 'int32': return Int32Array.from(values);
-		case 'float32': return Float32Array.from(values);
-		case 'bool': case 'uint8': return Uint8Array.from(values);
-		default: return Float32Array.from(values);
+		case 'int64':
+			return BigInt64Array.from(values, BigInt);
+		case 'int32':
+			return Int32Array.from(values);
+		case 'float32':
+			return Float32Array.from(values);
+		case 'bool':
+		case 'uint8':
+			return Uint8Array.from(values);
+		default:
+			return Float32Array.from(values);
 	}
 }

@@ -231,7 +231,8 @@ export function choosePlan(p: PlanInput): CapturePlan {
 	};
 	if (p.captureSet === 'none' || requestedBytes <= allowance) return full;
 	const over = `capturing "${p.captureSet}" would take ${formatBytes(requestedBytes)}, over the ${formatBytes(Math.max(0, allowance))} the memory budget leaves beside the weights`;
-	if (!structure || !structure.layers.length) return { ...full, reason: `${over}; selective capture needs recognized layers, so everything is captured anyway` };
+	if (!structure || !structure.layers.length)
+		return { ...full, reason: `${over}; selective capture needs recognized layers, so everything is captured anyway` };
 
 	// Selective: the semantic set of every layer (plus the flow tensors), fetched a layer at a time.
 	const flow = new Set(structure.layers.flatMap(flowNames));
@@ -246,7 +247,9 @@ export function choosePlan(p: PlanInput): CapturePlan {
 	}
 	const skippedOutputs = outputs.filter((n) => size(n) > OUTPUT_CAP);
 	const selectiveBytes = sum(outputs) - sum(skippedOutputs) + sum(always) + Math.max(0, ...perLayer.map((l) => sum(l)));
-	const skipped = skippedOutputs.length ? `; not fetched: the output${skippedOutputs.length > 1 ? 's' : ''} ${skippedOutputs.map((n) => `"${n}" (${formatBytes(size(n))})`).join(', ')}` : '';
+	const skipped = skippedOutputs.length
+		? `; not fetched: the output${skippedOutputs.length > 1 ? 's' : ''} ${skippedOutputs.map((n) => `"${n}" (${formatBytes(size(n))})`).join(', ')}`
+		: '';
 	return {
 		mode: 'selective',
 		requested: p.captureSet,

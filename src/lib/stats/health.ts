@@ -21,8 +21,15 @@ export interface ValueScan {
 }
 
 export function scanValues(x: Numeric): ValueScan {
-	let finite = 0, min = Infinity, max = -Infinity, sum = 0;
-	let nan = 0, posInf = 0, negInf = 0, overPos = 0, overNeg = 0;
+	let finite = 0,
+		min = Infinity,
+		max = -Infinity,
+		sum = 0;
+	let nan = 0,
+		posInf = 0,
+		negInf = 0,
+		overPos = 0,
+		overNeg = 0;
 	for (let i = 0; i < x.length; i++) {
 		const v = x[i];
 		if (v !== v) nan++;

@@ -22,7 +22,8 @@ export function normRow(x: Values, p: NormParams): Float64Array {
 	}
 	const f = frozenFactor(x, p);
 	const m = p.kind === 'layernorm' ? mean(x) : 0;
-	for (let i = 0; i < D; i++) y[i] = p.kind === 'dyt' ? f[i] * x[i] + (p.beta ? p.beta[i] : 0) : (x[i] - m) * f[i] + (p.beta ? p.beta[i] : 0);
+	for (let i = 0; i < D; i++)
+		y[i] = p.kind === 'dyt' ? f[i] * x[i] + (p.beta ? p.beta[i] : 0) : (x[i] - m) * f[i] + (p.beta ? p.beta[i] : 0);
 	return y;
 }
 

@@ -39,7 +39,11 @@ function outputMoments(output: Numeric, dims: readonly number[]): Pick<LayerNorm
 }
 
 export function layerNormStats(
-	input: Numeric, inDims: readonly number[], output: Numeric, outDims: readonly number[], eps: number
+	input: Numeric,
+	inDims: readonly number[],
+	output: Numeric,
+	outDims: readonly number[],
+	eps: number
 ): LayerNormStats {
 	const m = mapRows(input, inDims, mean);
 	const v = mapRows(input, inDims, variance);
@@ -47,15 +51,17 @@ export function layerNormStats(
 }
 
 export function rmsNormStats(
-	input: Numeric, inDims: readonly number[], output: Numeric, outDims: readonly number[], eps: number
+	input: Numeric,
+	inDims: readonly number[],
+	output: Numeric,
+	outDims: readonly number[],
+	eps: number
 ): RmsNormStats {
 	const ms = mapRows(input, inDims, meanSquare);
 	return { ms, scale: ms.map((x) => 1 / Math.sqrt(x + eps)), ...outputMoments(output, outDims) };
 }
 
-export function dytStats(
-	input: Numeric, inDims: readonly number[], output: Numeric, outDims: readonly number[], alpha: number
-): DytStats {
+export function dytStats(input: Numeric, inDims: readonly number[], output: Numeric, outDims: readonly number[], alpha: number): DytStats {
 	const saturation = mapRows(input, inDims, (row) => {
 		let n = 0;
 		for (let i = 0; i < row.length; i++) if (Math.abs(Math.tanh(alpha * row[i])) > DYT_SATURATION) n++;

@@ -2,8 +2,16 @@
 import type { DType } from '../onnx/index.js';
 
 export type TensorData =
-	| Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
-	| Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+	| Float32Array
+	| Float64Array
+	| Int8Array
+	| Uint8Array
+	| Int16Array
+	| Uint16Array
+	| Int32Array
+	| Uint32Array
+	| BigInt64Array
+	| BigUint64Array;
 
 export interface CapturedTensor {
 	name: string; // ONNX tensor name

@@ -50,7 +50,10 @@ export function loadTokenizer(json: string | object, config: string | object | n
 	try {
 		tok = new Tokenizer(tj, cfg);
 	} catch (e) {
-		throw new ModelError(`${displayName(file)} could not be read as a ${displayName(type, 20)} tokenizer: ${displayName(String((e as Error)?.message ?? e), 120)}.`, HINT);
+		throw new ModelError(
+			`${displayName(file)} could not be read as a ${displayName(type, 20)} tokenizer: ${displayName(String((e as Error)?.message ?? e), 120)}.`,
+			HINT
+		);
 	}
 	const byteLevel = isByteLevel(tj);
 	const special = new Set<number>();
@@ -65,7 +68,9 @@ export function loadTokenizer(json: string | object, config: string | object | n
 			try {
 				enc = tok.encode(text);
 			} catch (e) {
-				throw new ModelError(`The tokenizer ${displayName(file)} failed on this text: ${displayName(String((e as Error)?.message ?? e), 120)}.`);
+				throw new ModelError(
+					`The tokenizer ${displayName(file)} failed on this text: ${displayName(String((e as Error)?.message ?? e), 120)}.`
+				);
 			}
 			return enc.ids.map((id, i) => token(id, enc.tokens[i] ?? tok.id_to_token(id) ?? ''));
 		},

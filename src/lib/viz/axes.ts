@@ -40,7 +40,12 @@ export function axisLayout(box: GridBox, labels: AxisLabels): AxisLayout {
 }
 
 /** Draws key tokens along the top and query tokens down the left of the grid at (0, 0) of `g`. */
-export function drawTokenAxes(g: SVGGElement, box: GridBox, labels: AxisLabels, titles: { x: string; y: string } = { x: 'key', y: 'query' }): void {
+export function drawTokenAxes(
+	g: SVGGElement,
+	box: GridBox,
+	labels: AxisLabels,
+	titles: { x: string; y: string } = { x: 'key', y: 'query' }
+): void {
 	const { x, y } = gridScales(box);
 	const layout = axisLayout(box, labels);
 	const root = select(g);

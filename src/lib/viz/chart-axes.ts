@@ -11,12 +11,7 @@ export function drawValueAxis(g: SVGGElement, y: ScaleLinear<number, number>, wi
 	const root = select(g);
 	root.selectAll('*').remove();
 	const axis = root.append('g').attr('class', 'axis axis-y').call(axisLeft(y).ticks(ticks, '~g').tickSizeOuter(0));
-	axis
-		.selectAll<SVGGElement, number>('.tick')
-		.append('line')
-		.attr('class', 'grid')
-		.attr('x1', 0)
-		.attr('x2', width);
+	axis.selectAll<SVGGElement, number>('.tick').append('line').attr('class', 'grid').attr('x1', 0).attr('x2', width);
 	if (title) root.append('text').attr('class', 'axis-title').attr('x', -4).attr('y', -6).attr('text-anchor', 'start').text(title);
 }
 

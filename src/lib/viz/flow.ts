@@ -83,7 +83,14 @@ export function layerAtPosition(pos: number, layers: number): number | null {
 
 /** What a point measures, in words (readout and legend). */
 export function describePoint(p: FlowPoint, measured: ResidStats['measured_at'] | null, side: StreamSide = 'plotted'): string {
-	const where = p.key === 'pre' ? 'block input (resid_pre)' : p.key === 'mid' ? 'after attention (resid_mid)' : p.key === 'post' ? 'block output (resid_post)' : '';
+	const where =
+		p.key === 'pre'
+			? 'block input (resid_pre)'
+			: p.key === 'mid'
+				? 'after attention (resid_mid)'
+				: p.key === 'post'
+					? 'block output (resid_post)'
+					: '';
 	if (p.key === 'attn') return 'attention update ratio ||attn|| / ||stream||';
 	if (p.key === 'mlp') return 'MLP update ratio ||mlp|| / ||stream||';
 	if (side === 'before-norm') return `${where}, before the LN (x + branch)`;

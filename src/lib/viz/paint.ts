@@ -132,7 +132,13 @@ export function sliceOf(data: ArrayLike<number>, dims: readonly number[], lead: 
  * Any 2-D slice of a row-major tensor: `rowAxis` x `colAxis`, every other axis held at `fixed[k]`
  * (entries for the two chosen axes are ignored). Rank 1 is one row; rank 0 one cell.
  */
-export function slice2d(data: ArrayLike<number>, dims: readonly number[], rowAxis: number, colAxis: number, fixed: readonly number[]): MatrixView {
+export function slice2d(
+	data: ArrayLike<number>,
+	dims: readonly number[],
+	rowAxis: number,
+	colAxis: number,
+	fixed: readonly number[]
+): MatrixView {
 	const rank = dims.length;
 	if (rank === 0) return { data, offset: 0, rows: 1, cols: 1, rowStride: 1, colStride: 1 };
 	const strides = new Array<number>(rank);

@@ -17,7 +17,15 @@ export const COLORS = {
 	d: 'var(--chart-d, #b279a2)'
 };
 
-function series(id: string, label: string, color: string, points: FlowPoint[], token: number | null, dashed = false, model?: string): FlowSeries {
+function series(
+	id: string,
+	label: string,
+	color: string,
+	points: FlowPoint[],
+	token: number | null,
+	dashed = false,
+	model?: string
+): FlowSeries {
 	return { id, label, color, dashed, token, model, points: points.map((p) => ({ x: p.x, value: pointValue(p, token), point: p })) };
 }
 
@@ -36,7 +44,8 @@ export function streamSeries(resid: readonly (ResidStats | null)[], o: StreamOpt
 	const name = o.modelLabel ? `${o.modelLabel} ` : '';
 	const color = o.color ?? COLORS.a;
 	const out = [series(`${pre}stream-mean`, `${name}mean over tokens`, color, streamPoints(resid), null, false, o.model)];
-	if (o.token !== null) out.push(series(`${pre}stream-token`, `${name}token #${o.token}`, color, streamPoints(resid), o.token, true, o.model));
+	if (o.token !== null)
+		out.push(series(`${pre}stream-token`, `${name}token #${o.token}`, color, streamPoints(resid), o.token, true, o.model));
 	const side: StreamSide = 'before-norm';
 	const before = o.beforeNorm ? streamPoints(resid, side) : [];
 	if (before.length) out.push(series(`${pre}before-mean`, `${name}before the LN (mean)`, COLORS.d, before, null, true, o.model));
@@ -49,6 +58,9 @@ export function ratioSeries(resid: readonly (ResidStats | null)[], token: number
 	const mlp = ratioPoints(resid, 'mlp');
 	const out = [series('attn-ratio', 'attention (mean)', COLORS.b, attn, null), series('mlp-ratio', 'MLP (mean)', COLORS.c, mlp, null)];
 	if (token !== null)
-		out.push(series('attn-ratio-token', `attention, token #${token}`, COLORS.b, attn, token, true), series('mlp-ratio-token', `MLP, token #${token}`, COLORS.c, mlp, token, true));
+		out.push(
+			series('attn-ratio-token', `attention, token #${token}`, COLORS.b, attn, token, true),
+			series('mlp-ratio-token', `MLP, token #${token}`, COLORS.c, mlp, token, true)
+		);
 	return out;
 }

@@ -56,7 +56,9 @@ export class CompareModel {
 	open(entry: ZooEntry, opts: { backend: BackendChoice; capture: 'all' | 'semantic'; input: InputOptions }): Promise<void> {
 		this.id = entry.id;
 		const src = zooSource(this.root, entry);
-		return this.request((c) => c.open(src, { backend: opts.backend, captureSet: opts.capture, input: opts.input }, (p) => (this.message = describeProgress(p))));
+		return this.request((c) =>
+			c.open(src, { backend: opts.backend, captureSet: opts.capture, input: opts.input }, (p) => (this.message = describeProgress(p)))
+		);
 	}
 
 	/** Same session, the page's new inputs. */

@@ -75,4 +75,3 @@ export function leadOf(dims: readonly number[], w: DiffWhere | null): number[] {
 	const n = Math.max(0, dims.length - 2);
 	return Array.from({ length: n }, (_, k) => w?.index[k] ?? 0);
 }
-

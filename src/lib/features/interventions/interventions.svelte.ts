@@ -94,7 +94,7 @@ export class WhatIfModel {
 			return;
 		}
 		const patches = list.some((iv) => iv.kind === 'patch');
-		if (patches && !this.source) return this.fail(main, 'a patch copies from run B: give run B\'s text');
+		if (patches && !this.source) return this.fail(main, "a patch copies from run B: give run B's text");
 		this.phase = 'loading';
 		this.error = null;
 		this.message = `running with ${list.length} intervention(s)`;
@@ -102,10 +102,19 @@ export class WhatIfModel {
 			const s = source();
 			if (!s) throw new Error('The model cannot be opened again (no source).');
 			const c = (this.client ??= this.connect());
-			const whatIf = { interventions: list, source: patches ? { ...main.input, text: this.source, ids: undefined } : null, lens: true, attribute: {} };
-			const r = await c.open(await s, { backend: main.backend, captureSet: 'all', input: main.input, budget: budget ?? undefined, whatIf }, (p) => {
-				if (current()) this.message = describeProgress(p);
-			});
+			const whatIf = {
+				interventions: list,
+				source: patches ? { ...main.input, text: this.source, ids: undefined } : null,
+				lens: true,
+				attribute: {}
+			};
+			const r = await c.open(
+				await s,
+				{ backend: main.backend, captureSet: 'all', input: main.input, budget: budget ?? undefined, whatIf },
+				(p) => {
+					if (current()) this.message = describeProgress(p);
+				}
+			);
 			if (!current()) return;
 			this.run = r;
 			this.main = main;

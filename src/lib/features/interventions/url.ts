@@ -21,7 +21,11 @@ export interface WhatIfParams {
 export function readWhatIf(p: URLSearchParams): WhatIfParams | null {
 	if (!KINDS.some((k) => p.has(k)) && !p.has('patch_source')) return null;
 	const entries = KINDS.flatMap((kind) =>
-		(p.get(kind) ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((spec) => ({ kind, spec }))
+		(p.get(kind) ?? '')
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean)
+			.map((spec) => ({ kind, spec }))
 	);
 	return { entries, source: p.get('patch_source') ?? '' };
 }

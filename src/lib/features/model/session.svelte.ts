@@ -251,7 +251,13 @@ export class RuntimeSession {
 		return this.request(
 			async (c) => {
 				const src = await source();
-				const opts = { backend: this.backendChoice, captureSet: this.capture, input: this.input, budget: this.budget().bytes, layer: this.o.layer() };
+				const opts = {
+					backend: this.backendChoice,
+					captureSet: this.capture,
+					input: this.input,
+					budget: this.budget().bytes,
+					layer: this.o.layer()
+				};
 				return c.open(src, opts, this.onProgress);
 			},
 			keepView,

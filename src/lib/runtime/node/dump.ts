@@ -23,7 +23,11 @@ export const MANIFEST = 'manifest.json';
 export function fileNames(names: readonly string[]): string[] {
 	const used = new Set<string>([MANIFEST.toLowerCase()]);
 	return names.map((name) => {
-		const base = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 120) || 'tensor';
+		const base =
+			name
+				.replace(/[^A-Za-z0-9._-]+/g, '_')
+				.replace(/^[._]+/, '')
+				.slice(0, 120) || 'tensor';
 		let file = `${base}.npy`;
 		for (let k = 2; used.has(file.toLowerCase()); k++) file = `${base}__${k}.npy`;
 		used.add(file.toLowerCase());

@@ -24,7 +24,11 @@ export async function listFolder(dir: string): Promise<FolderFile[]> {
 			const full = join(d, e.name);
 			if (e.isDirectory()) await walk(full);
 			else if (e.isFile()) {
-				if (out.length >= MAX_FILES) throw new ModelError(`${dir} holds more than ${MAX_FILES} files; this does not look like one model's folder.`, 'Give the folder that holds the model (or the .onnx file itself).');
+				if (out.length >= MAX_FILES)
+					throw new ModelError(
+						`${dir} holds more than ${MAX_FILES} files; this does not look like one model's folder.`,
+						'Give the folder that holds the model (or the .onnx file itself).'
+					);
 				const size = (await stat(full)).size;
 				out.push({ path: relative(dir, full).split(sep).join('/'), size, read: async () => new Uint8Array(await readFile(full)) });
 			}

@@ -22,7 +22,7 @@ export interface ModelFileOptions {
 }
 
 export async function readModelFile(path: string, opts: ModelFileOptions = {}): Promise<ModelBuffer> {
-	const budget = opts.budget ?? (opts.maxBytes !== undefined ? { bytes: opts.maxBytes, source: 'the caller\'s limit' } : nodeBudget());
+	const budget = opts.budget ?? (opts.maxBytes !== undefined ? { bytes: opts.maxBytes, source: "the caller's limit" } : nodeBudget());
 	const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
 		throw fileError(path, e);
 	});
@@ -51,11 +51,18 @@ export async function readModelFile(path: string, opts: ModelFileOptions = {}): 
 
 export function fileError(path: string, e: NodeJS.ErrnoException): ModelError {
 	switch (e.code) {
-		case 'ENOENT': return new ModelError(`No such file: ${path}`);
-		case 'EACCES': case 'EPERM': return new ModelError(`Permission denied: ${path}`);
-		case 'EISDIR': return new ModelError(`${path} is a directory, not a file.`);
-		case 'ENOTDIR': return new ModelError(`No such file: ${path} (a part of the path is not a folder).`);
-		case 'ENAMETOOLONG': return new ModelError(`The file name is too long: ${path.slice(0, 80)}...`);
-		default: return new ModelError(`Cannot read ${path}: ${e.message}`);
+		case 'ENOENT':
+			return new ModelError(`No such file: ${path}`);
+		case 'EACCES':
+		case 'EPERM':
+			return new ModelError(`Permission denied: ${path}`);
+		case 'EISDIR':
+			return new ModelError(`${path} is a directory, not a file.`);
+		case 'ENOTDIR':
+			return new ModelError(`No such file: ${path} (a part of the path is not a folder).`);
+		case 'ENAMETOOLONG':
+			return new ModelError(`The file name is too long: ${path.slice(0, 80)}...`);
+		default:
+			return new ModelError(`Cannot read ${path}: ${e.message}`);
 	}
 }
