@@ -1,4 +1,4 @@
-// The CLI contract of issue 3 (`inspect --json`): other tools parse these fields, keep them stable.
+// The CLI contract (`inspect --json`): other tools parse these fields, keep them stable.
 import type { ModelVariant, Note, PlacedNorm, Structure, Sublayer } from './types.js';
 
 export interface InspectNorm {

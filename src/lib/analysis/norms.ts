@@ -2,11 +2,14 @@
 // RMSNorm, DyT). Each norm is reported with the tensor it reads, the tensor it writes, eps and
 // its affine parameters.
 import type { GraphNode } from '../onnx/graph.js';
-import { attrFloat, attrInt } from '../onnx/graph.js';
+import { attrFloat } from '../onnx/graph.js';
 import type { NormInfo, NormKind, Note } from './types.js';
 import { nodeLabel, publicName, type Ctx } from './walk.js';
 import { isSkipNorm, skipNorm } from './skip.js';
 import { embedNorm, isEmbedNorm } from './embed.js';
+import { inputThroughCast, isCentered, isSquare, lastAxisReduce, mulWith, same, single, f32 } from './norm-match.js';
+
+export { f32 };
 
 const FUSED: Record<string, NormKind> = {
 	LayerNormalization: 'layernorm',
@@ -263,59 +266,4 @@ function affine(
 		out = ba.outputs[0];
 	}
 	return { output: out, gamma, beta };
-}
-
-function isSquare(ctx: Ctx, n: GraphNode, x: string): boolean {
-	if (n.opType === 'Pow') return n.inputs[0] === x && ctx.scalar(n.inputs[1]) === 2;
-	return n.opType === 'Mul' && n.inputs[0] === x && n.inputs[1] === x;
-}
-
-/** x is `Sub(y, ReduceMean(y))`. */
-function isCentered(ctx: Ctx, x: string): boolean {
-	const p = ctx.producer(x);
-	if (!p || p.opType !== 'Sub') return false;
-	const m = ctx.producer(p.inputs[1]);
-	return !!m && m.opType === 'ReduceMean' && same(ctx, m.inputs[0], p.inputs[0]);
-}
-
-function single(ctx: Ctx, t: string, op: string): GraphNode | null {
-	const cs = ctx.consumers(t);
-	return cs.length === 1 && cs[0].opType === op ? cs[0] : null;
-}
-
-function mulWith(ctx: Ctx, t: string, other: string): GraphNode | undefined {
-	return ctx
-		.consumers(t)
-		.find(
-			(m) =>
-				m.opType === 'Mul' && ((m.inputs[0] === t && same(ctx, m.inputs[1], other)) || (m.inputs[1] === t && same(ctx, m.inputs[0], other)))
-		);
-}
-
-/** The same tensor, or the same up to Cast/Identity (T5/LLaMA cast to float32 for the statistics only). */
-function same(ctx: Ctx, a: string, b: string): boolean {
-	return a === b || ctx.peel(a) === ctx.peel(b);
-}
-
-/** Reduces over the last axis only (axes from the attribute, or the input in opset 18+). */
-function lastAxisReduce(ctx: Ctx, n: GraphNode): boolean {
-	if (attrInt(n, 'keepdims', 1) !== 1) return false;
-	const a = n.proto.attribute.find((x) => x.name === 'axes');
-	const axes = a ? a.ints.map(Number) : n.inputs[1] ? ctx.value(n.inputs[1])?.data : undefined;
-	if (!axes || axes.length !== 1) return false;
-	if (axes[0] === -1) return true;
-	const d = ctx.dims(n.inputs[0]);
-	return d ? axes[0] === d.length - 1 : axes[0] >= 1; // rank unknown: a positive last axis is taken at its word
-}
-
-/** Look back through a Cast that only the norm reads (fp16 models cast to fp32 for statistics). */
-function inputThroughCast(ctx: Ctx, x: string, normNodes: number[]): [string, number[]] {
-	const p = ctx.producer(x);
-	if (p && p.opType === 'Cast' && ctx.consumers(x).every((c) => normNodes.includes(c.index))) return [p.inputs[0], [p.index]];
-	return [x, []];
-}
-
-/** Constants are stored as float32: report them at float32 precision (1e-5, not 9.9999997e-6). */
-export function f32(x: number | null): number | null {
-	return x === null || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
 }

@@ -1,4 +1,4 @@
-// What an attention head does, as numbers from its pattern (issue 17: heads named by behaviour).
+// What an attention head does, as numbers from its pattern, so heads can be named by behaviour.
 // A pattern is one head's [S, S] softmax, row-major: row i (query) holds the weights on keys
 // 0..S-1, causal so row i has zeros after column i. Every score is a mean of pattern entries,
 // so it lies in [0, 1]; 1 means the head puts all its weight where the score looks.

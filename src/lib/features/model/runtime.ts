@@ -1,5 +1,6 @@
 // What every view that runs a model shares: the one place a runtime worker is made, the zoo
 // model as a source, and "the latest request wins" (an answer to an older request is dropped).
+import { tick } from 'svelte';
 import { RuntimeClient } from '$lib/worker/client';
 import type { ModelSource } from '$lib/worker/protocol';
 import type { ZooEntry } from '$lib/worker/zoo';
@@ -47,4 +48,10 @@ export function latestWins(): Latest {
 /** An error as one line of text. */
 export function errorText(e: unknown): string {
 	return e instanceof Error ? e.message : String(e);
+}
+
+/** Resolves once Svelte has flushed its effects and the browser has painted a frame. */
+export async function nextFrame(): Promise<void> {
+	await tick();
+	await new Promise((res) => requestAnimationFrame(() => res(null)));
 }

@@ -1,7 +1,6 @@
 // The runtime session of the page: one worker, the model open in it and how (zoo id or files,
 // backend, capture set, inputs, memory budget), the newest request's result, its progress and its
 // error. It knows nothing of layers shown or cells hovered: after each result it calls `onShow`.
-import { tick } from 'svelte';
 import type { BackendChoice } from '$lib/worker/ep';
 import { describeProgress, describeResult } from '$lib/worker/progress';
 import { installHook } from '$lib/worker/test-hook';
@@ -12,8 +11,9 @@ import type { Override } from '$lib/analysis/types';
 import type { Backend } from '$lib/runtime/capture';
 import { META_VOCAB } from '$lib/runtime/inputs';
 import { storeOf } from '$lib/tensor';
-import { checkModelSize, memoryBudget, type Budget } from '$lib/runtime/limits';
-import { errorText, latestWins, zooListUrl, zooSource, type Connect, type Runtime } from './runtime';
+import { checkModelSize, type Budget } from '$lib/runtime/limits';
+import { pageBudget, pageBudgetBytes } from './budget';
+import { errorText, latestWins, nextFrame, zooListUrl, zooSource, type Connect, type Runtime } from './runtime';
 import { pickedFiles, type PickedFiles } from './files';
 
 export type Phase = 'loading' | 'ready' | 'error';
@@ -31,11 +31,6 @@ export interface SessionOptions {
 	/** navigator.deviceMemory where the browser reports it. */
 	deviceMemoryGiB?: number | null;
 }
-
-const nextFrame = async () => {
-	await tick();
-	await new Promise((res) => requestAnimationFrame(() => res(null)));
-};
 
 export class RuntimeSession {
 	phase = $state<Phase>('loading');
@@ -99,18 +94,12 @@ export class RuntimeSession {
 
 	/** The memory budget (limits.ts), from ?budget= where given; throws on a malformed one. */
 	budget(): Budget {
-		const raw = this.budgetSetting?.trim() || null;
-		const setting = raw && /^\d+(\.\d+)?$/.test(raw) ? `${raw}M` : raw;
-		return memoryBudget({ where: 'browser', setting, settingName: '?budget', deviceMemoryGiB: this.o.deviceMemoryGiB ?? null });
+		return pageBudget(this.budgetSetting, this.o.deviceMemoryGiB ?? null);
 	}
 
 	/** The budget in bytes, or null when ?budget= is malformed (opening says so). */
 	budgetBytes(): number | null {
-		try {
-			return this.budget().bytes;
-		} catch {
-			return null;
-		}
+		return pageBudgetBytes(this.budgetSetting, this.o.deviceMemoryGiB ?? null);
 	}
 
 	dispose(): void {
@@ -280,8 +269,7 @@ export class RuntimeSession {
 
 	/** Selective capture: the shown layer's tensors, one more forward pass on the same session. */
 	fetchLayer(): Promise<void> {
-		if (this.stale) return this.reopen();
-		return this.request((c) => c.run(this.input, this.onProgress, this.o.layer()), true);
+		return this.rerun(this.input);
 	}
 
 	/** Role overrides: recognition runs again in the worker and every view follows. */
