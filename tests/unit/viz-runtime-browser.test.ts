@@ -141,6 +141,8 @@ describe('finding the attention patterns', () => {
 	it('prefers what the recognizer placed, with its mask flag', () => {
 		const found = findPatterns(graph, analyze(graph), store);
 		expect(found.source).toBe('analysis');
-		expect(found.attention).toEqual([{ layer: 0, tensor: 'pattern', masked: true, scores: 'masked_scores', op: 'Softmax', derived: false }]);
+		expect(found.attention).toEqual([
+			{ layer: 0, tensor: 'pattern', masked: true, scores: 'masked_scores', op: 'Softmax', derived: false }
+		]);
 	});
 });
