@@ -70,7 +70,7 @@ test('uploads a model through model-file and by drag-and-drop', async ({ page, o
 	await waitReady(page);
 	await upload(page, [{ name: 'tiny.onnx', bytes: tinyAttentionModel() }]);
 	const info = await hookInfo(page);
-	expect(info.attention).toEqual([{ layer: 0, tensor: 'pattern', masked: true, scores: 'masked_scores' }]);
+	expect(info.attention).toEqual([{ layer: 0, tensor: 'pattern', masked: true, scores: 'masked_scores', op: 'Softmax', derived: false }]);
 	const map = page.getByTestId('attention-heatmap');
 	await expect(map).toHaveAttribute('data-rows', String(DEFAULT_TEXT.length));
 	await expect(page.getByTestId('model-select')).toContainText('file: tiny.onnx');

@@ -21,3 +21,17 @@ test('screenshot for the README', async ({ page, open, mode }) => {
 	await expect(page.getByTestId('hover-readout')).toHaveAttribute('data-row', '13');
 	await page.screenshot({ path: process.env.BLOCKSCOPE_SCREENSHOT_PATH || 'docs/screenshot.png' });
 });
+
+test('screenshot of the named heads for the README', async ({ page, open, mode }) => {
+	test.skip(!process.env.BLOCKSCOPE_SCREENSHOT || mode !== 'wasm', 'set BLOCKSCOPE_SCREENSHOT=1 (wasm project) to write docs/heads.png');
+	await page.setViewportSize({ width: 1366, height: 768 });
+	await page.emulateMedia({ colorScheme: 'light' });
+	await open(`layer=0&text=${encodeURIComponent('the cat sat on the mat')}`);
+	await waitReady(page);
+	await page.getByTestId('repeat-text').click();
+	await expect(page.getByTestId('induction-measured')).toBeVisible();
+	await waitReady(page);
+	const labels = await page.getByTestId('head-thumb').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+	expect(labels).toHaveLength(4);
+	await page.getByTestId('heads-figure').screenshot({ path: 'docs/heads.png' });
+});
