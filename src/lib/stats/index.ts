@@ -9,3 +9,4 @@ export * from './head-scores.js';
 export * from './logits.js';
 export * from './erf.js';
 export * from './ffn.js';
+export * from './long.js';
