@@ -8,6 +8,7 @@
 // consumer of T (and a graph output or capture of T) sees the intervened value unchanged.
 import { create, toBinary } from '@bufbuild/protobuf';
 import { GraphProtoSchema, type NodeProto, type TensorProto } from '../onnx/gen/onnx_pb.js';
+import { joinBytes as join, lenField, wireFields, WireFormatError, type WireField } from '../onnx/index.js';
 
 /** One string of a node's `input` (field 1) or `output` (field 2), by node order in the file. */
 export interface Rename {
@@ -23,77 +24,16 @@ export interface WireEdit {
 	initializers: TensorProto[];
 }
 
+/** Model bytes that are not plain protobuf, or an edit that names a node the model lacks. */
 export class WireError extends Error {}
 
-interface Field {
-	no: number;
-	start: number;
-	end: number;
-	body: [number, number] | null; // length-delimited payload
-}
-
-function varint(b: Uint8Array, pos: number, end: number): [number, number] {
-	let v = 0;
-	let mul = 1;
-	for (let i = 0; i < 10 && pos < end; i++) {
-		const x = b[pos++];
-		v += (x & 0x7f) * mul;
-		if (x < 0x80) return [v, pos];
-		mul *= 128;
+function fields(b: Uint8Array, start: number, end: number): WireField[] {
+	try {
+		return wireFields(b, start, end);
+	} catch (e) {
+		if (e instanceof WireFormatError) throw new WireError(e.message);
+		throw e;
 	}
-	throw new WireError('malformed varint');
-}
-
-function fields(b: Uint8Array, start: number, end: number): Field[] {
-	const out: Field[] = [];
-	let pos = start;
-	while (pos < end) {
-		const s = pos;
-		let tag: number;
-		[tag, pos] = varint(b, pos, end);
-		const wire = tag & 7;
-		let body: [number, number] | null = null;
-		if (wire === 0) pos = varint(b, pos, end)[1];
-		else if (wire === 1) pos += 8;
-		else if (wire === 5) pos += 4;
-		else if (wire === 2) {
-			let n: number;
-			[n, pos] = varint(b, pos, end);
-			body = [pos, pos + n];
-			pos += n;
-		} else throw new WireError(`wire type ${wire}`);
-		if (pos > end) throw new WireError('field runs past its message');
-		out.push({ no: Math.floor(tag / 8), start: s, end: pos, body });
-	}
-	return out;
-}
-
-function encVarint(n: number): number[] {
-	const out: number[] = [];
-	do {
-		const low = n % 128;
-		n = Math.floor(n / 128);
-		out.push(n > 0 ? low | 0x80 : low);
-	} while (n > 0);
-	return out;
-}
-
-function lenField(no: number, body: Uint8Array): Uint8Array {
-	const head = encVarint(no * 8 + 2).concat(encVarint(body.byteLength));
-	const out = new Uint8Array(head.length + body.byteLength);
-	out.set(head, 0);
-	out.set(body, head.length);
-	return out;
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.byteLength;
-	}
-	return out;
 }
 
 const utf8 = new TextEncoder();

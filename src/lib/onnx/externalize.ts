@@ -8,6 +8,7 @@
 // (5) -> TensorProto.raw_data (9) is re-encoded as external_data (13) + data_location (14);
 // every other byte is copied as it is (unknown fields included). Offsets are into `bytes`, which
 // is then mounted under `location`.
+import { encodeVarint, joinBytes, lenField, lenHeader, Wire, wireFields as fields, WireFormatError } from './wire.js';
 
 export interface Externalized {
 	/** The model without the moved weights' bytes (small). */
@@ -22,106 +23,7 @@ export interface Externalized {
 /** Initializers below this size stay inline (not worth an external reference). */
 export const MIN_EXTERNAL_BYTES = 4096;
 
-const enum Wire {
-	Varint = 0,
-	I64 = 1,
-	Len = 2,
-	I32 = 5
-}
-
-interface Field {
-	no: number;
-	wire: number;
-	start: number; // first byte of the tag
-	end: number; // one past the field
-	/** Payload of a length-delimited field. */
-	body?: [number, number];
-	/** Value of a varint field (numbers past 2^53 lose precision; only small ones are read). */
-	value?: number;
-}
-
-class Unsupported extends Error {}
-
-function varint(b: Uint8Array, pos: number, end: number): [number, number] {
-	let v = 0;
-	let mul = 1;
-	for (let i = 0; i < 10; i++) {
-		if (pos >= end) throw new Unsupported('truncated varint');
-		const x = b[pos++];
-		v += (x & 0x7f) * mul;
-		if (x < 0x80) return [v, pos];
-		mul *= 128;
-	}
-	throw new Unsupported('varint too long');
-}
-
-/** The fields of the message in b[start, end), in order. */
-function fields(b: Uint8Array, start: number, end: number): Field[] {
-	const out: Field[] = [];
-	let pos = start;
-	while (pos < end) {
-		const s = pos;
-		let tag: number;
-		[tag, pos] = varint(b, pos, end);
-		const no = Math.floor(tag / 8);
-		const wire = tag & 7;
-		if (wire === Wire.Varint) {
-			let value: number;
-			[value, pos] = varint(b, pos, end);
-			out.push({ no, wire, start: s, end: pos, value });
-		} else if (wire === Wire.I64) {
-			pos += 8;
-			out.push({ no, wire, start: s, end: pos });
-		} else if (wire === Wire.I32) {
-			pos += 4;
-			out.push({ no, wire, start: s, end: pos });
-		} else if (wire === Wire.Len) {
-			let n: number;
-			[n, pos] = varint(b, pos, end);
-			const body: [number, number] = [pos, pos + n];
-			pos += n;
-			out.push({ no, wire, start: s, end: pos, body });
-		} else throw new Unsupported(`wire type ${wire}`); // groups: not in ONNX files
-		if (pos > end) throw new Unsupported('field runs past its message');
-	}
-	return out;
-}
-
-/** Bytes written in pieces: copied ranges of the original and small encoded parts. */
-class Out {
-	parts: Uint8Array[] = [];
-	length = 0;
-	push(p: Uint8Array): void {
-		this.parts.push(p);
-		this.length += p.byteLength;
-	}
-	join(): Uint8Array {
-		const out = new Uint8Array(this.length);
-		let at = 0;
-		for (const p of this.parts) {
-			out.set(p, at);
-			at += p.byteLength;
-		}
-		return out;
-	}
-}
-
-function encVarint(n: number): number[] {
-	const out: number[] = [];
-	do {
-		const low = n % 128;
-		n = Math.floor(n / 128);
-		out.push(n > 0 ? low | 0x80 : low);
-	} while (n > 0);
-	return out;
-}
-
 const utf8 = new TextEncoder();
-
-function lenField(no: number, body: Uint8Array | number[]): Uint8Array {
-	const b = body instanceof Uint8Array ? body : Uint8Array.from(body);
-	return Uint8Array.from([...encVarint(no * 8 + Wire.Len), ...encVarint(b.byteLength), ...b]);
-}
 
 /** One StringStringEntryProto { key = 1, value = 2 } as TensorProto.external_data (13). */
 function entry(key: string, value: string): Uint8Array {
@@ -136,13 +38,13 @@ function tensor(b: Uint8Array, s: number, e: number, location: string, min: numb
 	if (raws.length !== 1 || fs.some((f) => f.no === 13 || f.no === 14)) return null;
 	const [rs, re] = raws[0].body!;
 	if (re - rs < min) return null;
-	const out = new Out();
+	const out: Uint8Array[] = [];
 	for (const f of fs) if (f !== raws[0]) out.push(b.subarray(f.start, f.end));
 	out.push(entry('location', location));
 	out.push(entry('offset', String(rs)));
 	out.push(entry('length', String(re - rs)));
-	out.push(Uint8Array.from([...encVarint(14 * 8 + Wire.Varint), 1])); // data_location = EXTERNAL
-	return { bytes: out.join(), moved: re - rs };
+	out.push(Uint8Array.from([...encodeVarint(14 * 8 + Wire.Varint), 1])); // data_location = EXTERNAL
+	return { bytes: joinBytes(out), moved: re - rs };
 }
 
 /** The name (field 1) of the ValueInfoProto in b[s, e). */
@@ -165,7 +67,7 @@ export function externalizeWeights(
 	dropOutputs: ReadonlySet<string> = new Set()
 ): Externalized | null {
 	try {
-		const out = new Out();
+		const out: Uint8Array[] = [];
 		let moved = 0;
 		let movedBytes = 0;
 		let droppedOutputs = 0;
@@ -174,7 +76,7 @@ export function externalizeWeights(
 				out.push(bytes.subarray(mf.start, mf.end));
 				continue;
 			}
-			const graph = new Out();
+			const graph: Uint8Array[] = [];
 			for (const gf of fields(bytes, mf.body![0], mf.body![1])) {
 				if (dropOutputs.size && gf.no === 12 && gf.wire === Wire.Len && dropOutputs.has(valueName(bytes, gf.body![0], gf.body![1]) ?? '')) {
 					droppedOutputs++;
@@ -189,12 +91,17 @@ export function externalizeWeights(
 				moved++;
 				movedBytes += t.moved;
 			}
-			out.push(Uint8Array.from([...encVarint(7 * 8 + Wire.Len), ...encVarint(graph.length)]));
-			for (const p of graph.parts) out.push(p);
+			out.push(
+				lenHeader(
+					7,
+					graph.reduce((n, p) => n + p.byteLength, 0)
+				)
+			);
+			for (const p of graph) out.push(p);
 		}
-		return moved || droppedOutputs ? { model: out.join(), moved, movedBytes, droppedOutputs } : null;
+		return moved || droppedOutputs ? { model: joinBytes(out), moved, movedBytes, droppedOutputs } : null;
 	} catch (e) {
-		if (e instanceof Unsupported) return null;
+		if (e instanceof WireFormatError) return null;
 		throw e;
 	}
 }

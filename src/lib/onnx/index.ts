@@ -8,3 +8,4 @@ export * from './external.js';
 export * from './externalize.js';
 export * from './detach.js';
 export * from './weights.js';
+export * from './wire.js';
