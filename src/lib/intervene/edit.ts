@@ -70,14 +70,20 @@ function keepMask(name: string, dims: number[], t: Target, pos: number | null, h
 			throw new InterventionError(`${what}: position ${pos} is past the sequence (${dims[posAxis]} positions, 0..${dims[posAxis] - 1})`);
 		shape[posAxis] = dims[posAxis];
 	}
-	const headAxis = t.heads ? (t.heads.layout === 'BHSS' ? 1 : 0) : -1;
+	// Heads side by side on the last axis: head h is the block [h*Dh, (h+1)*Dh) there. ONNX
+	// Attention given 4-D inputs writes [B, H, S, Dh] instead: heads on axis 1.
+	const merged = t.heads?.layout === 'BS,HD' && r === 3;
+	const headAxis = !t.heads ? -1 : merged ? r - 1 : t.heads.layout === 'BH,S,S' ? 0 : 1;
 	if (head !== null) {
 		if (!t.heads)
 			throw new InterventionError(`${what}: this tensor has no head axis (heads: blocks.L.attn.hook_z, hook_pattern, hook_attn_scores)`);
 		if (head < 0 || head >= t.heads.count)
 			throw new InterventionError(`${what}: there are ${t.heads.count} heads (0..${t.heads.count - 1})`);
+		if (merged && dims[headAxis] % t.heads.count)
+			throw new InterventionError(`${what}: the last axis (${dims[headAxis]}) does not split into ${t.heads.count} heads`);
 		shape[headAxis] = dims[headAxis];
 	}
+	const headOf = (v: number) => (merged ? Math.floor(v / (dims[headAxis] / t.heads!.count)) : v % t.heads!.count);
 	const n = shape.reduce((a, b) => a * b, 1);
 	const keep = new Array<boolean>(n);
 	for (let i = 0; i < n; i++) {
@@ -89,7 +95,7 @@ function keepMask(name: string, dims: number[], t: Target, pos: number | null, h
 			const v = rest % shape[k];
 			rest = Math.floor(rest / shape[k]);
 			if (k === posAxis && pos !== null) atPos = v === pos;
-			if (k === headAxis && head !== null) atHead = v % t.heads!.count === head;
+			if (k === headAxis && head !== null) atHead = headOf(v) === head;
 		}
 		keep[i] = !(atPos && atHead);
 	}

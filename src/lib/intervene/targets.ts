@@ -13,7 +13,11 @@ function layerOf(s: Structure, layer: number, what: string) {
 }
 
 function zTarget(g: Graph, s: Structure, layer: number, what: string): Target {
-	const site = headSite(g, s, layerOf(s, layer, what));
+	const L = layerOf(s, layer, what);
+	// A fused op's output is z with heads side by side, [B, S, H*Dh], what the output projection reads.
+	const f = L.attention?.fused;
+	if (f) return { tensor: f.output, heads: { count: f.numHeads, layout: 'BS,HD' } };
+	const site = headSite(g, s, L);
 	if ('why' in site) throw new InterventionError(`${what}: ${site.why}`);
 	return { tensor: site.z, heads: { count: site.heads, layout: site.layout } };
 }

@@ -14,8 +14,11 @@ export type Intervention =
 /** Where an intervention lands in the graph. */
 export interface Target {
 	tensor: string; // the ONNX tensor whose value is replaced
-	/** Heads on an axis of their own: [B, H, ...] ('BHSS'), or folded into the batch [B*H, ...]. */
-	heads: { count: number; layout: 'BHSS' | 'BH,S,S' } | null;
+	/**
+	 * Heads on an axis of their own: [B, H, ...] ('BHSS'), folded into the batch [B*H, ...], or
+	 * side by side on the last axis, [B, S, H*Dh] ('BS,HD': a fused attention op's output).
+	 */
+	heads: { count: number; layout: 'BHSS' | 'BH,S,S' | 'BS,HD' } | null;
 }
 
 export class InterventionError extends Error {}
