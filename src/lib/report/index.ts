@@ -15,3 +15,4 @@ export * from './lens.js';
 export * from './attribution.js';
 export * from './head-scores.js';
 export * from './ffn.js';
+export * from './model-info.js';

@@ -124,6 +124,8 @@ export interface ModelSummary {
 	inputs: TensorInfo[];
 	outputs: TensorInfo[];
 	metadata: Record<string, string>;
+	/** The narrowest float the weights are stored in (report's computePrecision): the backend diff's tolerance follows it. */
+	precision?: 'float16' | 'bfloat16' | null;
 }
 
 /** An attention pattern [1, H, S_q, S_k] (or heads folded, [H, S_q, S_k]) and its layer. */

@@ -6,7 +6,7 @@ import { type Backend, type CaptureOptions, type CapturePlan, type CaptureSet } 
 import type { CapturedTensor, TensorStore } from '../tensor/index.js';
 import type { Structure } from '../analysis/index.js';
 import { SELF_CHECK_TOL, deriveTensors, type DerivedEntry } from '../derive/index.js';
-import { health, type Health } from '../report/index.js';
+import { computePrecision, health, type Health } from '../report/index.js';
 import type { CaptureInfo, ModelSummary } from './protocol.js';
 
 /** A session for `plan` on `backend`. Over the memory budget (selective), ORT's second, pre-packed copy of the MatMul weights goes: ~0.25 GiB for GPT-2 small, ~0% slower at seq 512. */
@@ -28,7 +28,8 @@ export function modelSummary(name: string, bytes: number, graph: Graph): ModelSu
 		opset: graph.opset,
 		inputs: graph.inputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
 		outputs: graph.outputs.map((v) => ({ name: v.name, dtype: v.dtype, dims: v.dims })),
-		metadata: Object.fromEntries(graph.metadata)
+		metadata: Object.fromEntries(graph.metadata),
+		precision: computePrecision(graph)
 	};
 }
 

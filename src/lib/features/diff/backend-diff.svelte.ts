@@ -6,8 +6,8 @@ import { label, webgpuUnavailable } from '$lib/worker/ep';
 import { describeProgress } from '$lib/worker/progress';
 import type { ModelSource, ResultMessage, StructureInfo } from '$lib/worker/protocol';
 import type { Backend } from '$lib/runtime/capture';
-import { DIFF_TOLERANCE, diffStores, type BackendDiff } from '$lib/report/diff';
-import { bySide, hookMap, otherBackend, storeFrom, type Perturb } from './diff-view';
+import { DIFF_TOLERANCE, type BackendDiff } from '$lib/report/diff';
+import { bySide, diffRuns, otherBackend, type Perturb } from './diff-view';
 import { errorText, latestWins, type Connect, type Runtime } from '../model';
 
 export type DiffPhase = 'idle' | 'loading' | 'ready' | 'unavailable' | 'error';
@@ -38,16 +38,9 @@ export class BackendDiffModel {
 
 	readonly sides = $derived(bySide(this.main, this.other));
 	readonly diff = $derived.by((): BackendDiff | null => {
-		const s = this.sides;
 		const main = this.main;
-		if (!s || !main || this.phase !== 'ready') return null;
-		const p = this.perturb;
-		return diffStores(storeFrom(s.webgpu.tensors, p), storeFrom(s.wasm.tensors, null), {
-			tolerance: this.tolerance,
-			order: main.tensors.map((t) => t.name),
-			seq: main.tokens?.length ?? null,
-			hooks: hookMap(main, this.src().structure)
-		});
+		if (!this.other || !main || this.phase !== 'ready') return null;
+		return diffRuns(main, this.other, { tolerance: this.tolerance, structure: this.src().structure, perturb: this.perturb });
 	});
 
 	private client: Runtime | null = null;

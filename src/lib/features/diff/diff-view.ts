@@ -3,7 +3,7 @@
 import { hooksByTensor, type ResultMessage, type StructureInfo } from '$lib/worker';
 import type { Backend } from '$lib/runtime/capture';
 import { storeOf, type CapturedTensor, type TensorStore } from '$lib/tensor';
-import type { DiffWhere } from '$lib/report/diff';
+import { diffStores, type BackendDiff, type DiffWhere } from '$lib/report/diff';
 import { displayToken } from '$lib/viz/labels';
 
 /** A test-only change to one element of one tensor of the WebGPU run, applied before diffing. */
@@ -74,4 +74,29 @@ export function whereText(w: DiffWhere | null, tokens: readonly string[] | null)
 export function leadOf(dims: readonly number[], w: DiffWhere | null): number[] {
 	const n = Math.max(0, dims.length - 2);
 	return Array.from({ length: n }, (_, k) => w?.index[k] ?? 0);
+}
+
+/**
+ * The two runs compared in graph order, each row at its own tolerance: the base, raised to a
+ * 16-bit float's where the tensor or the model's weights are one (main.model.precision).
+ */
+export function diffRuns(
+	main: ResultMessage,
+	other: ResultMessage,
+	o: { tolerance: number; structure: StructureInfo | null; perturb: Perturb | null }
+): BackendDiff | null {
+	const s = bySide(main, other);
+	if (!s) return null;
+	return diffStores(storeFrom(s.webgpu.tensors, o.perturb), storeFrom(s.wasm.tensors, null), {
+		tolerance: o.tolerance,
+		order: main.tensors.map((t) => t.name),
+		seq: main.tokens?.length ?? null,
+		hooks: hookMap(main, o.structure),
+		precision: main.model.precision ?? null
+	});
+}
+
+/** "1e-4", or "1e-2 (float16)" when a 16-bit float raised it. */
+export function toleranceText(r: { tolerance: number; tolerance_dtype: string | null }): string {
+	return r.tolerance_dtype ? `${r.tolerance} (${r.tolerance_dtype})` : String(r.tolerance);
 }

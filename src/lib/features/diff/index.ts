@@ -2,6 +2,7 @@
 export { BackendDiffModel, type DiffPhase, type DiffSource } from './backend-diff.svelte';
 export {
 	bySide,
+	diffRuns,
 	formatPerturb,
 	hookMap,
 	leadOf,
@@ -9,6 +10,7 @@ export {
 	parsePerturb,
 	perturbed,
 	storeFrom,
+	toleranceText,
 	whereText,
 	type Perturb
 } from './diff-view';
