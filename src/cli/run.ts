@@ -16,7 +16,7 @@ import { deriveTensors } from '../lib/derive/index.js';
 import { recognize, type Recognition } from './recognition.js';
 import type { Structure } from '../lib/analysis/types.js';
 import { UsageError } from './errors.js';
-import { folderModelInfo, resolveSource, sourceFeeds } from './source.js';
+import { folderModelInfo, resolveSource, sourceFeeds, type ModelSource } from './source.js';
 
 export interface InspectOptions {
 	model: string;
@@ -53,6 +53,10 @@ export interface InspectResult {
 	tokenIds: number[] | null;
 	/** model_info fields from the folder, tokenizer, caches and merged-decoder handling. */
 	modelInfo: Record<string, unknown>;
+	/** Per position: a special token (<s>, [CLS] ...). */
+	special: boolean[];
+	/** The folder's variant, the tokenizer and config.json the run used. */
+	source: ModelSource;
 }
 
 export async function inspectModel(opts: InspectOptions): Promise<InspectResult> {
@@ -122,6 +126,8 @@ export async function inspectModel(opts: InspectOptions): Promise<InspectResult>
 		tokens: sf.tokens,
 		tokenIds: sf.tokenIds,
 		modelInfo: folderModelInfo(original, src, sf, cap),
+		special: sf.special,
+		source: src,
 		store,
 		recognition,
 		ms: { load: t1 - t0, run: t2 - t1 }

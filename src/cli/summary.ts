@@ -5,6 +5,7 @@ import { formatBytes } from '../lib/runtime/index.js';
 import { summarize } from '../lib/report/index.js';
 import type { InspectResult } from './run.js';
 import { healthOf, statsOf } from './check.js';
+import { folderLines } from './summary-folder.js';
 
 export function summary(r: InspectResult): string {
 	const g = r.graph;
@@ -20,6 +21,7 @@ export function summary(r: InspectResult): string {
 		row('input', `${v.name} ${t.dtype} [${t.dims.join(', ')}]`);
 	}
 	if (r.tokens.length && g.metadata.has('blockscope.vocab')) row('text', JSON.stringify(r.tokens.join('')));
+	for (const [k, v] of folderLines(r)) row(k, v);
 	for (const o of g.outputs) {
 		const t = r.store.get(o.name);
 		row('output', t ? `${o.name} ${t.dtype} [${t.dims.join(', ')}]` : o.name);

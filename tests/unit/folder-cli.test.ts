@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectModel } from '../../src/cli/run';
 import { buildReport } from '../../src/cli/report';
+import { summary } from '../../src/cli/summary';
 import { loadTokenizer } from '../../src/lib/tokenizer';
 import { encodeModel } from '../../src/lib/onnx/build';
 import { writeModelFolder } from '../fixtures/folder/make';
@@ -112,5 +113,27 @@ describe('inspect DIR', () => {
 		expect(file.stderr).toMatch(/--variant chooses a model inside a folder/);
 		const alone = cli(join(dir, 'gpt2-tiny', 'onnx', 'model.onnx'), '--json', '--capture', 'none', '--text', 'the mat');
 		expect(JSON.parse(alone.stdout).model_info.tokenizer).toEqual({ file: 'tokenizer.json', type: 'BPE' }); // found one folder up
+	});
+
+	it('the readable summary names the variant chosen (and the others), the tokenizer, the inlined branch and each token with its id', async () => {
+		const r = await inspectModel({ model: join(dir, 'gpt2-tiny'), variant: 'decoder_model_merged', text: TEXT, threads: 1 });
+		const lines = summary(r).split('\n');
+		const line = (k: string) => lines.find((l) => l.startsWith(k.padEnd(9) + ' '))?.slice(10);
+		expect(line('folder')).toMatch(
+			/^variant decoder_model_merged \(onnx\/decoder_model_merged\.onnx, fp32, [\d.]+ [KM]iB, weights fp32\); also in the folder: model \(--variant NAME\)$/
+		);
+		expect(line('tokenizer')).toBe('tokenizer.json (BPE, byte-level)');
+		expect(line('graph')).toMatch(/else branch of If "optimum::if" \(use_cache_branch = false\), inlined/);
+		expect(line('kv cache')).toBe('4 inputs start empty (past length 0)');
+		const ids = loadTokenizer(byteLevelBpe())
+			.encode(TEXT)
+			.map((t) => t.id);
+		const texts = ['the', '␣cat', '␣sat', '␣on', '␣the', '␣mat'];
+		expect(line('tokens')).toBe(`6: ${texts.map((t, i) => `${t} ${ids[i]}`).join(' · ')}`);
+		// The CLI prints the same lines.
+		const out = cli(join(dir, 'gpt2-tiny'), '--text', TEXT, '--capture', 'none');
+		expect(out.code).toBe(0);
+		expect(out.stdout).toContain(`tokens    6: ${texts.map((t, i) => `${t} ${ids[i]}`).join(' · ')}`);
+		expect(out.stdout).toMatch(/^folder {4}variant model \(onnx\/model\.onnx, fp32, .*also in the folder: decoder_model_merged/m);
 	});
 });
