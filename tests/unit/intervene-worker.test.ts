@@ -47,6 +47,21 @@ describe('worker what-if', () => {
 			// The clean oracle's attribution differs exactly where the head was ablated.
 			const cleanDla = oracleAttribution('pre-ln', a, r.attribution!.target, a.length - 1);
 			expect(cleanDla.components.find((c) => c.name === 'L1H1')!.value).not.toBe(0);
+			// A logit difference: the target's parts minus the foil's, at the same position.
+			const foil = (r.attribution!.target + 1) % 20;
+			const d = readouts(graph, structure, store, { ...req, attribute: { foil } }, list);
+			const f = readouts(graph, structure, store, { ...req, attribute: { target: foil } }, list).attribution!;
+			expect(d.attributionFoil).toBe(foil);
+			expect(d.attribution!.logit).toBeCloseTo(r.attribution!.logit - f.logit, 5);
+			d.attribution!.components.forEach((c, i) =>
+				expect(c.value).toBeCloseTo(r.attribution!.components[i].value - f.components[i].value, 5)
+			);
+			expect(Math.abs(d.attribution!.sum - d.attribution!.logit)).toBeLessThanOrEqual(1e-4);
+			// Long inputs: the lens reads the last positions only, the same values as the whole lens there.
+			const w = readouts(graph, structure, store, req, list, 4);
+			expect([w.lensFrom, w.lensOf]).toEqual([a.length - 4, a.length]);
+			expect(w.lens![5].top).toEqual(r.lens![5].top.slice(a.length - 4));
+			expect(r.lensFrom).toBe(0);
 		} finally {
 			await session.release();
 		}

@@ -18,7 +18,9 @@ export interface LensPoint {
 }
 
 export interface Lens {
+	/** top[i] is position from + i (from > 0 when only the last positions were read). */
 	points: LensPoint[];
+	from: number;
 	vocab: number;
 	/** points that were not captured or recognized */
 	missing: string[];
@@ -54,7 +56,8 @@ export function lensProbs(r: LensReader, row: ArrayLike<number>): Float64Array {
 	return softmax(unembedRow(normRow(row, r.norm), r.u));
 }
 
-export function logitLens(g: Graph, s: Structure, store: TensorStore, k = 5): Lens | { why: string } {
+/** The lens at every point, for positions `from`.. (all by default: long inputs read the last ones). */
+export function logitLens(g: Graph, s: Structure, store: TensorStore, k = 5, from = 0): Lens | { why: string } {
 	const r = lensReader(g, s);
 	if ('why' in r) return r;
 	const points: LensPoint[] = [];
@@ -74,11 +77,11 @@ export function logitLens(g: Graph, s: Structure, store: TensorStore, k = 5): Le
 				continue;
 			}
 			const top: LensPoint['top'] = [];
-			for (let p = 0; p < rows.S; p++) {
+			for (let p = Math.min(from, rows.S); p < rows.S; p++) {
 				const probs = lensProbs(r, rows.data.subarray(p * r.u.d, (p + 1) * r.u.d));
 				top.push(topK(probs, k).map(({ id, value }) => ({ id, p: value })));
 			}
 			points.push({ layer: L.index, point, top });
 		}
-	return { points, vocab: r.u.v, missing };
+	return { points, from, vocab: r.u.v, missing };
 }

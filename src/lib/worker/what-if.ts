@@ -14,15 +14,26 @@ export interface WhatIfRequest {
 	/** Run B's inputs, for patches from a run. */
 	source: InputOptions | null;
 	lens: boolean;
-	/** null: no attribution; target/position default to the top token at the last position. */
-	attribute: { target?: number; position?: number } | null;
+	/**
+	 * null: no attribution; target/position default to the top token at the last position. With
+	 * a foil, the logit difference target - foil at that position, component by component.
+	 */
+	attribute: { target?: number; position?: number; foil?: number } | null;
 }
+
+/** The lens reads at most this many positions (the last ones): each is 3 x layers unembeddings. */
+export const LENS_POSITIONS = 128;
 
 export interface WhatIfResult {
 	list: EditEntry[];
 	lens: LensPoint[] | null;
 	lensWhy: string | null;
+	/** The lens's first position (top[i] is position lensFrom + i) and how many the run has. */
+	lensFrom?: number;
+	lensOf?: number;
 	attribution: Attribution | null;
+	/** The foil of a logit difference (attribution then holds target - foil); null: none. */
+	attributionFoil?: number | null;
 	attributionWhy: string | null;
 }
 
@@ -57,7 +68,8 @@ export function readouts(
 	structure: Structure | null,
 	store: Parameters<typeof logitLens>[2],
 	req: WhatIfRequest,
-	list: EditEntry[]
+	list: EditEntry[],
+	lensPositions = LENS_POSITIONS
 ): WhatIfResult {
 	const out: WhatIfResult = { list, lens: null, lensWhy: null, attribution: null, attributionWhy: null };
 	if (!structure) {
@@ -65,16 +77,38 @@ export function readouts(
 		return out;
 	}
 	if (req.lens) {
-		const l = logitLens(graph, structure, store);
+		const S = sequenceOf(structure, store);
+		const l = logitLens(graph, structure, store, 5, Math.max(0, S - lensPositions));
 		if ('why' in l) out.lensWhy = l.why;
-		else out.lens = l.points;
+		else Object.assign(out, { lens: l.points, lensFrom: l.from, lensOf: S });
 	}
 	if (req.attribute) {
-		const a = attribute(graph, structure, store, req.attribute);
+		const { foil, ...at } = req.attribute;
+		const a = attribute(graph, structure, store, at);
+		const b = 'why' in a || foil === undefined ? null : attribute(graph, structure, store, { target: foil, position: a.position });
 		if ('why' in a) out.attributionWhy = a.why;
-		else out.attribution = a;
+		else if (b && 'why' in b) out.attributionWhy = `the foil ${foil}: ${b.why}`;
+		else out.attribution = b ? difference(a, b) : a;
+		out.attributionFoil = b ? foil! : null;
 	}
 	return out;
+}
+
+/** The run's sequence length: the second-to-last axis of block 0's input (0: not captured). */
+function sequenceOf(structure: Structure, store: Parameters<typeof logitLens>[2]): number {
+	const t = store.get(structure.hookTensors.get('blocks.0.hook_resid_pre') ?? '');
+	return t && t.dims.length >= 2 ? t.dims[t.dims.length - 2] : 0;
+}
+
+/** target - foil, component by component (the parts of a logit difference). */
+function difference(a: Attribution, b: Attribution): Attribution {
+	const other = new Map(b.components.map((c) => [c.name, c.value]));
+	return {
+		...a,
+		logit: a.logit - b.logit,
+		components: a.components.map((c) => ({ name: c.name, value: c.value - (other.get(c.name) ?? 0) })),
+		sum: a.sum - b.sum
+	};
 }
 
 /**
