@@ -118,7 +118,7 @@ test('attention heatmap: PNG at 1x and 2x with cells, axes, legend and caption',
 	expect(s1.width).toBe(Math.ceil(figBox.width) + 2 * PAD);
 	expect(s1.height).toBeGreaterThan(Math.ceil(figBox.height) + 2 * PAD); // + the caption lines
 	const title = pngText(one.bytes).Title;
-	expect(title).toContain('pre-ln · layer 1 · head 1 · ' + (backend === 'webgpu' ? 'WebGPU' : 'WASM'));
+	expect(title).toContain('pre-ln · layer 2 · head 2 · ' + (backend === 'webgpu' ? 'WebGPU' : 'WASM'));
 	expect(title).toContain('the cat sat on the mat');
 
 	const two = await exportFigure(page, fig, 'png', 2);
@@ -179,8 +179,8 @@ test('attention heatmap: SVG parses, with token labels, axis titles, legend, vec
 	const tokens = info.tokens!;
 	for (const [i, t] of tokens.entries()) expect(doc.texts, `token ${i}`).toContain(axisLabel(i, t));
 	for (const w of ['key', 'query', 'weight (fixed 0 to 1)', 'masked', '0.0', '1.0']) expect(doc.texts).toContain(w);
-	expect(doc.texts.join(' ')).toContain('Attention · layer 0 · head 0');
-	expect(doc.caption).toContain('pre-ln · layer 0 · head 0');
+	expect(doc.texts.join(' ')).toContain('Attention · layer 1 · head 1');
+	expect(doc.caption).toContain('pre-ln · layer 1 · head 1');
 	expect(doc.caption).toContain('the cat sat');
 	expect(doc.title).toContain('the cat sat');
 	// A small grid goes out as rects (one per run of equal colour), in the heatmap's colours.
