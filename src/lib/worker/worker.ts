@@ -8,7 +8,8 @@ import { ModelError, ortError, ortReason } from '../onnx/index.js';
 import { CaptureSession, DEFAULT_BROWSER_BUDGET, choosePlan, narrow, sessionFetches, textFeeds, type Backend } from '../runtime/index.js';
 import type { CapturedTensor } from '../tensor/index.js';
 import { summarize } from '../report/index.js';
-import { fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
+import { cpuNodesNote, fallbackReason, label, plan, webgpuUnavailable } from './ep.js';
+import { webgpuLacks } from './webgpu-ops.js';
 import { bytesOf, freeBytes, letGo } from './model-bytes.js';
 import { structureInfo, tryAnalyze } from './structure.js';
 import { captureInfo, captureOptions, deriveSafely, healthOf, modelSummary, transferable } from './run-info.js';
@@ -115,7 +116,7 @@ async function open(req: OpenRequest): Promise<Open> {
 	const modelBytes = buf.length + p.externalBytes;
 	const capture = choosePlan({ graph, structure, feeds: p.feedDims, captureSet: req.captureSet, budget, modelBytes });
 
-	const first = await firstSession(req, (backend) =>
+	const first = await firstSession(req, webgpuLacks(graph), (backend) =>
 		CaptureSession.create(ort, sessionBytes, graph, captureOptions(capture, backend, sessionOptions))
 	);
 	let session = first.session;
@@ -177,16 +178,18 @@ async function open(req: OpenRequest): Promise<Open> {
 /** The session on the backend asked for; in auto mode WebGPU first, then WASM with the reason. */
 async function firstSession(
 	req: OpenRequest,
+	lacking: ReturnType<typeof webgpuLacks>,
 	create: (b: Backend) => Promise<CaptureSession>
 ): Promise<{ session: CaptureSession; fallback: string | null }> {
 	const noGpu = req.backend === 'wasm' ? null : await webgpuUnavailable(navigator as unknown as Parameters<typeof webgpuUnavailable>[0]);
 	if (req.backend === 'webgpu' && noGpu) throw new Error(`WebGPU was requested (?backend=webgpu), but ${noGpu}.`);
 	let fallback: string | null = null;
-	for (const attempt of plan(req.backend, noGpu)) {
+	for (const attempt of plan(req.backend, noGpu, lacking)) {
 		fallback = attempt.reason ?? fallback;
 		progress(req.id, 'session', `creating session on ${label(attempt.backend)}`);
 		try {
-			return { session: await create(attempt.backend), fallback };
+			const session = await create(attempt.backend);
+			return { session, fallback: attempt.backend === 'webgpu' ? cpuNodesNote(lacking) : fallback };
 		} catch (e) {
 			// onnxruntime's own words, without its error codes and C++ internals (as the CLI says them).
 			if (req.backend !== 'auto' || attempt.backend === 'wasm') throw ortError('load', e);
