@@ -5,6 +5,7 @@
 //   webgpu    capture cost in Chromium on WebGPU (SwiftShader here)
 //   heatmap   the app's canvas renderer vs one SVG rect per cell, and one hover update
 //   app       the built app: open to first heatmap, peak memory at seq 512
+//   long      the built app at 1024, 2048, 4096 tokens with ?budget=1536 (only with --only long)
 // `--write-model PATH [--seq N]` only writes the stack. Progress on stderr; the report on stdout.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -24,6 +25,7 @@ import { CapturePage } from './chromium/capture.js';
 import { benchHeatmaps } from './chromium/heatmap.js';
 import { buildApp, modelsDir, openToFirstHeatmap } from './chromium/app.js';
 import { median, round } from './stats.js';
+import { LONG_BUDGET_MIB, LONG_SEQS, longSection, type LongPlan } from './long.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -230,6 +232,13 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 	}
 }
 
+function longPlan(a: BenchArgs): LongPlan {
+	const runs = a.backends.flatMap((backend) =>
+		(a.longSeqs ?? (backend === 'webgpu' ? [LONG_SEQS[0]] : LONG_SEQS)).map((seq) => ({ seq, backend }))
+	);
+	return { runs, budgetMiB: LONG_BUDGET_MIB, steps: 2, headSwitches: 2 };
+}
+
 async function main(): Promise<number> {
 	let a: BenchArgs;
 	try {
@@ -305,6 +314,18 @@ async function main(): Promise<number> {
 			}
 		}
 		if (a.only.has('app')) await section('app', () => appSection(r, p, scratch, gpt2, zoo));
+		if (a.only.has('long'))
+			await section('long', async () => {
+				log('long: vite build (scratch copy of the working tree)');
+				let site: string;
+				try {
+					site = buildApp(join(scratch, 'long-app'));
+				} catch (e) {
+					r.meta.not_measured.push({ what: 'long context', why: (e as Error).message });
+					return;
+				}
+				await longSection(r, longPlan(a), scratch, site, log);
+			});
 	} finally {
 		if (a.keep) log(`kept ${scratch}`);
 		else rmSync(scratch, { recursive: true, force: true });

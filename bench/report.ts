@@ -73,12 +73,56 @@ export interface MemoryRow {
 	error?: string;
 }
 
+/** The GPT-2-shaped stack at long inputs in the built app (`?budget=`), against a plain pass. */
+export interface LongRow {
+	model: string;
+	seq: number;
+	backend: 'wasm' | 'webgpu';
+	/** Renderer (page + worker) peak resident set over open, steps and head switches, MiB. */
+	peak_mb: number | null;
+	/** Navigation to the first heatmap drawn. */
+	open_ms: number | null;
+	/** One plain forward pass at this length in Chromium (same backend, as many WASM threads as the app). */
+	plain_ms: number | null;
+	/** Medians: a layer step (click to that layer's heatmap), a head switch within the layer (change to that head's heatmap). */
+	step_ms: number | null;
+	head_switch_ms: number | null;
+	/** Median MiB the worker sent to the page per layer step. */
+	captured_mib: number | null;
+	// Added detail:
+	budget_mib?: number;
+	gpu_peak_mb?: number | null;
+	plain_cpu_ms?: number;
+	steps_ms?: number[];
+	steps_cpu_ms?: number[];
+	head_switches_ms?: number[];
+	/** Per head switch: did the worker send a new result (a re-run) or was it served from what the page held. */
+	head_switch_reran?: boolean[];
+	head_switch_mib?: number[];
+	/** MiB the worker sent for the first heatmap. */
+	open_mib?: number | null;
+	/** What capturing the requested set ("all") in full would produce at this length (the app's plan), MiB. */
+	full_capture_mib?: number | null;
+	/** captured_mib / full_capture_mib (target at seq 2048: <= 0.02). */
+	captured_share?: number;
+	step_ratio?: number;
+	step_cpu_ratio?: number;
+	head_switch_ratio?: number;
+	/** The app's capture mode (full, selective, ...) and its status line at the end. */
+	mode?: string;
+	status?: string;
+	error?: string;
+	plain_error?: string;
+}
+
 export interface BenchReport {
 	capture: CaptureRow[];
 	heatmap: HeatmapRow[];
 	rewrite: RewriteResult | null;
 	open_to_first_heatmap: OpenRow[];
 	memory: MemoryRow[];
+	/** `--only long` (not in the default sections). */
+	long_context: LongRow[];
 	/** How and where it ran, and what was left out and why. */
 	meta: {
 		command: string;
@@ -101,6 +145,7 @@ export function emptyReport(command: string, machine: string): BenchReport {
 		rewrite: null,
 		open_to_first_heatmap: [],
 		memory: [],
+		long_context: [],
 		meta: { command, machine, chromium: null, started: new Date().toISOString(), seconds: 0, load: [0, 0], sections: {}, not_measured: [] }
 	};
 }
@@ -113,7 +158,12 @@ const TARGETS = {
 	hover: 0.5,
 	rewriteMs: 50,
 	rewritePct: 2,
-	memory512: 1536
+	memory512: 1536,
+	memory2048: 1536,
+	memory4096: 2560,
+	stepRatio: 1.2,
+	switchHeld: 0.2,
+	capturedShare: 0.02
 };
 
 function cell(v: unknown, digits = 2): string {
@@ -252,10 +302,53 @@ export function formatReport(r: BenchReport): string {
 			])
 		)
 	);
+	if (r.long_context.length) out.push('', formatLong(r.long_context));
 	if (r.meta.not_measured.length) {
 		out.push('');
 		out.push('Not measured');
 		for (const n of r.meta.not_measured) out.push(`  ${n.what}: ${n.why}`);
 	}
 	return out.join('\n');
+}
+
+function formatLong(rows: LongRow[]): string {
+	const peakTarget = (seq: number) => (seq <= 2048 ? TARGETS.memory2048 : seq <= 4096 ? TARGETS.memory4096 : null);
+	return [
+		`Long context (the app with ?budget=; targets: peak <= ${TARGETS.memory2048} MiB at 2048, <= ${TARGETS.memory4096} at 4096; step <= ${TARGETS.stepRatio}x a plain pass; head switch <= ${TARGETS.switchHeld}x when held; captured per step <= ${TARGETS.capturedShare * 100}% of a full capture at 2048)`,
+		table(
+			[
+				'seq',
+				'backend',
+				'peak MiB',
+				'open ms',
+				'plain ms',
+				'step ms',
+				'step / pass',
+				'switch ms',
+				'switch / pass',
+				'MiB / step',
+				'share',
+				'note'
+			],
+			rows.map((o) => {
+				const t = peakTarget(o.seq);
+				return [
+					String(o.seq),
+					o.backend,
+					cell(o.peak_mb, 0) + (o.peak_mb !== null && t !== null && o.backend === 'wasm' ? mark(o.peak_mb <= t) : ''),
+					cell(o.open_ms, 0),
+					cell(o.plain_ms, 0),
+					cell(o.step_ms, 0),
+					o.step_ratio !== undefined ? cell(o.step_ratio, 2) + mark(o.step_ratio <= TARGETS.stepRatio) : '—',
+					cell(o.head_switch_ms, 1),
+					cell(o.head_switch_ratio, 3),
+					cell(o.captured_mib, 1),
+					o.captured_share !== undefined
+						? cell(o.captured_share, 4) + (o.seq === 2048 ? mark(o.captured_share <= TARGETS.capturedShare) : '')
+						: '—',
+					(o.error ? `error: ${o.error}` : (o.status ?? '')).slice(0, 160)
+				];
+			})
+		)
+	].join('\n');
 }

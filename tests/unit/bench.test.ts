@@ -17,6 +17,8 @@ import { GPT2_SMALL, gpt2Plan, writeGpt2 } from '../../models/gpt2';
 import { bundlePages, ENTRIES } from '../../bench/chromium/bundle';
 import { timeCapture, type Runner } from '../../bench/capture-core';
 import { emptyReport, formatReport } from '../../bench/report';
+import { DEFAULT_SECTIONS, parseBenchArgs } from '../../bench/args';
+import { longRow, type LongPlan } from '../../bench/long';
 
 ort.env.wasm.numThreads = 1;
 
@@ -109,7 +111,8 @@ describe('bench report', () => {
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stdout.trim().split('\n')).toHaveLength(1);
 		const j = JSON.parse(r.stdout);
-		for (const k of ['capture', 'heatmap', 'open_to_first_heatmap', 'memory']) expect(Array.isArray(j[k])).toBe(true);
+		for (const k of ['capture', 'heatmap', 'open_to_first_heatmap', 'memory', 'long_context']) expect(Array.isArray(j[k])).toBe(true);
+		expect(j.long_context).toEqual([]); // `long` runs only when named
 		expect(j).toHaveProperty('rewrite');
 		expect(j.capture).toHaveLength(1);
 		const c = j.capture[0];
@@ -160,5 +163,64 @@ describe('bench report', () => {
 			expect(existsSync(join(out, `${e}.html`))).toBe(true);
 			expect(statSync(join(out, `${e}.js`)).size).toBeGreaterThan(10_000);
 		}
+	});
+});
+
+describe('long context section', () => {
+	const plan: LongPlan = { runs: [{ seq: 2048, backend: 'wasm' }], budgetMiB: 1536, steps: 2, headSwitches: 2 };
+	const app = {
+		open_ms: 30_000,
+		peak_mb: 1500,
+		steps_ms: [9000, 12_000],
+		steps_cpu_ms: [15_000, 17_000],
+		head_switches_ms: [10, 14],
+		head_switch_reran: [false, false],
+		step_mib: [40, 44],
+		head_switch_mib: [0, 0],
+		open_mib: 50,
+		full_capture_mib: 4000,
+		mode: 'selective',
+		status: 'selective capture'
+	};
+
+	it('is a section of its own, outside the default run, with lengths and backends', () => {
+		expect(DEFAULT_SECTIONS).not.toContain('long');
+		expect([...parseBenchArgs([]).only]).toEqual([...DEFAULT_SECTIONS]);
+		const a = parseBenchArgs(['--only', 'long', '--seq', '2048,4096', '--backends', 'wasm']);
+		expect(a.only.has('long')).toBe(true);
+		expect(a.longSeqs).toEqual([2048, 4096]);
+		expect(a.backends).toEqual(['wasm']);
+		expect(a.seq).toBeUndefined();
+		expect(parseBenchArgs(['--only', 'long']).longSeqs).toBeNull();
+		expect(() => parseBenchArgs(['--seq', '2048'])).toThrow(/--seq goes with --write-model or --only long/);
+		expect(() => parseBenchArgs(['--only', 'long', '--backends', 'cuda'])).toThrow(/unknown backend "cuda"/);
+		expect(() => parseBenchArgs(['--only', 'long', '--seq', '2048,x'])).toThrow(/--seq must be an integer/);
+	});
+
+	it("rows carry the contract's fields, medians and the ratios against the plain pass", () => {
+		const r = longRow(2048, 'wasm', plan, app, { ms: 10_000, cpu_ms: 16_000 });
+		expect(Object.keys(r)).toEqual(
+			expect.arrayContaining(['seq', 'backend', 'peak_mb', 'open_ms', 'plain_ms', 'step_ms', 'head_switch_ms', 'captured_mib'])
+		);
+		expect(r).toMatchObject({ model: 'gpt2-small-shaped', seq: 2048, backend: 'wasm', peak_mb: 1500, open_ms: 30_000, plain_ms: 10_000 });
+		expect(r.step_ms).toBe(10_500); // median of two
+		expect(r.step_ratio).toBe(1.05);
+		expect(r.step_cpu_ratio).toBe(1);
+		expect(r.head_switch_ms).toBe(12);
+		expect(r.head_switch_ratio).toBe(0.001);
+		expect(r.captured_mib).toBe(42);
+		expect(r.captured_share).toBe(0.0105);
+		expect(r.error).toBeUndefined();
+		expect(formatReport({ ...emptyReport('x', 'y'), long_context: [r] })).toMatch(/Long context[\s\S]*2048 +wasm +1500 ok/);
+	});
+
+	it('a failing app or plain pass is recorded in the row, with what was measured before it', () => {
+		const failed = { ...app, steps_ms: [], steps_cpu_ms: [], head_switches_ms: [], step_mib: [], error: 'Target crashed' };
+		const r = longRow(4096, 'wasm', plan, failed, { error: 'did not finish within 900 s' });
+		expect(r).toMatchObject({ seq: 4096, peak_mb: 1500, step_ms: null, head_switch_ms: null, captured_mib: null, plain_ms: null });
+		expect(r.error).toBe('Target crashed');
+		expect(r.plain_error).toMatch(/900 s/);
+		expect(r.step_ratio).toBeUndefined();
+		expect(JSON.parse(JSON.stringify(r))).toEqual(r); // plain JSON: no undefined or NaN survives as a value
 	});
 });
