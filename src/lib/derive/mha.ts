@@ -1,8 +1,9 @@
-// com.microsoft MultiHeadAttention, the prompt pass (no past), as its schema reads: query
+// com.microsoft MultiHeadAttention as its schema reads it: query
 // (B, S, D) with key (B, L, D) and value (B, L, Dv) plus an optional packed bias (D + D + Dv), or
 // key/value already split per head (B, N, L, H), or packed KV (B, L, N, 2, H), or packed QKV
 // (B, S, N, 3, H); key_padding_mask as key counts (B) or raw 0/1 (B, L) / (B, S, L), where 0
-// adds mask_filter_value; attention_bias (B or 1, N or 1, S, L); unidirectional = causal.
+// adds mask_filter_value; attention_bias (B or 1, N or 1, S, L); unidirectional = causal. With
+// past_key/past_value (B, N, P, H) the P cached keys come first (T = P + L) and masks cover all T.
 import type { FusedAttention } from '../analysis/types.js';
 import type { Graph } from '../onnx/graph.js';
 import type { TensorStore } from '../tensor/store.js';
@@ -13,16 +14,20 @@ import type { DerivedPattern } from './types.js';
 type Qkv = Pick<AttnSpec, 'B' | 'S' | 'T' | 'hd' | 'hv' | 'q' | 'k' | 'v'>;
 
 export function mha(graph: Graph, store: TensorStore, f: FusedAttention): DerivedPattern | string {
-	const [qName, kName, vName, biasName, maskName, abName, pastName] = f.inputs;
-	const past = pastName ? operand(graph, store, pastName) : null;
-	if (past && past.data.length) return 'MultiHeadAttention with a past state: only the prompt (no past) is recomputed';
+	const [qName, kName, vName, biasName, maskName, abName, pastKName, pastVName] = f.inputs;
 	const query = operand(graph, store, qName);
 	if (!query) return `MultiHeadAttention: its query "${qName}" was not captured`;
 	const H = f.numHeads;
 	const read = (n: string) => (n ? operand(graph, store, n) : null);
-	const qkv = query.dims.length === 5 ? packedQkv(query, H) : separate(query, read(kName), read(vName), read(biasName), H);
-	if (typeof qkv === 'string') return qkv;
+	const fresh = query.dims.length === 5 ? packedQkv(query, H) : separate(query, read(kName), read(vName), read(biasName), H);
+	if (typeof fresh === 'string') return fresh;
+	const [pastK, pastV] = [read(pastKName), read(pastVName)];
+	const P = pastK && pastK.data.length ? pastK.dims[2] : 0;
+	if (P && (!pastV || read(kName)?.dims.length !== 3))
+		return 'MultiHeadAttention with a past: read with key and value (B, L, D) and both past_key and past_value captured';
+	const qkv = P ? withPast(fresh, pastK!, pastV!, H) : fresh;
 	const { S, T, hd, hv } = qkv;
+	const causalOffset = T - fresh.T; // the cached keys come first: query s sees keys j <= P + s
 	const mask = read(maskName);
 	const bias = read(abName);
 	if (mask && ![1, 2, 3].includes(mask.dims.length)) return `MultiHeadAttention: a key_padding_mask of shape [${mask.dims}] is not read`;
@@ -34,10 +39,23 @@ export function mha(graph: Graph, store: TensorStore, f: FusedAttention): Derive
 		rule: (b, h) => ({
 			scale: f.scale ?? 1 / Math.sqrt(hd),
 			softcap: 0,
-			visible: (s, j) => (!f.causal || j <= s) && (mask?.dims.length !== 1 || j < mask.data[b]),
+			visible: (s, j) => (!f.causal || j <= causalOffset + s) && (mask?.dims.length !== 1 || j < mask.data[b]),
 			bias: (s, j) => rawMask(mask, b, s, j, S, T, f.maskFilter) + (bias ? bias.data[broadcastIndex(bias.dims, b, h, s, j)] : 0)
 		})
 	});
+}
+
+/** past_key/past_value (B, N, P, H) before the new keys and values: T = P + L. */
+function withPast(x: Qkv, pk: Operand, pv: Operand, H: number): Qkv {
+	const P = pk.dims[2];
+	const cached = (t: Operand, size: number) => (b: number, h: number, j: number, d: number) => t.data[((b * H + h) * P + j) * size + d];
+	const [k, v] = [cached(pk, x.hd), cached(pv, x.hv)];
+	return {
+		...x,
+		T: P + x.T,
+		k: (b, h, j, d) => (j < P ? k(b, h, j, d) : x.k(b, h, j - P, d)),
+		v: (b, h, j, d) => (j < P ? v(b, h, j, d) : x.v(b, h, j - P, d))
+	};
 }
 
 /** (B, S, N, 3, H): one tensor holding every head's q, k and v. */
