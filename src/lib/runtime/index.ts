@@ -10,3 +10,6 @@ export * from './model-inputs.js';
 export * from './text-feeds.js';
 export * from './kv-cache.js';
 export * from './branch.js';
+// Long inputs: summaries of each attention pattern computed by appended graph nodes, and their plan.
+export * from './long.js';
+export * from './long-plan.js';

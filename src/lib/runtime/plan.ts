@@ -12,6 +12,9 @@ import { dtypeSize, type DType } from '../onnx/dtype.js';
 import type { Layer, Structure } from '../analysis/types.js';
 import { captureNames, type CaptureSet } from './capture.js';
 import { formatBytes } from './limits.js';
+import { poolBlock } from '../stats/index.js';
+import { POOL_TARGET, type SummaryGraph } from './long.js';
+import { summaryOr } from './long-plan.js';
 
 export interface PlanInput {
 	graph: Graph;
@@ -27,7 +30,8 @@ export interface PlanInput {
 }
 
 export interface CapturePlan {
-	mode: 'full' | 'selective';
+	/** summary (long-plan.ts): selective without the attention squares, which arrive as in-graph summaries. */
+	mode: 'full' | 'selective' | 'summary';
 	/** The capture set asked for. */
 	requested: CaptureSet;
 	/** The set the session exposes ("semantic" in selective mode). */
@@ -48,6 +52,8 @@ export interface CapturePlan {
 	selectiveBytes: number;
 	/** Why selective (or why not, when it would be needed and is not possible); null: nothing to say. */
 	reason: string | null;
+	/** Summary: the appended nodes (their outputs are fetched every run). */
+	summary?: SummaryGraph;
 }
 
 /**
@@ -250,7 +256,7 @@ export function choosePlan(p: PlanInput): CapturePlan {
 	const skipped = skippedOutputs.length
 		? `; not fetched: the output${skippedOutputs.length > 1 ? 's' : ''} ${skippedOutputs.map((n) => `"${n}" (${formatBytes(size(n))})`).join(', ')}`
 		: '';
-	return {
+	const selective: CapturePlan = {
 		mode: 'selective',
 		requested: p.captureSet,
 		captureSet: 'semantic',
@@ -263,29 +269,35 @@ export function choosePlan(p: PlanInput): CapturePlan {
 		selectiveBytes,
 		reason: `${over}: selective capture, the current layer's tensors and the residual stream of every layer (${formatBytes(selectiveBytes)} a run)${skipped}`
 	};
+	return summaryOr(selective, p, size, graph);
 }
 
 /** The names to fetch for a run showing `layer` (null: fetch everything the session exposes). */
 export function fetchesFor(plan: CapturePlan, graph: Graph, layer: number): string[] | null {
-	if (plan.mode !== 'selective') return null;
+	if (plan.mode === 'full') return null;
 	const l = Math.min(Math.max(0, layer), plan.perLayer.length - 1);
 	const skip = new Set(plan.skippedOutputs);
-	return [...new Set([...graph.outputs.map((o) => o.name).filter((n) => !skip.has(n)), ...plan.always, ...(plan.perLayer[l] ?? [])])];
+	const outputs = graph.outputs.map((o) => o.name).filter((n) => !skip.has(n));
+	return [...new Set([...outputs, ...plan.always, ...(plan.perLayer[l] ?? []), ...(plan.summary?.outputs ?? [])])];
 }
 
 /**
  * New inputs on the open session: a full plan whose inputs grew past the budget narrows to
- * selective fetching (the session keeps its exposure; the fetch lists only name what it has).
- * A selective plan stays selective: a session is never re-created for new inputs.
+ * selective or summary capture, a selective one to summary capture; a summary plan is rebuilt only
+ * when the length changes its pooling block (the appended nodes are built for one). Otherwise the
+ * plan stays: a session is re-created for new inputs only on such a switch.
  */
 export function narrow(current: CapturePlan, next: CapturePlan): CapturePlan {
-	return current.mode === 'full' && next.mode === 'selective' ? next : current;
+	if (current.mode === 'full') return next.mode === 'full' ? current : next;
+	if (current.mode === 'selective') return next.mode === 'summary' ? next : current;
+	if (next.mode !== 'summary' || !current.summary || !next.summary) return current;
+	return poolBlock(current.summary.seq, POOL_TARGET) === poolBlock(next.summary.seq, POOL_TARGET) ? current : next;
 }
 
 /** fetchesFor, keeping only names the session can return (its exposed tensors and the graph outputs). */
 export function sessionFetches(plan: CapturePlan, graph: Graph, layer: number, exposed: readonly string[]): string[] | null {
 	const f = fetchesFor(plan, graph, layer);
 	if (!f) return null;
-	const have = new Set([...exposed, ...graph.outputs.map((o) => o.name)]);
+	const have = new Set([...exposed, ...graph.outputs.map((o) => o.name), ...(plan.summary?.outputs ?? [])]);
 	return f.filter((n) => have.has(n));
 }

@@ -1,0 +1,202 @@
+// Long inputs: graph nodes appended after each softmax attention pattern [1, H, S, S] that reduce it
+// to what the page draws, so the full pattern never leaves ORT. Per head and query row: max,
+// argmax, entropy and the weight on key 0 ([1, H, S] each); per head the pattern pooled to at most
+// `target` blocks a side (block max and block mean, [1, H, P, P]); and one head of one layer exact
+// ([1, 1, S, S]), picked by two int64 inputs so switching head or layer needs no new session.
+// Appended like rewrite.ts does (one more ModelProto.graph field): the weights are never copied.
+// The numbers equal stats/long.ts (summarizeRows, poolPattern), which the unit tests check.
+import { create, toBinary } from '@bufbuild/protobuf';
+import { GraphProtoSchema, ValueInfoProtoSchema, type NodeProto, type TensorProto } from '../onnx/gen/onnx_pb.js';
+import { DT, node, tensorF32, tensorI64, valueInfo } from '../onnx/build.js';
+import { joinBytes, lenField } from '../onnx/index.js';
+import type { Structure } from '../analysis/types.js';
+import { ENTROPY_FLOOR, poolBlock, type PooledPattern, type RowSummary } from '../stats/index.js';
+
+export const HEAD_INPUT = 'blockscope_head';
+export const LAYER_INPUT = 'blockscope_layer';
+/** The shown head's exact pattern [1, 1, S, S]. */
+export const HEAD_PATTERN = 'blockscope.long.head_pattern';
+/** Pooled patterns have at most this many blocks a side (the head grid's thumbnails, the overview). */
+export const POOL_TARGET = 128;
+
+/** A softmax pattern [1, H, S, S] the summaries are computed from. */
+export interface SummaryTarget {
+	layer: number;
+	pattern: string;
+	heads: number;
+}
+
+/** Output names of one layer's summaries. */
+export interface SummaryNames extends SummaryTarget {
+	max: string;
+	argmax: string;
+	entropy: string;
+	sink: string;
+	poolMax: string;
+	poolMean: string;
+}
+
+export interface SummaryGraph {
+	seq: number;
+	target: number;
+	block: number;
+	size: number;
+	layers: SummaryNames[];
+	/** Every output the appended nodes add (summaries of every layer, then HEAD_PATTERN). */
+	outputs: string[];
+	nodes: NodeProto[];
+	initializers: TensorProto[];
+}
+
+/**
+ * The patterns the graph can summarize: recognized Softmax outputs laid out [B, H, S, S] with a
+ * known head count. Fused ops' patterns are not graph tensors (src/lib/derive recomputes them in JS
+ * from Q and K), and folded [B*H, S, S] ones are left as they are.
+ */
+export function summaryTargets(s: Structure | null): SummaryTarget[] {
+	const out: SummaryTarget[] = [];
+	for (const L of s?.layers ?? []) {
+		const a = L.attention;
+		if (!a || a.derived || a.op !== 'Softmax' || a.layout === 'BH,S,S' || !a.heads) continue;
+		out.push({ layer: L.index, pattern: a.pattern, heads: a.heads });
+	}
+	return out;
+}
+
+/** The appended nodes for these targets at sequence length `seq` (the pooling kernel depends on it). */
+export function summaryGraph(targets: readonly SummaryTarget[], seq: number, opset: number, target = POOL_TARGET): SummaryGraph {
+	const block = poolBlock(seq, target);
+	const size = Math.ceil(seq / block);
+	const c = 'blockscope.long.c.';
+	const initializers = [tensorF32(`${c}floor`, [], [ENTROPY_FLOOR]), tensorI64(`${c}zero`, [], [0]), tensorI64(`${c}keys`, [1], [3])];
+	// ReduceMax takes its axes as an input from opset 18, ReduceSum from 13.
+	const reduce = (op: 'ReduceMax' | 'ReduceSum', x: string, y: string): NodeProto =>
+		(op === 'ReduceMax' ? opset >= 18 : opset >= 13)
+			? node(op, [x, `${c}keys`], [y], { keepdims: 0 })
+			: node(op, [x], [y], { axes: [3], keepdims: 0 });
+	const pool = { kernel_shape: [block, block], strides: [block, block], ceil_mode: 1 };
+	const nodes: NodeProto[] = [];
+	const layers: SummaryNames[] = [];
+	let chosen = '';
+	for (const t of targets) {
+		const p = t.pattern; // (1, H, S, S)
+		const n = `blockscope.long.${t.layer}.`;
+		const names: SummaryNames = {
+			...t,
+			max: `${n}max`,
+			argmax: `${n}argmax`,
+			entropy: `${n}entropy`,
+			sink: `${n}sink`,
+			poolMax: `${n}pool_max`,
+			poolMean: `${n}pool_mean`
+		};
+		layers.push(names);
+		nodes.push(
+			reduce('ReduceMax', p, names.max), // (1, H, S)
+			node('ArgMax', [p], [`${n}argmax64`], { axis: 3, keepdims: 0 }), // first index on ties
+			node('Cast', [`${n}argmax64`], [names.argmax], { to: DT.INT32 }),
+			// -sum p ln(max(p, floor)): 0 ln 0 = 0 without a NaN.
+			node('Max', [p, `${c}floor`], [`${n}clipped`]), // (1, H, S, S), freed once used
+			node('Log', [`${n}clipped`], [`${n}log`]),
+			node('Mul', [p, `${n}log`], [`${n}plogp`]),
+			reduce('ReduceSum', `${n}plogp`, `${n}negentropy`),
+			node('Neg', [`${n}negentropy`], [names.entropy]),
+			node('Gather', [p, `${c}zero`], [names.sink], { axis: 3 }), // (1, H, S): key 0
+			node('MaxPool', [p], [names.poolMax], pool), // (1, H, P, P)
+			// The last blocks are partial; count_include_pad=0 divides by the cells that exist.
+			node('AveragePool', [p], [names.poolMean], { ...pool, count_include_pad: 0 })
+		);
+		// One head of one layer: Gather the head (clamped to this layer's heads), keep it where the layer matches.
+		initializers.push(tensorI64(`${n}last_head`, [1], [t.heads - 1]));
+		nodes.push(
+			node('Min', [HEAD_INPUT, `${n}last_head`], [`${n}head`]),
+			node('Gather', [p, `${n}head`], [`${n}one_head`], { axis: 1 }) // (1, 1, S, S)
+		);
+		if (!chosen) chosen = `${n}one_head`;
+		else {
+			initializers.push(tensorI64(`${n}index`, [1], [t.layer]));
+			nodes.push(
+				node('Equal', [LAYER_INPUT, `${n}index`], [`${n}is_shown`]),
+				node('Where', [`${n}is_shown`, `${n}one_head`, chosen], [`${n}shown`])
+			);
+			chosen = `${n}shown`;
+		}
+	}
+	if (chosen) nodes.push(node('Identity', [chosen], [HEAD_PATTERN]));
+	const outputs = [
+		...layers.flatMap((l) => [l.max, l.argmax, l.entropy, l.sink, l.poolMax, l.poolMean]),
+		...(chosen ? [HEAD_PATTERN] : [])
+	];
+	return { seq, target, block, size, layers, outputs, nodes, initializers };
+}
+
+/** The model bytes with the summary nodes, their two inputs and their outputs appended (no weight is copied). */
+export function appendSummary(model: Uint8Array, g: SummaryGraph): Uint8Array {
+	const graph = create(GraphProtoSchema, {
+		node: g.nodes,
+		initializer: g.initializers,
+		input: [valueInfo(HEAD_INPUT, DT.INT64, [1]), valueInfo(LAYER_INPUT, DT.INT64, [1])],
+		output: g.outputs.map((name) => create(ValueInfoProtoSchema, { name }))
+	});
+	return joinBytes([model, lenField(7, toBinary(GraphProtoSchema, graph))]);
+}
+
+/** The two int64 feeds that pick the exact pattern's layer and head. */
+export function summaryFeeds(layer: number, head: number): { name: string; dims: number[]; dtype: 'int64'; data: BigInt64Array }[] {
+	return [
+		{ name: HEAD_INPUT, dims: [1], dtype: 'int64', data: BigInt64Array.of(BigInt(Math.max(0, Math.floor(head)))) },
+		{ name: LAYER_INPUT, dims: [1], dtype: 'int64', data: BigInt64Array.of(BigInt(Math.max(0, Math.floor(layer)))) }
+	];
+}
+
+/** One layer's summaries, one entry per head, as the page reads them (stats/long.ts shapes). */
+export interface LayerSummaries {
+	layer: number;
+	tensor: string;
+	heads: number;
+	rows: RowSummary[];
+	pooled: PooledPattern[];
+}
+
+/** Float32 or Int32 data of a fetched output, as its own whole buffer (so it can be transferred). */
+function own<T extends Float32Array | Int32Array>(store: Lookup, name: string, kind: { new (b: ArrayBuffer): T }): T {
+	const t = store.get(name);
+	if (!t) throw new Error(`summary capture: the run did not return "${name}"`);
+	const d = t.data as T;
+	if (!(d instanceof kind.prototype.constructor)) throw new Error(`summary capture: "${name}" is ${t.dtype}, not what the graph computes`);
+	return d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer ? d : (d.slice() as T);
+}
+
+interface Lookup {
+	get(name: string): { dims: readonly number[]; dtype: string; data: ArrayLike<number> | ArrayLike<bigint> } | undefined;
+}
+
+/** Each layer's per-head summaries: views into the fetched outputs (heads side by side), nothing copied. */
+export function readSummaries(store: Lookup, g: SummaryGraph): LayerSummaries[] {
+	// The session's nodes were built for one length; a later run may be shorter or longer (same block).
+	const S = store.get(g.layers[0]?.max ?? '')?.dims[2] ?? g.seq;
+	const size = Math.ceil(S / g.block);
+	const P = size * size;
+	return g.layers.map((L) => {
+		const max = own(store, L.max, Float32Array);
+		const argmax = own(store, L.argmax, Int32Array);
+		const entropy = own(store, L.entropy, Float32Array);
+		const sink = own(store, L.sink, Float32Array);
+		const pmax = own(store, L.poolMax, Float32Array);
+		const pmean = own(store, L.poolMean, Float32Array);
+		const rows: RowSummary[] = [];
+		const pooled: PooledPattern[] = [];
+		for (let h = 0; h < L.heads; h++) {
+			const at = h * S;
+			rows.push({
+				seq: S,
+				max: max.subarray(at, at + S),
+				argmax: argmax.subarray(at, at + S),
+				entropy: entropy.subarray(at, at + S),
+				sink: sink.subarray(at, at + S)
+			});
+			pooled.push({ seq: S, block: g.block, size, max: pmax.subarray(h * P, (h + 1) * P), mean: pmean.subarray(h * P, (h + 1) * P) });
+		}
+		return { layer: L.layer, tensor: L.pattern, heads: L.heads, rows, pooled };
+	});
+}
