@@ -3,7 +3,9 @@
 import { attentionReadout, tensorReadout, type Readout } from '$lib/viz/readout';
 import { describeSlice, tensorView, type Slice } from '$lib/viz/views';
 import type { CapturedTensor } from '$lib/tensor/store';
-import type { AttentionAt } from '$lib/features/attention';
+import { longPattern, type AttentionAt } from '$lib/features/attention';
+import { isLongPattern } from '$lib/viz/overview';
+import type { LongCapture } from '$lib/worker/protocol';
 import { tokenRows } from '$lib/features/tensors';
 import type { CellRef } from './selection.svelte';
 
@@ -15,6 +17,8 @@ export interface ReadoutSource {
 	tensor: CapturedTensor | null;
 	slice: Slice | null;
 	tokens: readonly string[] | null;
+	/** Summary capture's result (long inputs): the readout's entropy and argmax come from its row summaries. */
+	long?: LongCapture | null;
 }
 
 export function cellReadout(s: ReadoutSource): Readout | null {
@@ -29,7 +33,8 @@ export function cellReadout(s: ReadoutSource): Readout | null {
 			head: s.head,
 			tokens: s.tokens,
 			isMasked: av.isMasked,
-			text: av.text
+			text: av.text,
+			rows: isLongPattern(av.view.rows, av.view.cols) ? (longPattern(s.attention, s.layer, s.long)?.rows ?? null) : null
 		});
 	}
 	const t = s.tensor;

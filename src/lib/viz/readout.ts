@@ -1,6 +1,7 @@
 // What the hover readout says about one cell. Pure: the heatmaps call these on pointer moves and
 // the readout component only prints the result (as text).
 import { rowStats } from '../stats/attention.js';
+import type { RowSummary } from '../stats/long.js';
 import { mean } from '../stats/moments.js';
 import { displayToken } from './labels.js';
 import { fmt, roundedText } from './numeric.js';
@@ -40,6 +41,8 @@ export interface AttentionCellContext {
 	isMasked?: MaskTest;
 	/** The value's text from the tensor (String of the float32); defaults to String(number). */
 	text?: (index: number) => string;
+	/** Row summaries of the head (long inputs): entropy, argmax and sink are read from them. */
+	rows?: RowSummary | null;
 }
 
 export function attentionReadout(m: MatrixView, row: number, col: number, ctx: AttentionCellContext): Readout {
@@ -61,10 +64,24 @@ export function attentionReadout(m: MatrixView, row: number, col: number, ctx: A
 			['head', String(ctx.head)],
 			['value', masked ? `${roundedText(value)} (masked)` : roundedText(value)],
 			['row sum', fmt(s.sum, 7)],
-			['entropy', `${fmt(s.entropy)} nats`],
-			['argmax', token(s.argmax, ctx.tokens)]
+			...summaryFields(s, row, ctx)
 		]
 	};
+}
+
+/** Entropy and argmax of the row: from the head's row summaries when given (plus the sink weight), else from the row. */
+function summaryFields(s: { entropy: number; argmax: number }, row: number, ctx: AttentionCellContext): [string, string][] {
+	const r = ctx.rows;
+	if (!r || row >= r.seq)
+		return [
+			['entropy', `${fmt(s.entropy)} nats`],
+			['argmax', token(s.argmax, ctx.tokens)]
+		];
+	return [
+		['entropy', `${fmt(r.entropy[row])} nats`],
+		['argmax', `${token(r.argmax[row], ctx.tokens)} (${fmt(r.max[row])})`],
+		['sink', fmt(r.sink[row])]
+	];
 }
 
 export interface TensorCellContext {

@@ -1,3 +1,4 @@
 // The attention feature: the pattern at a layer and head, and why there is none.
 export { attentionAt, type AttentionAt, type TensorLookup } from './attention-at';
 export { noAttentionReason } from './structure-notes';
+export { longPattern, OVERVIEW_TARGET, type LongPattern } from './long';
