@@ -4,7 +4,7 @@
 import { attentionAt, type AttentionAt } from '$lib/features/attention';
 import { ChartState, StatsView } from '$lib/features/charts';
 import type { Perturb } from '$lib/features/diff';
-import type { WhatIfParams } from '$lib/features/interventions';
+import { toggleEntry, type Entry, type WhatIfParams } from '$lib/features/interventions';
 import { describeInput } from '$lib/features/export';
 import { RuntimeSession, connector, type Connect } from '$lib/features/model';
 import type { Caption } from '$lib/viz/figure/file';
@@ -181,6 +181,13 @@ export class Debugger {
 
 	openCompare(id: string | null): void {
 		this.compare = id;
+	}
+
+	/** A head's or branch's ablate toggle: the entry added to (or removed from) the what-if view, which opens. */
+	toggleIntervention(e: Entry): void {
+		this.whatIf = toggleEntry(this.whatIf, e);
+		this.compare = null;
+		this.diff = false;
 	}
 
 	toggleDiff(): void {

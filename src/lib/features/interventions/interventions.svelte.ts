@@ -7,7 +7,7 @@ import { diffStores, type BackendDiff } from '$lib/report/diff';
 import type { Intervention } from '$lib/intervene';
 import { hookMap, storeFrom, type DiffSource } from '../diff';
 import { errorText, latestWins, type Connect, type Runtime } from '../model';
-import { interventionOf, type Entry, type WhatIfParams } from './url';
+import { interventionOf, toggleEntry, type Entry, type Target, type WhatIfParams } from './url';
 
 export type WhatIfPhase = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -27,6 +27,8 @@ export function parseEntries(entries: readonly Entry[]): { list: Intervention[];
 export class WhatIfModel {
 	entries = $state<Entry[]>([]);
 	source = $state('');
+	/** The attribution's target (and foil) picked in the lens; null: the top token at the last position. */
+	target = $state.raw<Target | null>(null);
 	phase = $state<WhatIfPhase>('idle');
 	message = $state('');
 	error = $state<string | null>(null);
@@ -55,10 +57,32 @@ export class WhatIfModel {
 	) {
 		this.entries = initial?.entries ?? [];
 		this.source = initial?.source ?? '';
+		this.target = initial?.target ?? null;
 	}
 
 	params(): WhatIfParams {
-		return { entries: this.entries, source: this.source };
+		return { entries: this.entries, source: this.source, ...(this.target ? { target: this.target } : {}) };
+	}
+
+	/** Adds the entry, or removes it where it is listed (the head grid's and the flow's toggles). */
+	toggle(e: Entry): void {
+		this.entries = toggleEntry(this.params(), e).entries;
+		void this.sync();
+	}
+
+	/**
+	 * A lens cell: the token at that position becomes the target. With `foil` (shift-click), at the
+	 * position of the target shown (`shown`: the attribution on screen), it becomes the foil.
+	 */
+	pick(id: number, position: number, foil: boolean, shown: { id: number; position: number } | null): void {
+		const t = this.target ?? (shown ? { ...shown, foil: null } : null);
+		this.target = foil && t && t.position === position && t.id !== id ? { ...t, foil: id } : { id, position, foil: null };
+		void this.sync();
+	}
+
+	clearTarget(): void {
+		this.target = null;
+		void this.sync();
 	}
 
 	add(e: Entry): void {
@@ -80,7 +104,7 @@ export class WhatIfModel {
 	async sync(): Promise<void> {
 		const { result: main, source, budget } = this.src();
 		if (!main) return;
-		const key = JSON.stringify([this.entries, this.source]);
+		const key = JSON.stringify([this.entries, this.source, this.target]);
 		if (this.main === main && this.synced === key && this.phase !== 'error') return;
 		const current = this.latest.next();
 		this.synced = key;
@@ -106,7 +130,7 @@ export class WhatIfModel {
 				interventions: list,
 				source: patches ? { ...main.input, text: this.source, ids: undefined } : null,
 				lens: true,
-				attribute: {}
+				attribute: this.target ? { target: this.target.id, position: this.target.position, foil: this.target.foil ?? undefined } : {}
 			};
 			const r = await c.open(
 				await s,
