@@ -99,7 +99,7 @@ function derivedTensors(attention: AttentionInfo[], residuals: ResidualInfo[], n
 	for (const a of attention) if (a.derived && a.fused) out.push({ name: a.pattern, kind: 'pattern', node: a.fused.node });
 	for (const r of residuals) if (r.recomputed) out.push({ name: r.output, kind: 'skip-sum', node: r.node });
 	for (const n of norms)
-		if (n.op === 'EmbedLayerNormalization' && n.input.startsWith('derived::'))
+		if (/^Q?EmbedLayerNormalization$/.test(n.op ?? '') && n.input.startsWith('derived::'))
 			out.push({ name: n.input, kind: 'embed-sum', node: n.nodes[0] });
 	return out.sort((a, b) => a.node - b.node);
 }

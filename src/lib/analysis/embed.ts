@@ -11,8 +11,9 @@ import { f32 } from './norms.js';
 /** The derived name of a hidden embedding sum: not a graph tensor, so it cannot collide with one. */
 export const derivedEmbedSum = (output: string) => `derived::${output}::embedding_sum`;
 
+/** EmbedLayerNormalization, or QEmbedLayerNormalization (the same with uint8 tables, as ORT's quantizer writes it). */
 export function isEmbedNorm(n: GraphNode): boolean {
-	return n.opType === 'EmbedLayerNormalization' && n.domain === 'com.microsoft';
+	return (n.opType === 'EmbedLayerNormalization' || n.opType === 'QEmbedLayerNormalization') && n.domain === 'com.microsoft';
 }
 
 /** The op's embedding sum: its 3rd output where named, else the derived name. */

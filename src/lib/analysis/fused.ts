@@ -59,6 +59,7 @@ function readFused(ctx: Ctx, n: GraphNode): FusedAttention | { fail: string } {
 		if (!(heads > 0)) return { fail: `${n.opType} without a positive num_heads attribute` };
 		switch (n.opType) {
 			case 'Attention':
+			case 'QAttention':
 			case 'MultiHeadAttention':
 				return { ...base, numHeads: heads, causal: attrInt(n, 'unidirectional', 0) === 1 };
 			case 'GroupQueryAttention': {
@@ -68,7 +69,7 @@ function readFused(ctx: Ctx, n: GraphNode): FusedAttention | { fail: string } {
 			}
 			default:
 				return {
-					fail: `${n.opType}: a fused attention op blockscope does not read yet (Attention, MultiHeadAttention, GroupQueryAttention and ONNX Attention are read); its pattern cannot be recovered`
+					fail: `${n.opType}: a fused attention op blockscope does not read yet (Attention, QAttention, MultiHeadAttention, GroupQueryAttention and ONNX Attention are read); its pattern cannot be recovered`
 				};
 		}
 	}
@@ -92,11 +93,13 @@ function hasMask(ctx: Ctx, n: GraphNode): boolean {
 	const at =
 		n.opType === 'Attention' && n.domain === MS
 			? [3, 5]
-			: n.opType === 'MultiHeadAttention'
-				? [4, 5]
-				: n.opType === 'Attention'
-					? [3]
-					: [10];
+			: n.opType === 'QAttention'
+				? [5]
+				: n.opType === 'MultiHeadAttention'
+					? [4, 5]
+					: n.opType === 'Attention'
+						? [3]
+						: [10];
 	return at.some((i) => !!n.inputs[i]);
 }
 

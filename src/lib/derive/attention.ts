@@ -12,11 +12,28 @@ import { operand, type Operand } from './read.js';
 import { patternOf } from './heads.js';
 import type { DerivedPattern } from './types.js';
 
+/** The operands of a packed-QKV attention, dequantized where the op quantizes them. */
+export interface PackedOperands {
+	x: Operand; // (B, S, D_in)
+	w: Operand; // (D_in, D_q + D_k + D_v)
+	bias: Operand | null;
+	mask: Operand | null;
+	past: Operand | null; // (2, B, H, P, hd)
+	attnBias: Operand | null;
+}
+
 export function msAttention(graph: Graph, store: TensorStore, f: FusedAttention): DerivedPattern | string {
 	const [xName, wName, bName, maskName, pastName, biasName] = f.inputs;
-	const x = operand(graph, store, xName);
-	const w = operand(graph, store, wName);
+	const read = (n: string) => (n ? operand(graph, store, n) : null);
+	const [x, w, past] = [read(xName), read(wName), read(pastName)];
 	if (!x || !w) return `Attention: its input "${xName}" or weights "${wName}" were not captured`;
+	if (pastName && !past) return `Attention: its past "${pastName}" was not captured`;
+	return packedAttention(graph, store, f, { x, w, bias: read(bName), mask: read(maskName), past, attnBias: read(biasName) });
+}
+
+/** Attention's computation once its operands are float: shared with QAttention. */
+export function packedAttention(graph: Graph, store: TensorStore, f: FusedAttention, o: PackedOperands): DerivedPattern {
+	const { x, w, bias, mask, past, attnBias } = o;
 	const [B, S, Din] = x.dims;
 	const width = w.dims[1];
 	const sizes = attrInts(graph.nodes[f.node], 'qkv_hidden_sizes') ?? [width / 3, width / 3, width / 3];
@@ -25,18 +42,13 @@ export function msAttention(graph: Graph, store: TensorStore, f: FusedAttention)
 	const hd = Dq / H;
 	const hv = Dv / H;
 	// past (2, B, H, P, hd): keys then values of the P earlier tokens; the new ones follow them.
-	const past = pastName ? operand(graph, store, pastName) : null;
-	if (pastName && !past) return `Attention: its past "${pastName}" was not captured`;
 	const P = past ? past.dims[3] : 0;
 	const T = P + S;
-	const bias = bName ? operand(graph, store, bName) : null;
 	// (B, S, Dq + Dk + Dv)
 	const qkv = project(x.data, B * S, Din, w.data, width, bias?.data ?? null);
 	const at = (b: number, s: number, part: number, h: number, d: number, size: number) =>
 		qkv[(b * S + s) * width + offsets(sizes)[part] + h * size + d];
 	const cached = (part: number, b: number, h: number, j: number, d: number) => past!.data[(((part * B + b) * H + h) * P + j) * hd + d];
-	const mask = maskName ? operand(graph, store, maskName) : null;
-	const attnBias = biasName ? operand(graph, store, biasName) : null;
 	const out = operand(graph, store, f.output);
 	return patternOf({
 		B,

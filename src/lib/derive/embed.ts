@@ -1,19 +1,23 @@
 // EmbedLayerNormalization's embedding sum where the graph does not name it (its 3rd output):
 // word[ids] + position[position_ids, or 0..S-1] (+ segment[segment_ids]), per token.
+// QEmbedLayerNormalization's tables are dequantized first (quant.ts).
 import type { Graph, GraphNode } from '../onnx/graph.js';
 import type { TensorStore } from '../tensor/store.js';
 import { operand } from './read.js';
+import { qEmbedTables } from './quant.js';
 
 export function embedSumOf(graph: Graph, store: TensorStore, n: GraphNode): { dims: number[]; data: Float32Array } | string {
 	const [idsName, segName, wordName, posName, segEmbName, , , , posIdsName] = n.inputs;
-	const ids = operand(graph, store, idsName);
-	const word = operand(graph, store, wordName);
-	const pos = operand(graph, store, posName);
+	const quantized = n.opType === 'QEmbedLayerNormalization'; // no position_ids input; uint8 tables
+	const read = (x: string) => (x ? operand(graph, store, x) : null);
+	const tables = quantized ? qEmbedTables(graph, store, n) : { word: read(wordName), pos: read(posName), seg: read(segEmbName) };
+	const ids = read(idsName);
+	const { word, pos } = tables;
 	if (!ids || !word || !pos) return `${n.opType}: its ids or embedding tables were not captured`;
-	const seg = segName && segEmbName ? operand(graph, store, segName) : null;
-	const segEmb = seg ? operand(graph, store, segEmbName) : null;
+	const seg = segName && segEmbName ? read(segName) : null;
+	const segEmb = seg ? tables.seg : null;
 	if (segName && segEmbName && (!seg || !segEmb)) return `${n.opType}: its segment ids were not captured`;
-	const posIds = posIdsName ? operand(graph, store, posIdsName) : null;
+	const posIds = posIdsName && !quantized ? read(posIdsName) : null;
 	const [B, S] = ids.dims;
 	const D = word.dims[1];
 	const out = new Float32Array(B * S * D); // (B, S, D)

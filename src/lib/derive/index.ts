@@ -6,6 +6,7 @@ import type { AttentionInfo, Structure } from '../analysis/types.js';
 import type { Graph } from '../onnx/graph.js';
 import type { TensorStore } from '../tensor/store.js';
 import { msAttention } from './attention.js';
+import { qAttention } from './quant.js';
 import { gqa } from './gqa.js';
 import { mha } from './mha.js';
 import { onnxAttention } from './onnx-attention.js';
@@ -76,6 +77,7 @@ function patternOf(graph: Graph, store: TensorStore, a: AttentionInfo): DerivedP
 	const f = a.fused!;
 	try {
 		if (f.domain === 'com.microsoft' && a.op === 'Attention') return msAttention(graph, store, f);
+		if (a.op === 'QAttention') return qAttention(graph, store, f);
 		if (a.op === 'GroupQueryAttention') return gqa(graph, store, f);
 		if (a.op === 'MultiHeadAttention') return mha(graph, store, f);
 		if (f.domain === '' && a.op === 'Attention') return onnxAttention(graph, store, f);
