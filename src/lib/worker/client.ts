@@ -46,7 +46,15 @@ export class RuntimeClient {
 
 	open(
 		source: ModelSource,
-		opts: { backend: BackendChoice; captureSet: CaptureSet; input?: InputOptions; budget?: number; layer?: number; whatIf?: WhatIfRequest },
+		opts: {
+			backend: BackendChoice;
+			captureSet: CaptureSet;
+			input?: InputOptions;
+			budget?: number;
+			layer?: number;
+			head?: number;
+			whatIf?: WhatIfRequest;
+		},
 		onProgress?: (p: ProgressMessage) => void
 	): Promise<ResultMessage> {
 		const id = this.next++;
@@ -60,14 +68,15 @@ export class RuntimeClient {
 			input: opts.input ?? {},
 			budget: opts.budget,
 			layer: opts.layer,
+			head: opts.head,
 			whatIf: opts.whatIf
 		};
 		return this.send(req, [], onProgress) as Promise<ResultMessage>;
 	}
 
-	/** Re-run the open model with other inputs, on the session it already has (`layer`: selective capture's layer). */
-	run(input: InputOptions, onProgress?: (p: ProgressMessage) => void, layer?: number): Promise<ResultMessage> {
-		return this.send({ type: 'run', id: this.next++, input, layer }, [], onProgress) as Promise<ResultMessage>;
+	/** Re-run the open model with other inputs, on the session it already has (`layer`, `head`: what selective or summary capture fetches). */
+	run(input: InputOptions, onProgress?: (p: ProgressMessage) => void, layer?: number, head?: number): Promise<ResultMessage> {
+		return this.send({ type: 'run', id: this.next++, input, layer, head }, [], onProgress) as Promise<ResultMessage>;
 	}
 
 	/** Recognize the open model again with the user's role assignments (no re-run). */

@@ -37,6 +37,8 @@ export interface Open {
 	/** What is captured (full, or one layer at a time) and the layer selective runs fetch. */
 	plan: CapturePlan;
 	layer: number;
+	/** The head whose exact pattern summary capture computes. */
+	head: number;
 	/** Which session of this worker (re-runs and layer steps keep it). */
 	sessionNo: number;
 	/** The memory budget and the model's bytes the plan was made with (new inputs are planned again). */

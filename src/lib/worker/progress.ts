@@ -21,6 +21,8 @@ export function describeResult(r: ResultMessage): string {
 	const c = r.capture;
 	// A merged decoder: say that what is captured is its selected branch, inlined.
 	const graph = r.capturedGraph ? ` · ${r.capturedGraph}` : '';
+	if (c?.mode === 'summary' && r.long)
+		return `${r.model.name}${graph} · summary capture: layer ${c.layer}, head ${r.long.head} exact, every head's row summaries and ${r.long.layers[0]?.pooled[0]?.size ?? 0}² pooled patterns (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	if (c?.mode === 'selective')
 		return `${r.model.name}${graph} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	return `${r.model.name}${graph} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;

@@ -145,6 +145,12 @@ export interface AttentionRef {
 	op?: string;
 	/** Not a graph tensor: recomputed in the worker from the fused op's captured Q and K (src/lib/derive). */
 	derived?: boolean;
+	/**
+	 * Summary capture: `tensor` is one head's exact pattern [1, 1, S, S], head `onlyHead` (0-based) of
+	 * the layer's `heads`; the other heads are in `ResultMessage.long` as summaries.
+	 */
+	onlyHead?: number;
+	heads?: number;
 }
 
 /** What recognition says, in the form the page uses; recomputed when overrides change. */

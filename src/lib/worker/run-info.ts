@@ -2,7 +2,7 @@
 // model's summary, how a result was captured, the tensors as transferable data, and the checks
 // and recomputed tensors every run gets.
 import type { Graph } from '../onnx/index.js';
-import { type Backend, type CaptureOptions, type CapturePlan, type CaptureSet } from '../runtime/index.js';
+import { appendSummary, type Backend, type CaptureOptions, type CapturePlan, type CaptureSet } from '../runtime/index.js';
 import type { CapturedTensor, TensorStore } from '../tensor/index.js';
 import type { Structure } from '../analysis/index.js';
 import { SELF_CHECK_TOL, deriveTensors, type DerivedEntry } from '../derive/index.js';
@@ -16,8 +16,10 @@ export function captureOptions(plan: CapturePlan, backend: Backend, sessionOptio
 		captureSet: plan.captureSet,
 		semantic: plan.exposed,
 		sessionOptions,
-		prepack: plan.mode !== 'selective',
-		skipOutputs: plan.skippedOutputs
+		prepack: plan.mode === 'full',
+		skipOutputs: plan.skippedOutputs,
+		// Summary capture: the summary nodes and their two inputs appended to what ORT parses.
+		...(plan.summary ? { edit: (m: Uint8Array) => appendSummary(m, plan.summary!) } : {})
 	};
 }
 
@@ -35,7 +37,7 @@ export function modelSummary(name: string, bytes: number, graph: Graph): ModelSu
 
 /** How a result was captured, for the status line and the test hook. */
 export function captureInfo(p: CapturePlan, layer: number, session: number, modelBytesKept: boolean): CaptureInfo {
-	const selective = p.mode === 'selective';
+	const selective = p.mode !== 'full';
 	return {
 		mode: p.mode,
 		requested: p.requested,

@@ -17,6 +17,7 @@ import { fedInputs, prepare } from './prepare.js';
 import type { InputOptions, OpenRequest, ResultMessage, Stage, WorkerMessage, WorkerRequest } from './protocol.js';
 import { editedSession, readouts } from './what-if.js';
 import type { Open } from './open-model.js';
+import { headRef, longFeeds, takeSummaries } from './long.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -52,7 +53,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 				const bytes = await bytesOf(opened, reading(req.id));
 				const session = await CaptureSession.create(ort, bytes, opened.graph, {
 					...captureOptions(opened.plan, 'wasm', opened.sessionOptions),
-					edit: opened.whatIf?.edit
+					...(opened.whatIf ? { edit: opened.whatIf.edit } : {})
 				}).catch((err: unknown) => {
 					throw ortError('load', err);
 				});
@@ -64,6 +65,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 			if (!current) throw new Error('No model is open.');
 			if (req.id < newestRun) throw new Error('Superseded by a newer run.');
 			if (req.layer !== undefined) current.layer = req.layer;
+			if (req.head !== undefined) current.head = req.head;
 			await run(req.id, current, req.input, 0);
 		} else {
 			if (!current) throw new Error('No model is open.');
@@ -123,8 +125,7 @@ async function open(req: OpenRequest): Promise<Open> {
 	const fallback = first.fallback;
 	let whatIf: Open['whatIf'];
 	if (req.whatIf) {
-		if (capture.mode === 'selective')
-			throw new Error('Interventions need a full capture; this model and input are over the memory budget.');
+		if (capture.mode !== 'full') throw new Error('Interventions need a full capture; this model and input are over the memory budget.');
 		const w = req.whatIf;
 		progress(req.id, 'session', `rewriting the graph for ${w.interventions.length} intervention(s)`);
 		const feedsOf = (i: InputOptions) => textFeeds(p.original, p.opened.tokenizer, p.opened.hints, i).feeds;
@@ -166,6 +167,7 @@ async function open(req: OpenRequest): Promise<Open> {
 		names: [],
 		plan: capture,
 		layer: req.layer ?? 0,
+		head: req.head ?? 0,
 		sessionNo: ++sessions,
 		budget,
 		modelBytes,
@@ -201,14 +203,16 @@ async function firstSession(
 
 async function run(id: number, o: Open, input: InputOptions, sessionMs: number): Promise<void> {
 	const fed = textFeeds(o.original, o.tokenizer, o.hints, input);
-	const feeds = fed.feeds;
-	sessionMs += await replan(id, o, feeds);
+	sessionMs += await replan(id, o, fed.feeds);
+	const feeds = { ...fed.feeds, ...longFeeds(o.plan, o.layer, o.head) };
 	progress(id, 'run', `running on ${label(o.session.backend)}`);
 	const t0 = performance.now();
-	const store = await o.session.run(feeds, sessionFetches(o.plan, o.graph, o.layer, o.session.exposed)).catch((e: unknown) => {
+	const ran = await o.session.run(feeds, sessionFetches(o.plan, o.graph, o.layer, o.session.exposed)).catch((e: unknown) => {
 		throw ortError('run', e);
 	});
 	const runMs = performance.now() - t0;
+	const long = takeSummaries(ran, o.plan, o, sessionMs > 0 ? 'open' : 'rerun', runMs);
+	const store = long.store;
 	const derived = deriveSafely(o.graph, o.structure, store);
 	progress(id, 'collect', `collecting ${store.size} tensors`);
 	o.names = [...store.order];
@@ -219,17 +223,18 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		o.graph,
 		o.structure,
 		store,
-		o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet,
+		o.plan.mode !== 'full' ? o.plan.captureSet : o.session.captureSet,
 		o.session.exposed
 	);
 	const whatIf = o.whatIf ? readouts(o.graph, o.structure, store, o.whatIf.req, o.whatIf.list) : undefined;
 	const { tensors, transfer } = transferable(store);
+	if (long.long) structure.attention = [...structure.attention, headRef(long.long, o.structure)];
 	const msg: ResultMessage = {
 		type: 'result',
 		id,
 		backend: o.session.backend as Backend,
 		fallback: o.fallback,
-		captureSet: o.plan.mode === 'selective' ? o.plan.captureSet : o.session.captureSet,
+		captureSet: o.plan.mode !== 'full' ? o.plan.captureSet : o.session.captureSet,
 		attentionSource: structure.attentionSource,
 		analysisError: o.analysisError,
 		model: o.model,
@@ -248,14 +253,15 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 		capture: captureInfo(o.plan, o.layer, o.sessionNo, o.buffer !== null),
 		timings: { sessionMs, runMs },
 		health: checked,
-		...(whatIf ? { whatIf } : {})
+		...(whatIf ? { whatIf } : {}),
+		...(long.long ? { long: long.long } : {})
 	};
-	post(msg, transfer);
+	post(msg, [...transfer, ...long.transfer]);
 }
 
 /** Longer inputs on the open session: over the budget, narrow to one layer a run (same session). */
 async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>): Promise<number> {
-	if (o.plan.mode === 'selective' || o.plan.requested === 'none') return 0;
+	if (o.plan.requested === 'none') return 0;
 	const dims = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
 	const next = narrow(
 		o.plan,
@@ -277,7 +283,7 @@ async function replan(id: number, o: Open, feeds: Record<string, CapturedTensor>
 	progress(
 		id,
 		'session',
-		`these inputs need more than the memory budget: switching to selective capture (new session on ${label(backend)})`
+		`these inputs need more than the memory budget: switching to ${next.mode} capture (new session on ${label(backend)})`
 	);
 	await o.session.release().catch(() => undefined);
 	o.plan = next;

@@ -24,8 +24,11 @@ export function attentionAt(s: Pick<StructureInfo, 'attention'> | null, byName: 
 	const attn = s?.attention.find((a) => a.layer === layer) ?? null;
 	const pattern = (attn && byName.get(attn.tensor)) ?? null;
 	const scores = (attn?.scores ? byName.get(attn.scores) : null) ?? null;
-	const heads = pattern ? headCount(pattern.dims) : 0;
+	// Summary capture holds one head of the layer ([1, 1, S, S], `onlyHead`): another head is not drawn until it is fetched.
+	const only = attn?.onlyHead;
+	const heads = pattern ? (only !== undefined ? (attn?.heads ?? 1) : headCount(pattern.dims)) : 0;
 	const h = Math.min(head, Math.max(0, heads - 1));
-	const view = pattern && heads ? attentionView(pattern, h, scores, attn?.masked ?? null) : null;
+	const shown = only === undefined || only === h;
+	const view = pattern && heads && shown ? attentionView(pattern, only === undefined ? h : 0, scores, attn?.masked ?? null) : null;
 	return { attn, pattern, scores, heads, head: h, view };
 }

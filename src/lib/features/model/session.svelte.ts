@@ -24,6 +24,8 @@ export interface SessionOptions {
 	connect: Connect;
 	/** The layer selective capture fetches (the one shown). */
 	layer: () => number;
+	/** The head summary capture computes exactly (the one shown). */
+	head?: () => number;
 	/** A result (`run`) or a new structure arrived; `keepView`: the same model and view again. */
 	onShow?: (keepView: boolean, run: boolean) => void;
 	/** Resolves once every view has drawn what is open (effects, then one frame, in the page). */
@@ -49,6 +51,8 @@ export class RuntimeSession {
 	input = $state.raw<InputOptions>({});
 	result = $state.raw<ResultMessage | null>(null);
 	structure = $state.raw<StructureInfo | null>(null);
+	/** What the last layer step or head switch cost ("head 4: one forward pass, 1.9 s"), said after the result. */
+	step = $state<string | null>(null);
 	/** A link to a local file was opened: its name, until that file is opened again. */
 	awaiting = $state<string | null>(null);
 	/** A model folder's variant (`?variant=`); null: its default. */
@@ -155,6 +159,7 @@ export class RuntimeSession {
 		this.o.onShow?.(keepView, true);
 		installHook(r, r.structure);
 		this.message = describeResult(r) + (r.structure.attention.length ? '' : ' · no attention pattern found');
+		this.sayStep(r);
 		await this.drawn();
 	}
 
@@ -245,7 +250,8 @@ export class RuntimeSession {
 					captureSet: this.capture,
 					input: this.input,
 					budget: this.budget().bytes,
-					layer: this.o.layer()
+					layer: this.o.layer(),
+					head: this.o.head?.()
 				};
 				return c.open(src, opts, this.onProgress);
 			},
@@ -264,12 +270,35 @@ export class RuntimeSession {
 	rerun(input: InputOptions): Promise<void> {
 		this.input = input;
 		if (this.stale) return this.reopen();
-		return this.request((c) => c.run(input, this.onProgress, this.o.layer()), true);
+		return this.request((c) => c.run(input, this.onProgress, this.o.layer(), this.o.head?.()), true);
 	}
 
-	/** Selective capture: the shown layer's tensors, one more forward pass on the same session. */
+	/** Selective or summary capture: the shown layer's tensors, one more forward pass on the same session. */
 	fetchLayer(): Promise<void> {
+		this.stepping = `layer ${this.o.layer() + 1}`;
 		return this.rerun(this.input);
+	}
+
+	/** Summary capture: the shown head's exact pattern, one more forward pass on the same session. */
+	fetchHead(): Promise<void> {
+		this.stepping = `head ${(this.o.head?.() ?? 0) + 1}`;
+		return this.rerun(this.input);
+	}
+
+	/** A head switch answered from the patterns the page holds (full or selective capture): no run. */
+	heldHead(head: number): void {
+		this.step = `head ${head + 1}: from held tensors`;
+		if (this.result) this.message = `${describeResult(this.result)} · ${this.step}`;
+	}
+
+	/** The step being fetched, said once its result is in. */
+	private stepping: string | null = null;
+
+	private sayStep(r: ResultMessage): void {
+		const what = this.stepping;
+		this.stepping = null;
+		this.step = what ? `${what}: one forward pass, ${(r.timings.runMs / 1000).toFixed(1)} s` : null;
+		if (this.step) this.message += ` · ${this.step}`;
 	}
 
 	/** Role overrides: recognition runs again in the worker and every view follows. */
