@@ -55,6 +55,7 @@ export class Debugger {
 			root,
 			connect: o.connect ?? connector(root),
 			layer: () => this.sel.layer,
+			head: () => this.sel.head,
 			onShow: (keepView, run) => this.shown(keepView, run),
 			settle: o.settle,
 			deviceMemoryGiB: o.deviceMemoryGiB
@@ -151,12 +152,18 @@ export class Debugger {
 		this.sel.clamp(this.bounds());
 		// Selective capture: that layer's tensors are one more forward pass on the same session.
 		const cap = s.result?.capture;
-		if (cap?.mode === 'selective' && cap.layer !== next) void s.fetchLayer();
+		if ((cap?.mode === 'selective' || cap?.mode === 'summary') && cap.layer !== next) void s.fetchLayer();
 		else this.follow = null;
 	}
 
 	setHead(h: number): void {
+		const before = this.sel.head;
 		this.sel.setHead(h, this.attention.heads);
+		const s = this.session;
+		if (this.sel.head === before || !s.result) return;
+		// Summary capture holds one head exactly: another is one more forward pass. Else the page holds it.
+		if (s.result.long) void s.fetchHead();
+		else s.heldHead(this.sel.head);
 	}
 
 	select(name: string | null): void {
