@@ -1,6 +1,6 @@
 // The what-if view's URL keys and entries: read, written back, parsed into interventions.
 import { describe, expect, it } from 'vitest';
-import { readWhatIf, writeWhatIf } from '../../src/lib/features/interventions/url';
+import { readWhatIf, toggleEntry, writeWhatIf } from '../../src/lib/features/interventions/url';
 import { parseEntries } from '../../src/lib/features/interventions/interventions.svelte';
 
 describe('what-if URL', () => {
@@ -36,5 +36,26 @@ describe('what-if URL', () => {
 		]);
 		const bad = parseEntries([{ kind: 'zero', spec: 'blocks.1.ffn' }]);
 		expect(bad.bad?.why).toMatch(/blocks.LAYER.attn/);
+	});
+
+	it('carries the attribution target and foil picked in the lens', () => {
+		const w = readWhatIf(new URLSearchParams('ablate=0.1&attribute=12@pos=5&attribute_foil=30'))!;
+		expect(w.target).toEqual({ id: 12, position: 5, foil: 30 });
+		const out = new URLSearchParams();
+		writeWhatIf(out, w);
+		expect(out.get('attribute')).toBe('12@pos=5');
+		expect(out.get('attribute_foil')).toBe('30');
+		expect(readWhatIf(out)).toEqual(w);
+		// No foil, and a malformed target is ignored (the default target then).
+		expect(readWhatIf(new URLSearchParams('ablate=&attribute=12@pos=5'))!.target).toEqual({ id: 12, position: 5, foil: null });
+		expect(readWhatIf(new URLSearchParams('ablate=&attribute=12'))!.target).toBeUndefined();
+	});
+
+	it('toggles an entry in and out (the head grid and flow toggles), opening the view', () => {
+		const on = toggleEntry(null, { kind: 'ablate', spec: '1.1' });
+		expect(on).toEqual({ entries: [{ kind: 'ablate', spec: '1.1' }], source: '' });
+		const two = toggleEntry({ ...on, source: 'b' }, { kind: 'zero', spec: 'blocks.0.mlp' });
+		expect(two.entries).toHaveLength(2);
+		expect(toggleEntry(two, { kind: 'ablate', spec: '1.1' })).toEqual({ entries: [{ kind: 'zero', spec: 'blocks.0.mlp' }], source: 'b' });
 	});
 });
