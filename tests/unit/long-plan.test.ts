@@ -25,6 +25,7 @@ import {
 import { defaultInputs } from '../../src/lib/runtime/inputs';
 import { MiB } from '../../src/lib/runtime/limits';
 import type { CapturedTensor } from '../../src/lib/tensor';
+import { headRef, longFeeds, takeSummaries } from '../../src/lib/worker/long';
 
 const CFG = { layers: 4, dModel: 64, heads: 4, dFF: 128, vocab: 97, maxPos: 1024, seed: 11 };
 const model = 10 * MiB;
@@ -134,5 +135,22 @@ describe('a summary session', () => {
 		const sb = readSummaries(b, p.summary!);
 		expect(Array.from(sa[2].rows[3].entropy)).toEqual(Array.from(sb[2].rows[3].entropy));
 		expect(sa[0].pooled[0].size).toBe(100);
+
+		// What the worker sends: the summaries leave the tensor list, the exact head stays with its own attention entry.
+		expect(Object.keys(longFeeds(p, 1, 2)).sort()).toEqual(['blockscope_head', 'blockscope_layer']);
+		const taken = takeSummaries(a, p, { layer: 1, head: 2 }, 'rerun', 12);
+		const long = taken.long!;
+		expect([long.layer, long.head, long.seq, long.served, long.headPattern]).toEqual([1, 2, seq, 'rerun', HEAD_PATTERN]);
+		expect(long.layers.map((l) => [l.layer, l.heads, l.rows.length, l.pooled.length])).toEqual([0, 1, 2, 3].map((l) => [l, 4, 4, 4]));
+		expect(taken.store.has(HEAD_PATTERN)).toBe(true);
+		expect([...taken.store].filter((t) => t.name.startsWith('blockscope'))).toHaveLength(1);
+		expect(taken.transfer.length).toBe(4 * 6); // one buffer per fetched summary output
+		expect(headRef(long, structure)).toMatchObject({
+			layer: 1,
+			tensor: HEAD_PATTERN,
+			onlyHead: 2,
+			heads: 4,
+			masked: structure.layers[1].attention!.masked
+		});
 	});
 });
