@@ -3,11 +3,12 @@
 // onnxruntime-genai writes it in int4 (MatMulNBits, GroupQueryAttention with rotary over 2 KV
 // heads, Skip/SimplifiedLayerNormalization). The zoo's sizes and character vocabulary, seeded
 // weights (not trained: they show how fused ops are read, not what a model learned). The builders
-// and their float64 oracles are the fixtures in tests/fixtures/ort/.
+// are in models/fused/ (the tests build their fixtures with them too); the float64 oracles that
+// check these graphs stay in tests/fixtures/ort/.
 import { create } from '@bufbuild/protobuf';
 import { StringStringEntryProtoSchema, type ModelProto } from '../../src/lib/onnx/gen/onnx_pb.js';
-import { gpt2Fused, gpt2Weights } from '../../tests/fixtures/ort/gpt2-fused.js';
-import { llamaGenai, llamaWeights } from '../../tests/fixtures/ort/llama-genai.js';
+import { gpt2Fused, gpt2Weights } from '../fused/gpt2-fused.js';
+import { llamaGenai, llamaWeights } from '../fused/llama-genai.js';
 import { D_MODEL, MAX_SEQ, N_HEADS, N_LAYERS } from './config.js';
 import { VOCAB } from './vocab.js';
 
