@@ -1,10 +1,10 @@
 // `npm run -s bench -- [options]`, parsed with node:util.
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['node', 'rewrite', 'chromium', 'webgpu', 'heatmap', 'app', 'long'] as const;
+export const SECTIONS = ['node', 'rewrite', 'chromium', 'webgpu', 'heatmap', 'app', 'long', 'readback'] as const;
 export type Section = (typeof SECTIONS)[number];
 /** What runs without --only: `long` takes tens of minutes on two cores, so it runs when named. */
-export const DEFAULT_SECTIONS: readonly Section[] = ['node', 'rewrite', 'chromium', 'webgpu', 'heatmap', 'app'];
+export const DEFAULT_SECTIONS: readonly Section[] = ['node', 'rewrite', 'chromium', 'webgpu', 'heatmap', 'app', 'readback'];
 
 export const USAGE = `usage: npm run -s bench -- [options]
 
@@ -19,6 +19,7 @@ export const USAGE = `usage: npm run -s bench -- [options]
   --seq N              with --write-model: fix input_ids to [1, N] (default: symbolic "seq")
   --seq LIST           with --only long: the lengths (default 1024,2048,4096; WebGPU runs 1024 only)
   --backends LIST      with --only long: wasm, webgpu (default both)
+  --budget MIB         with --only long: the app's ?budget= (default 1536; 0: none, the app's default)
   -h, --help           this text
 
 Progress goes to stderr; stdout holds only the report.`;
@@ -37,6 +38,8 @@ export interface BenchArgs {
 	/** `long`: the lengths and backends to run (null: the defaults). */
 	longSeqs: number[] | null;
 	backends: ('wasm' | 'webgpu')[];
+	/** `long`: the app's ?budget= in MiB (null: 1536). */
+	budget: number | null;
 	help: boolean;
 }
 
@@ -55,6 +58,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 			'write-model': { type: 'string' },
 			seq: { type: 'string' },
 			backends: { type: 'string', default: 'wasm,webgpu' },
+			budget: { type: 'string' },
 			help: { type: 'boolean', short: 'h', default: false }
 		}
 	});
@@ -102,6 +106,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 		seq: long ? undefined : int('seq', values.seq, 1),
 		longSeqs,
 		backends: backends as ('wasm' | 'webgpu')[],
+		budget: int('budget', values.budget, 0) ?? null,
 		help: values.help!
 	};
 }

@@ -25,6 +25,7 @@ import { CapturePage } from './chromium/capture.js';
 import { benchHeatmaps } from './chromium/heatmap.js';
 import { buildApp, modelsDir, openToFirstHeatmap } from './chromium/app.js';
 import { median, round } from './stats.js';
+import { readbackRow } from './chromium/readback.js';
 import { LONG_BUDGET_MIB, LONG_SEQS, longSection, type LongPlan } from './long.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -232,11 +233,32 @@ async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchM
 	}
 }
 
+/** WebGPU readback on the zoo's pre-ln (and the stack at seq 128 with --webgpu-gpt2: minutes on SwiftShader). */
+async function readbackSection(
+	r: BenchReport,
+	a: BenchArgs,
+	browser: Browser,
+	origin: string,
+	zoo: BenchModel[],
+	gpt2: BenchModel[]
+): Promise<void> {
+	const pre = zoo.find((m) => m.id === 'pre-ln');
+	if (pre) {
+		log('readback: pre-ln on WebGPU');
+		r.webgpu_readback.push(await readbackRow(browser, origin, pre.id, `${origin}/models/${pre.path.split('/').pop()}`, 10, 180_000));
+	}
+	const g = gpt2.find((m) => m.seq === 128);
+	if (g && a.webgpuGpt2) {
+		log('readback: the GPT-2-shaped stack at seq 128 on WebGPU');
+		r.webgpu_readback.push(await readbackRow(browser, origin, g.id, `${origin}/gpt2/${g.path.split('/').pop()}`, 1, 1_800_000));
+	}
+}
+
 function longPlan(a: BenchArgs): LongPlan {
 	const runs = a.backends.flatMap((backend) =>
 		(a.longSeqs ?? (backend === 'webgpu' ? [LONG_SEQS[0]] : LONG_SEQS)).map((seq) => ({ seq, backend }))
 	);
-	return { runs, budgetMiB: LONG_BUDGET_MIB, steps: 2, headSwitches: 2 };
+	return { runs, budgetMiB: a.budget ?? LONG_BUDGET_MIB, steps: 2, headSwitches: 2 };
 }
 
 async function main(): Promise<number> {
@@ -264,7 +286,9 @@ async function main(): Promise<number> {
 	try {
 		const wanted = (id: string) => a.models === null || a.models.has(id);
 		const zoo = zooModels().filter((m) => wanted(m.id));
-		const needGpt2 = wanted(GPT2_ID) && ['node', 'rewrite', 'chromium', 'webgpu', 'app'].some((s) => a.only.has(s as never));
+		const needGpt2 =
+			wanted(GPT2_ID) &&
+			(['node', 'rewrite', 'chromium', 'webgpu', 'app'].some((s) => a.only.has(s as never)) || (a.only.has('readback') && a.webgpuGpt2));
 		let gpt2: BenchModel[] = [];
 		if (needGpt2) {
 			log(`writing the ${GPT2_ID} stack at seq ${p.gpt2Seqs.join(', ')} into ${scratch}`);
@@ -288,7 +312,7 @@ async function main(): Promise<number> {
 					r.meta.not_measured.push({ what: 'rewrite', why: (e as Error).message });
 				}
 			});
-		if (['chromium', 'webgpu', 'heatmap'].some((s) => a.only.has(s as never))) {
+		if (['chromium', 'webgpu', 'heatmap', 'readback'].some((s) => a.only.has(s as never))) {
 			const pages = join(scratch, 'pages');
 			await bundlePages(pages);
 			const srv = await serve([
@@ -308,6 +332,7 @@ async function main(): Promise<number> {
 						r.heatmap = await benchHeatmaps(browser, srv.url, p.heatmaps);
 						if (a.quick) r.meta.not_measured.push({ what: 'heatmap 1024', why: '--quick leaves out 1024 (its SVG takes about 10 s)' });
 					});
+				if (a.only.has('readback')) await section('readback', () => readbackSection(r, a, browser, srv.url, zoo, gpt2));
 			} finally {
 				await browser.close().catch(() => undefined);
 				await srv.close();

@@ -33,6 +33,8 @@ export interface CaptureRow {
 }
 
 import type { HeatmapRow } from './chromium/heatmap.js';
+import type { ReadbackRow } from './chromium/readback.js';
+export type { ReadbackRow };
 export type { HeatmapRow };
 
 export interface RewriteResult {
@@ -123,6 +125,8 @@ export interface BenchReport {
 	memory: MemoryRow[];
 	/** `--only long` (not in the default sections). */
 	long_context: LongRow[];
+	/** WebGPU: the share of a capturing run spent reading the captured tensors back (`readback` section). */
+	webgpu_readback: ReadbackRow[];
 	/** How and where it ran, and what was left out and why. */
 	meta: {
 		command: string;
@@ -146,6 +150,7 @@ export function emptyReport(command: string, machine: string): BenchReport {
 		open_to_first_heatmap: [],
 		memory: [],
 		long_context: [],
+		webgpu_readback: [],
 		meta: { command, machine, chromium: null, started: new Date().toISOString(), seconds: 0, load: [0, 0], sections: {}, not_measured: [] }
 	};
 }
@@ -303,6 +308,24 @@ export function formatReport(r: BenchReport): string {
 		)
 	);
 	if (r.long_context.length) out.push('', formatLong(r.long_context));
+	if (r.webgpu_readback.length)
+		out.push(
+			'',
+			'WebGPU readback (a "semantic" run with every output downloaded, against outputs left on the GPU)',
+			table(
+				['model', 'seq', 'step ms', 'readback ms', 'share', 'on GPU ms', 'only the shown pattern ms', 'note'],
+				r.webgpu_readback.map((w) => [
+					w.model,
+					String(w.seq),
+					cell(w.step_ms, 1),
+					cell(w.readback_ms, 1),
+					cell(w.share, 3),
+					cell(w.gpu_ms, 1),
+					cell(w.shown_ms, 1),
+					w.error ?? `${w.exposed ?? '?'} tensors, ${cell(w.captured_mb, 1)} MiB`
+				])
+			)
+		);
 	if (r.meta.not_measured.length) {
 		out.push('');
 		out.push('Not measured');

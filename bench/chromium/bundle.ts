@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export const ENTRIES = ['heatmap-page', 'capture-page'] as const;
+export const ENTRIES = ['heatmap-page', 'capture-page', 'readback-page'] as const;
 
 /** Writes `<entry>.js` and `<entry>.html` for every entry into `outdir`. */
 export async function bundlePages(outdir: string): Promise<void> {

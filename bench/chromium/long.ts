@@ -9,7 +9,7 @@ import { median, round } from '../stats.js';
 
 export interface LongOptions {
 	backend: 'wasm' | 'webgpu';
-	/** `?budget=` in MiB. */
+	/** `?budget=` in MiB (0: none, the app's default). */
 	budgetMiB: number;
 	steps: number;
 	headSwitches: number;
@@ -133,7 +133,7 @@ export async function longInApp(origin: string, id: string, o: LongOptions): Pro
 	try {
 		page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 		await page.addInitScript({ content: LONG_HOOKS });
-		const q = new URLSearchParams({ model: id, backend: o.backend, budget: String(o.budgetMiB) });
+		const q = new URLSearchParams({ model: id, backend: o.backend, ...(o.budgetMiB > 0 ? { budget: String(o.budgetMiB) } : {}) });
 		await page.goto(`${origin}/?${q}`);
 		await page.waitForFunction(
 			() =>

@@ -111,7 +111,8 @@ describe('bench report', () => {
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stdout.trim().split('\n')).toHaveLength(1);
 		const j = JSON.parse(r.stdout);
-		for (const k of ['capture', 'heatmap', 'open_to_first_heatmap', 'memory', 'long_context']) expect(Array.isArray(j[k])).toBe(true);
+		for (const k of ['capture', 'heatmap', 'open_to_first_heatmap', 'memory', 'long_context', 'webgpu_readback'])
+			expect(Array.isArray(j[k]), k).toBe(true);
 		expect(j.long_context).toEqual([]); // `long` runs only when named
 		expect(j).toHaveProperty('rewrite');
 		expect(j.capture).toHaveLength(1);
@@ -185,6 +186,7 @@ describe('long context section', () => {
 
 	it('is a section of its own, outside the default run, with lengths and backends', () => {
 		expect(DEFAULT_SECTIONS).not.toContain('long');
+		expect(DEFAULT_SECTIONS).toContain('readback');
 		expect([...parseBenchArgs([]).only]).toEqual([...DEFAULT_SECTIONS]);
 		const a = parseBenchArgs(['--only', 'long', '--seq', '2048,4096', '--backends', 'wasm']);
 		expect(a.only.has('long')).toBe(true);
@@ -195,6 +197,8 @@ describe('long context section', () => {
 		expect(() => parseBenchArgs(['--seq', '2048'])).toThrow(/--seq goes with --write-model or --only long/);
 		expect(() => parseBenchArgs(['--only', 'long', '--backends', 'cuda'])).toThrow(/unknown backend "cuda"/);
 		expect(() => parseBenchArgs(['--only', 'long', '--seq', '2048,x'])).toThrow(/--seq must be an integer/);
+		expect(parseBenchArgs(['--only', 'long', '--budget', '0']).budget).toBe(0);
+		expect(parseBenchArgs(['--only', 'long']).budget).toBeNull();
 	});
 
 	it("rows carry the contract's fields, medians and the ratios against the plain pass", () => {
@@ -222,5 +226,25 @@ describe('long context section', () => {
 		expect(r.plain_error).toMatch(/900 s/);
 		expect(r.step_ratio).toBeUndefined();
 		expect(JSON.parse(JSON.stringify(r))).toEqual(r); // plain JSON: no undefined or NaN survives as a value
+	});
+});
+
+describe('webgpu readback rows', () => {
+	it('print with their share, and a failed one with its reason', () => {
+		const ok = {
+			model: 'pre-ln',
+			seq: 64,
+			step_ms: 200,
+			readback_ms: 50,
+			share: 0.25,
+			gpu_ms: 150,
+			shown_ms: 152,
+			exposed: 30,
+			captured_mb: 0.9
+		};
+		const bad = { model: 'gpt2-small-shaped', seq: 0, step_ms: null, readback_ms: null, share: null, error: 'no WebGPU adapter' };
+		const text = formatReport({ ...emptyReport('x', 'y'), webgpu_readback: [ok, bad] });
+		expect(text).toMatch(/WebGPU readback[\s\S]*pre-ln +64 +200 +50 +0\.250 +150 +152/);
+		expect(text).toMatch(/gpt2-small-shaped .*no WebGPU adapter/);
 	});
 });
