@@ -2,10 +2,11 @@
 // (checked against the oracle), the lens and attribution fields, and refusals with exit code 2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeModel } from '../../src/lib/onnx/build';
+import { Graph, readModel } from '../../src/lib/onnx';
 import { encodeNpy } from '../../src/lib/formats/npy';
 import { inspectWhatIf } from '../../src/cli/what-if';
 import { whatIfArgs } from '../../src/cli/what-if-args';
@@ -130,4 +131,16 @@ describe('inspect what-if refusals (in process)', () => {
 			/no hook or tensor named/
 		);
 	});
+});
+
+describe('inspect what-if on a fused model', () => {
+	it('--ablate on gpt2-ort-fused replaces a slice of the Attention op output; the outputs move', async () => {
+		const { section } = await inspectWhatIf({ model: join(ROOT, 'models/gpt2-ort-fused.onnx'), text: A }, whatIfArgs({ ablate: '0.1' }));
+		const f = section({} as never) as Fields & { intervention: { list: { spec: string; kind: string; tensor: string }[] } };
+		expect(f.intervention.list).toHaveLength(1);
+		expect(f.intervention.list[0]).toMatchObject({ spec: '0.1', kind: 'ablate' });
+		const g = new Graph(readModel(new Uint8Array(readFileSync(join(ROOT, 'models/gpt2-ort-fused.onnx')))));
+		expect(g.producer.get(f.intervention.list[0].tensor)!.opType).toBe('Attention');
+		expect(f.intervention.clean_output_max_abs_diff).toBeGreaterThan(1e-4);
+	}, 60_000);
 });
