@@ -126,3 +126,48 @@ test('the main page opens the compare view from the flow panel', async ({ page, 
 	await expect(view.locator('[data-testid=compare-model][data-model=b]')).toHaveAttribute('data-name', 'deepnorm.onnx');
 	await expect(page).toHaveURL(/[?&]compare=deepnorm(&|$)/);
 });
+
+test("a second text: A's model on 'the cat sat' vs 'the dog sat', the URL reopens it, lengths may differ", async ({ page, open }) => {
+	await open(`model=pre-ln&text=${encodeURIComponent('the cat sat')}&compare=@a&text_b=${encodeURIComponent('the dog sat')}`);
+	await waitReady(page);
+	const view = page.getByTestId('compare-view');
+	await expect(view).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+	const a = view.locator('[data-testid=compare-model][data-model=a]');
+	const b = view.locator('[data-testid=compare-model][data-model=b]');
+	await expect(b).toHaveAttribute('data-name', 'pre-ln.onnx');
+	await expect(view.getByTestId('input-b')).toHaveValue('the dog sat');
+	await expect(view.getByTestId('input-b')).toHaveAttribute('data-own', 'true');
+	await expect(view.getByTestId('compare-status')).toContainText('B runs on its own text');
+	const ma = a.getByTestId('compare-heatmap');
+	const mb = b.getByTestId('compare-heatmap');
+	await expect(mb).toHaveAttribute('data-rows', '11');
+	// Causal attention: rows before the changed token (position 4) are the same in both runs; after it they are not.
+	const readout = page.getByTestId('hover-readout');
+	const cell = async (m: typeof ma, r: number, c: number) => {
+		await mb.scrollIntoViewIfNeeded();
+		await hoverCell(page, m, r, c);
+		await expect(readout).toHaveAttribute('data-row', String(r));
+		await expect(readout).toHaveAttribute('data-model', m === ma ? 'a' : 'b');
+		return Number(await readout.getAttribute('data-value'));
+	};
+	expect(await cell(mb, 3, 1)).toBe(await cell(ma, 3, 1));
+	expect(await cell(mb, 6, 2)).not.toBe(await cell(ma, 6, 2));
+
+	// B's own text of another length: positions pair up to the shorter, the note says so; the URL follows.
+	await view.getByTestId('input-b').fill('the dog sat on it');
+	await view.getByTestId('input-b').press('Enter');
+	await expect(mb).toHaveAttribute('data-rows', '17', { timeout: 60_000 });
+	await expect(ma).toHaveAttribute('data-rows', '11');
+	await expect(view.getByTestId('compare-lengths')).toHaveText(
+		"A has 11 tokens, B 17: positions 1–11 are compared one to one; B's positions 12–17 have no partner."
+	);
+	await expect(page).toHaveURL(/[?&]text_b=the(\+|%20)dog(\+|%20)sat(\+|%20)on(\+|%20)it(&|$)/);
+	await expect(page).toHaveURL(/[?&]compare=%40a(&|$)/);
+
+	// Same as A: B follows A's text again and the key leaves the URL.
+	await view.getByTestId('input-b-same').click();
+	await expect(mb).toHaveAttribute('data-rows', '11', { timeout: 60_000 });
+	await expect(view.getByTestId('input-b')).toHaveValue('the cat sat');
+	await expect(view.getByTestId('compare-lengths')).toHaveCount(0);
+	await expect(page).not.toHaveURL(/text_b=/);
+});

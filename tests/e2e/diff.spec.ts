@@ -155,3 +155,37 @@ test('backend diff without WebGPU: says WebGPU is unavailable (the page fell bac
 	await expect(page.getByTestId('backend-diff')).toHaveCount(0);
 	expect((await hookInfo(page)).backend).toBe('wasm');
 });
+
+test("input diff: B's own text on the page's backend; the first divergent row is at the changed token; other lengths are refused", async ({
+	page,
+	open
+}) => {
+	await open(`model=pre-ln&text=${encodeURIComponent('the cat sat')}&diff=1&text_b=${encodeURIComponent('the dog sat')}`);
+	await waitDiff(page);
+	const view = page.getByTestId('diff-view');
+	await expect(view).toHaveAttribute('data-state', 'ready');
+	await expect(view.locator('h2')).toHaveText("Input diff: A's input vs B's, same backend");
+	await expect(page.getByTestId('diff-summary')).toContainText('A − B on');
+	const first = page.locator('[data-testid=diff-row][data-first=true]');
+	await expect(first).toHaveCount(1);
+	// Nothing before position 4 ("d" for "c") can change in a causal model: every row's largest change is at or after it.
+	const tokens = await page
+		.locator('[data-testid=diff-row][data-token]')
+		.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-token'))));
+	expect(tokens.length).toBeGreaterThan(3);
+	expect(Math.min(...tokens)).toBeGreaterThanOrEqual(4);
+	// float32 weights: every row at the base tolerance.
+	await expect(first).toHaveAttribute('data-row-tolerance', '0.0001');
+	await expect(page.getByTestId('diff-precision')).toHaveCount(0);
+
+	await page.getByTestId('input-b').fill('the dog sat on it');
+	await page.getByTestId('input-b').press('Enter');
+	await expect(view).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+	await expect(page.getByTestId('diff-error')).toContainText(
+		"A's input has 11 tokens and B's 17: the diff compares every tensor element by element, so both inputs need the same number of tokens."
+	);
+	await expect(page).toHaveURL(/[?&]text_b=/);
+	await page.getByTestId('input-b').fill('the dog ate');
+	await page.getByTestId('input-b').press('Enter');
+	await expect(view).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+});

@@ -8,6 +8,7 @@ import { toggleEntry, type Entry, type WhatIfParams } from '$lib/features/interv
 import { describeInput } from '$lib/features/export';
 import { RuntimeSession, connector, type Connect } from '$lib/features/model';
 import type { Caption } from '$lib/viz/figure/file';
+import type { InputOptions } from '$lib/worker/protocol';
 import { label } from '$lib/worker/ep';
 import { pickModel } from '$lib/worker/zoo';
 import type { Slice } from '$lib/viz/views';
@@ -36,6 +37,8 @@ export class Debugger {
 	perturb = $state.raw<Perturb | null>(null);
 	/** The what-if view's interventions (`?ablate=`...); null: closed. */
 	whatIf = $state.raw<WhatIfParams | null>(null);
+	/** Run B's own inputs in the compare view and the diff (`?text_b=`, `?ids_b=`); null: A's. */
+	inputB = $state.raw<InputOptions | null>(null);
 	/** The model list is in: the URL follows the view from now on. */
 	started = $state(false);
 
@@ -89,6 +92,7 @@ export class Debugger {
 		this.diff = p.diff;
 		this.perturb = p.perturb;
 		this.whatIf = p.whatIf ?? null;
+		this.inputB = p.inputB ?? null;
 		await s.loadZoo();
 		this.started = true;
 		if (p.file) return s.awaitFile(p.file);
@@ -243,7 +247,8 @@ export class Debugger {
 			perturb: this.perturb,
 			budget: s.budgetSetting,
 			variant: s.modelId ? null : s.variant,
-			whatIf: this.whatIf
+			whatIf: this.whatIf,
+			inputB: this.compare !== null || this.diff ? this.inputB : null
 		};
 	}
 }

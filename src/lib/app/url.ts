@@ -106,6 +106,8 @@ export interface PageParams extends ViewParams {
 	emptyModel?: boolean;
 	/** `?ablate=`, `?ablate_mean=`, `?zero=`, `?patch=`, `?patch_source=`: the what-if view; null: closed. */
 	whatIf?: WhatIfParams | null;
+	/** `?text_b=`, `?ids_b=`: run B's own inputs in the compare view and the diff; null: A's. */
+	inputB?: InputOptions | null;
 }
 
 export function readPage(params: URLSearchParams): PageParams {
@@ -117,7 +119,8 @@ export function readPage(params: URLSearchParams): PageParams {
 		diff: params.get('diff') === '1',
 		perturb: parsePerturb(params.get('perturb')),
 		budget: params.get('budget'),
-		whatIf: readWhatIf(params)
+		whatIf: readWhatIf(params),
+		inputB: readInputB(params)
 	};
 	if (params.get('model') === '' && !view.file) page.emptyModel = true;
 	return page;
@@ -130,5 +133,14 @@ export function writePage(v: PageParams): URLSearchParams {
 	if (v.diff) p.set('diff', '1');
 	if (v.diff && v.perturb) p.set('perturb', formatPerturb(v.perturb));
 	writeWhatIf(p, v.whatIf ?? null);
+	if (v.inputB?.text !== undefined) p.set('text_b', v.inputB.text);
+	if (v.inputB?.ids) p.set('ids_b', v.inputB.ids);
 	return p;
+}
+
+function readInputB(params: URLSearchParams): InputOptions | null {
+	const text = params.get('text_b');
+	const ids = params.get('ids_b');
+	if (ids) return { ids };
+	return text !== null ? { text } : null;
 }

@@ -1,14 +1,17 @@
 // The second model of the compare view: a zoo model in its own worker, run on the same inputs as
-// the page's model. The view follows the page's layer and head (clamped to this model's own), and
-// re-runs this model when the page's inputs change.
+// the page's model, or on B's own (a second text). B can be the page's own model (`@a`). The view
+// follows the page's layer and head (clamped to this model's own), and re-runs B when its inputs change.
 import type { BackendChoice } from '$lib/worker/ep';
 import { describeProgress } from '$lib/worker/progress';
-import type { InputOptions, ResultMessage, StructureInfo } from '$lib/worker/protocol';
+import type { InputOptions, ModelSource, ResultMessage, StructureInfo } from '$lib/worker/protocol';
 import type { ZooEntry } from '$lib/worker/zoo';
 import { StatsView } from '../charts';
 import { errorText, latestWins, zooSource, type Connect, type Runtime } from '../model';
 
 export type ComparePhase = 'idle' | 'loading' | 'ready' | 'error';
+
+/** `?compare=@a`: B is the page's own model (two inputs on one model). Zoo ids never start with "@". */
+export const SAME_MODEL = '@a';
 
 /** The compared model when `?compare=` names none: pre-LN's partner, else pre-LN. */
 export function defaultPartner(mainId: string | null): string {
@@ -61,7 +64,22 @@ export class CompareModel {
 		);
 	}
 
-	/** Same session, the page's new inputs. */
+	/** The page's own model again (its bytes, file or folder), in this worker: B on other inputs. */
+	openSource(
+		source: Promise<ModelSource>,
+		opts: { backend: BackendChoice; capture: 'all' | 'semantic'; input: InputOptions }
+	): Promise<void> {
+		this.id = SAME_MODEL;
+		return this.request(async (c) =>
+			c.open(
+				await source,
+				{ backend: opts.backend, captureSet: opts.capture, input: opts.input },
+				(p) => (this.message = describeProgress(p))
+			)
+		);
+	}
+
+	/** Same session, new inputs (the page's, or B's own). */
 	rerun(input: InputOptions): Promise<void> {
 		if (!this.result) return Promise.resolve();
 		return this.request((c) => c.run(input));

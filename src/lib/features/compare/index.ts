@@ -1,2 +1,2 @@
 // Two models side by side.
-export { CompareModel, defaultPartner, type ComparePhase } from './compare.svelte';
+export { CompareModel, SAME_MODEL, defaultPartner, type ComparePhase } from './compare.svelte';

@@ -56,6 +56,24 @@ export function bySide(x: ResultMessage | null, y: ResultMessage | null): { webg
 	return x.backend === 'webgpu' ? { webgpu: x, wasm: y } : { webgpu: y, wasm: x };
 }
 
+/**
+ * The two sides of a diff: WebGPU − WASM when the runs differ in backend; A (the page) − B when
+ * they ran on one backend with different inputs (B's own text). null until both are in.
+ */
+export interface DiffSides {
+	a: ResultMessage;
+	b: ResultMessage;
+	kind: 'backend' | 'input';
+	labels: { a: string; b: string };
+}
+
+export function sidesOf(main: ResultMessage | null, other: ResultMessage | null): DiffSides | null {
+	if (!main || !other) return null;
+	const s = bySide(main, other);
+	if (s) return { a: s.webgpu, b: s.wasm, kind: 'backend', labels: { a: 'WebGPU', b: 'WASM' } };
+	return { a: main, b: other, kind: 'input', labels: { a: "A (the page's input)", b: "B (B's input)" } };
+}
+
 /** Tensor name -> hook name, from the structure the page shows (roles are in result order). */
 export function hookMap(r: ResultMessage, s: StructureInfo | null): Map<string, string> {
 	return hooksByTensor(r.tensors, (s ?? r.structure).roles);
@@ -77,7 +95,7 @@ export function leadOf(dims: readonly number[], w: DiffWhere | null): number[] {
 }
 
 /**
- * The two runs compared in graph order, each row at its own tolerance: the base, raised to a
+ * The two runs compared in graph order (WebGPU − WASM, or A − B on one backend), each row at its own tolerance: the base, raised to a
  * 16-bit float's where the tensor or the model's weights are one (main.model.precision).
  */
 export function diffRuns(
@@ -85,9 +103,9 @@ export function diffRuns(
 	other: ResultMessage,
 	o: { tolerance: number; structure: StructureInfo | null; perturb: Perturb | null }
 ): BackendDiff | null {
-	const s = bySide(main, other);
+	const s = sidesOf(main, other);
 	if (!s) return null;
-	return diffStores(storeFrom(s.webgpu.tensors, o.perturb), storeFrom(s.wasm.tensors, null), {
+	return diffStores(storeFrom(s.a.tensors, o.perturb), storeFrom(s.b.tensors, null), {
 		tolerance: o.tolerance,
 		order: main.tensors.map((t) => t.name),
 		seq: main.tokens?.length ?? null,

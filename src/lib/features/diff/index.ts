@@ -9,8 +9,10 @@ export {
 	otherBackend,
 	parsePerturb,
 	perturbed,
+	sidesOf,
 	storeFrom,
 	toleranceText,
 	whereText,
+	type DiffSides,
 	type Perturb
 } from './diff-view';

@@ -2,3 +2,4 @@
 export { RuntimeSession, type CaptureChoice, type Phase, type SessionOptions } from './session.svelte';
 export { droppedFiles, pickedFiles, type PickedFiles } from './files';
 export { connector, errorText, latestWins, zooListUrl, zooSource, type Connect, type Latest, type Runtime } from './runtime';
+export { diffLengthError, fieldOfB, inputOfB, lengthNote, setB } from './second-input';
