@@ -2,7 +2,7 @@
 // a byte-level BPE tokenizer.json, onnx/model.onnx and its Optimum-merged decoder): picked with
 // the directory picker, text typed and run with Enter, the tokens on the heatmap's axes with their
 // ids, stepping and hovering; the inspect CLI on the same folder gives the same ids and tensors.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -104,4 +104,97 @@ test("a folder's merged decoder: chosen by variant, captured through its inlined
 	const info = await hookInfo(page);
 	expect(info.attention).toHaveLength(2);
 	await expect(page.getByTestId('attention-figure').locator('.axis-x [data-testid=token-label]')).toHaveCount(6);
+});
+
+/** The folder's files, read here, as (path inside the drop, base64 bytes). */
+function folderFiles(root: string, sub: string): { path: string; b64: string }[] {
+	return readdirSync(join(root, sub), { withFileTypes: true }).flatMap((e) =>
+		e.isDirectory()
+			? folderFiles(root, join(sub, e.name))
+			: [{ path: `${sub}/${e.name}`, b64: readFileSync(join(root, sub, e.name)).toString('base64') }]
+	);
+}
+
+test('dropping the folder on the page (directory entries) opens the same ids and tensors as the picker; its K/V view per head', async ({
+	page,
+	open
+}) => {
+	await open();
+	await waitReady(page);
+	// A drop of a folder hands the page directory entries (webkitGetAsEntry), not files with paths:
+	// Playwright cannot drop a real folder, so the entries are built in the page from the files.
+	await page.evaluate(
+		(files) => {
+			type Node = { name: string; file?: File; kids?: Map<string, Node> };
+			const root: Node = { name: '', kids: new Map() };
+			for (const f of files) {
+				const parts = f.path.split('/');
+				let at = root;
+				for (const p of parts.slice(0, -1)) {
+					if (!at.kids!.has(p)) at.kids!.set(p, { name: p, kids: new Map() });
+					at = at.kids!.get(p)!;
+				}
+				const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+				const name = parts[parts.length - 1];
+				at.kids!.set(name, { name, file: new File([bytes], name) });
+			}
+			const entry = (n: Node): object =>
+				n.file
+					? { name: n.name, isFile: true, isDirectory: false, file: (ok: (f: File) => void) => ok(n.file!) }
+					: {
+							name: n.name,
+							isFile: false,
+							isDirectory: true,
+							createReader: () => {
+								let done = false;
+								return { readEntries: (ok: (e: object[]) => void) => ok(done ? [] : ((done = true), [...n.kids!.values()].map(entry))) };
+							}
+						};
+			const top = [...root.kids!.values()];
+			const dt = { types: ['Files'], files: [], items: top.map((n) => ({ kind: 'file', webkitGetAsEntry: () => entry(n) })) };
+			const ev = new DragEvent('drop', { bubbles: true, cancelable: true });
+			Object.defineProperty(ev, 'dataTransfer', { value: dt });
+			window.dispatchEvent(ev);
+		},
+		folderFiles(dir, 'gpt2-tiny')
+	);
+	await page.waitForFunction(
+		() => window.__blockscope?.info().model === 'gpt2-tiny/onnx/model.onnx' || document.querySelector('[data-testid=error]')
+	);
+	await waitReady(page);
+	await expect(page.getByTestId('folder-tokenizer')).toHaveAttribute('data-file', 'tokenizer.json');
+	const text = page.getByTestId('text-input');
+	await text.fill(TEXT);
+	await text.press('Enter');
+	await page.waitForFunction((t) => window.__blockscope?.info().input.text === t, TEXT);
+	await waitReady(page);
+	const cli: InspectResult = await inspectModel({ model: join(dir, 'gpt2-tiny'), text: TEXT, threads: 1 });
+	const info = await hookInfo(page);
+	expect(info.tokens).toEqual(cli.tokens);
+	const ids = await hookTensor(page, 'input_ids');
+	expect(Array.from(ids!.data, Number)).toEqual(cli.tokenIds);
+	for (const name of [info.attention[0].tensor, 'present.1.key']) {
+		const t = await hookTensor(page, name);
+		expect(t!.dims).toEqual(cli.store.get(name)!.dims);
+		close(t!.data, Array.from(cli.store.get(name)!.data as ArrayLike<number | bigint>, Number), 1e-4);
+	}
+
+	// The layer's K/V view: present.0.key/value per head, [positions × d_head], each position's norm.
+	const kv = page.getByTestId('kv-view');
+	await expect(kv).toHaveAttribute('data-layer', '0');
+	await kv.locator('summary').click();
+	await expect(kv).toHaveAttribute('data-kv-heads', '2');
+	const maps = kv.getByTestId('kv-heatmap');
+	await expect(maps).toHaveCount(2);
+	await expect(maps.first()).toHaveAttribute('data-tensor', 'present.0.key');
+	await expect(maps.first()).toHaveAttribute('data-rows', '6');
+	await expect(maps.first()).toHaveAttribute('data-cols', '8');
+	await kv.getByTestId('kv-head').selectOption('1');
+	await expect(kv).toHaveAttribute('data-head', '1');
+	// Position 3's key norm in head 1 is the CLI tensor's [0, 1, 3, :] norm.
+	const k = cli.store.get('present.0.key')!;
+	const x = k.data as Float32Array;
+	const want = Math.hypot(...Array.from({ length: 8 }, (_, d) => x[(1 * 6 + 3) * 8 + d]));
+	const got = Number(await kv.locator('[data-testid=kv-norm][data-kind=key][data-pos="3"]').getAttribute('data-value'));
+	expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-4 * Math.max(1, want));
 });

@@ -8,6 +8,7 @@ import type { Layer, NormInfo, PlacedNorm } from './types.js';
 import type { Ctx } from './walk.js';
 import { isSkipNorm } from './skip.js';
 import { isEmbedNorm } from './embed.js';
+import { fusedPresentHooks, presentHook } from './kv-names.js';
 
 const PRIORITY = [
 	'attn.hook_pattern',
@@ -62,6 +63,8 @@ export function buildHooks(ctx: Ctx, layers: Layer[], finalNorm: PlacedNorm | nu
 		if (L.attention) {
 			if (!L.attention.derived) name(`${b}.attn.hook_attn_scores`, L.attention.scores);
 			name(`${b}.attn.hook_pattern`, L.attention.pattern);
+			const f = L.attention.fused;
+			if (f) for (const [h, t] of fusedPresentHooks(ctx.g.nodes[f.node], L.index)) name(h, t);
 		}
 		for (const r of L.residuals) {
 			if (r.sublayer === 'both') {
@@ -80,6 +83,11 @@ export function buildHooks(ctx: Ctx, layers: Layer[], finalNorm: PlacedNorm | nu
 	}
 	if (embedNorm) norm('ln_embed', embedNorm);
 	if (finalNorm) norm('ln_final', finalNorm);
+	// A KV-cache model's present.* outputs: the layer's keys and values.
+	for (const o of ctx.g.outputs) {
+		const h = presentHook(o.name, layers.length);
+		if (h) name(h, o.name);
+	}
 	// Aliases point at one tensor; the map from tensors picks each tensor's most specific name.
 	const hooks = new Map<string, string>();
 	for (const [hook, t] of hookTensors) {

@@ -42,3 +42,36 @@ export function cacheName(name: string): CacheName | null {
 export function isCacheBranchFlag(name: string): boolean {
 	return /use_cache_branch/i.test(name);
 }
+
+/**
+ * The hook name of a present.* output (the layer's keys or values after this run, past included),
+ * TransformerLens-like: `blocks.{i}.attn.hook_k` / `hook_v` (`hook_kv` when packed; seq2seq's
+ * encoder cache is `cross_attn`). The layout stays as exported ([B, H_kv, S_past + S, d_head] as a
+ * rule), not TransformerLens's [B, S, H, d_head]. null for other names, and for a name without a
+ * layer in a model of several.
+ */
+export function presentHook(name: string, layers: number): string | null {
+	const c = cacheName(name);
+	if (!c || c.io !== 'present') return null;
+	const layer = c.layer ?? (layers === 1 ? 0 : null);
+	if (layer === null) return null;
+	const kind = c.kind === 'key' ? 'hook_k' : c.kind === 'value' ? 'hook_v' : 'hook_kv';
+	return `blocks.${layer}.${c.part === 'encoder' ? 'cross_attn' : 'attn'}.${kind}`;
+}
+
+/**
+ * The keys and values a fused attention op hands on as its present outputs (its own cache for the
+ * next step), as hooks of block `layer`: GroupQueryAttention, MultiHeadAttention and ONNX
+ * Attention-23 write present_key (output 1) and present_value (output 2), [B, H_kv, S, d_head];
+ * com.microsoft Attention writes one packed `present` [2, B, H, S, d_head] (output 1).
+ */
+export function fusedPresentHooks(op: { opType: string; domain: string; outputs: readonly string[] }, layer: number): [string, string][] {
+	const b = `blocks.${layer}.attn`;
+	const [, o1, o2] = op.outputs;
+	if (op.opType === 'Attention' && op.domain === 'com.microsoft') return o1 ? [[`${b}.hook_kv`, o1]] : [];
+	if (!['GroupQueryAttention', 'MultiHeadAttention', 'Attention'].includes(op.opType)) return [];
+	const out: [string, string][] = [];
+	if (o1) out.push([`${b}.hook_k`, o1]);
+	if (o2) out.push([`${b}.hook_v`, o2]);
+	return out;
+}
