@@ -20,6 +20,7 @@ import {
 	type GridBox
 } from '../../src/lib/viz/index.js';
 import { uniform } from '../../src/lib/stats/index.js';
+import { overview, type OverviewResult } from './overview-bench.js';
 
 const now = () => performance.now();
 // "After the next paint": rAF runs before the frame's style, layout and paint; a task queued from it runs after them.
@@ -66,7 +67,12 @@ export interface DrawResult {
 	svg_reps: number;
 	hover_ms: number;
 	hover_max_ms: number;
+	/** Boxes of 512 px and more: a 4096-token pattern's overview in this box (overview-bench.ts). */
+	overview?: OverviewResult;
 }
+
+/** Tokens of the long pattern the overview part draws. */
+const OVERVIEW_SEQ = 4096;
 
 async function canvasDraw(
 	n: number,
@@ -201,6 +207,8 @@ async function heatmap(opts: { size: number; reps: number; svgReps: number; move
 	const data = pattern(n);
 	const c = await canvasDraw(n, data, opts.reps);
 	const h = await hover(n, data, opts.moves);
+	// Before the SVG draw: collecting its hundreds of thousands of nodes would land in these timings.
+	const o = n >= 512 ? await overview(n, pattern(OVERVIEW_SEQ), OVERVIEW_SEQ, Math.max(5, opts.reps), opts.moves) : undefined;
 	const s = opts.svgReps > 0 ? await svgDraw(n, data, opts.svgReps) : { script: NaN, frame: NaN };
 	return {
 		size: n,
@@ -212,7 +220,8 @@ async function heatmap(opts: { size: number; reps: number; svgReps: number; move
 		svg_frame_ms: s.frame,
 		svg_reps: opts.svgReps,
 		hover_ms: h.median,
-		hover_max_ms: h.max
+		hover_max_ms: h.max,
+		overview: o
 	};
 }
 
