@@ -19,6 +19,7 @@ export const USAGE = `usage: npm run -s bench -- [options]
   --seq N              with --write-model: fix input_ids to [1, N] (default: symbolic "seq")
   --seq LIST           with --only long: the lengths (default 1024,2048,4096; WebGPU runs 1024 only)
   --backends LIST      with --only long: wasm, webgpu (default both)
+  --rev REV            build the app (app, long) from commit REV instead of the working tree
   --budget MIB         with --only long: the app's ?budget= (default 1536; 0: none, the app's default)
   -h, --help           this text
 
@@ -40,6 +41,8 @@ export interface BenchArgs {
 	backends: ('wasm' | 'webgpu')[];
 	/** `long`: the app's ?budget= in MiB (null: 1536). */
 	budget: number | null;
+	/** Build the app from this commit (git archive) instead of the working tree. */
+	rev?: string;
 	help: boolean;
 }
 
@@ -59,6 +62,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 			seq: { type: 'string' },
 			backends: { type: 'string', default: 'wasm,webgpu' },
 			budget: { type: 'string' },
+			rev: { type: 'string' },
 			help: { type: 'boolean', short: 'h', default: false }
 		}
 	});
@@ -107,6 +111,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 		longSeqs,
 		backends: backends as ('wasm' | 'webgpu')[],
 		budget: int('budget', values.budget, 0) ?? null,
+		rev: values.rev,
 		help: values.help!
 	};
 }

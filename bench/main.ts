@@ -131,11 +131,11 @@ async function chromiumCapture(
 	}
 }
 
-async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchModel[], zoo: BenchModel[]): Promise<void> {
-	log('app: vite build (scratch copy of the working tree)');
+async function appSection(r: BenchReport, p: Plan, scratch: string, gpt2: BenchModel[], zoo: BenchModel[], rev?: string): Promise<void> {
+	log(`app: vite build (${rev ? `commit ${rev}` : 'scratch copy of the working tree'})`);
 	let site: string;
 	try {
-		site = buildApp(join(scratch, 'app'));
+		site = buildApp(join(scratch, 'app'), rev);
 	} catch (e) {
 		r.meta.not_measured.push({ what: 'open to first heatmap, memory', why: (e as Error).message });
 		return;
@@ -245,12 +245,16 @@ async function readbackSection(
 	const pre = zoo.find((m) => m.id === 'pre-ln');
 	if (pre) {
 		log('readback: pre-ln on WebGPU');
-		r.webgpu_readback.push(await readbackRow(browser, origin, pre.id, `${origin}/models/${pre.path.split('/').pop()}`, 10, 180_000));
+		r.webgpu_readback.push(
+			await readbackRow(browser, origin, { id: pre.id, url: `${origin}/models/${pre.path.split('/').pop()}`, seq: pre.seq }, 10, 180_000)
+		);
 	}
 	const g = gpt2.find((m) => m.seq === 128);
 	if (g && a.webgpuGpt2) {
 		log('readback: the GPT-2-shaped stack at seq 128 on WebGPU');
-		r.webgpu_readback.push(await readbackRow(browser, origin, g.id, `${origin}/gpt2/${g.path.split('/').pop()}`, 1, 1_800_000));
+		r.webgpu_readback.push(
+			await readbackRow(browser, origin, { id: g.id, url: `${origin}/gpt2/${g.path.split('/').pop()}`, seq: 128 }, 1, 1_800_000)
+		);
 	}
 }
 
@@ -338,13 +342,13 @@ async function main(): Promise<number> {
 				await srv.close();
 			}
 		}
-		if (a.only.has('app')) await section('app', () => appSection(r, p, scratch, gpt2, zoo));
+		if (a.only.has('app')) await section('app', () => appSection(r, p, scratch, gpt2, zoo, a.rev));
 		if (a.only.has('long'))
 			await section('long', async () => {
-				log('long: vite build (scratch copy of the working tree)');
+				log(`long: vite build (${a.rev ? `commit ${a.rev}` : 'scratch copy of the working tree'})`);
 				let site: string;
 				try {
-					site = buildApp(join(scratch, 'long-app'));
+					site = buildApp(join(scratch, 'long-app'), a.rev);
 				} catch (e) {
 					r.meta.not_measured.push({ what: 'long context', why: (e as Error).message });
 					return;

@@ -11,12 +11,24 @@ import { round } from '../stats.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const APP_FILES = ['src', 'static', 'scripts', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json', 'package.json'];
 
-/** `vite build` of the working tree in `dir`; returns the folder with the static site. */
-export function buildApp(dir: string): string {
-	for (const f of APP_FILES) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+/** Copies the app's sources at commit `rev` into `dir` (git archive: what is committed, not what others are editing). */
+function exportRev(rev: string, dir: string): void {
+	mkdirSync(dir, { recursive: true });
+	const files = [...APP_FILES, 'models'].filter((f) => existsSync(join(ROOT, f)));
+	const tar = spawnSync('git', ['archive', '--format=tar', rev, '--', ...files], { cwd: ROOT, maxBuffer: 2 ** 30 });
+	if (tar.status !== 0) throw new Error(`git archive ${rev} failed: ${String(tar.stderr).trim()}`);
+	const x = spawnSync('tar', ['-x', '-C', dir], { input: tar.stdout });
+	if (x.status !== 0) throw new Error(`extracting ${rev} failed: ${String(x.stderr).trim()}`);
+}
+
+/** `vite build` of the working tree (or of commit `rev`) in `dir`; returns the folder with the static site. */
+export function buildApp(dir: string, rev?: string): string {
+	const from = rev ? join(dir, '..', `${rev.replace(/[^\w.-]/g, '_')}-src`) : ROOT;
+	if (rev) exportRev(rev, from);
+	for (const f of APP_FILES) if (existsSync(join(from, f))) cpSync(join(from, f), join(dir, f), { recursive: true });
 	mkdirSync(join(dir, 'models'), { recursive: true });
-	for (const f of readdirSync(join(ROOT, 'models')))
-		if (f.endsWith('.onnx') || f === 'index.json') cpSync(join(ROOT, 'models', f), join(dir, 'models', f));
+	for (const f of readdirSync(join(from, 'models')))
+		if (f.endsWith('.onnx') || f === 'index.json') cpSync(join(from, 'models', f), join(dir, 'models', f));
 	symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
 	const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: dir, encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`vite build failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);

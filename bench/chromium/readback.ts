@@ -26,11 +26,11 @@ export interface ReadbackRow {
 export async function readbackRow(
 	browser: Browser,
 	origin: string,
-	model: string,
-	url: string,
+	m: { id: string; url: string; seq: number },
 	reps: number,
 	timeoutMs: number
 ): Promise<ReadbackRow> {
+	const model = m.id;
 	const context = await browser.newContext();
 	try {
 		const page = await context.newPage();
@@ -38,7 +38,7 @@ export async function readbackRow(
 		await page.waitForFunction(() => '__bench' in window);
 		const run = page.evaluate(
 			(o) => (window as unknown as { __bench: { readback(o: unknown): Promise<ReadbackResult> } }).__bench.readback(o),
-			{ url, warmup: 1, reps }
+			{ url: m.url, seq: m.seq, warmup: 1, reps }
 		);
 		let timer: NodeJS.Timeout | undefined;
 		const limit = new Promise<never>((_, no) => {
