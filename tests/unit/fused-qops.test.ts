@@ -8,6 +8,8 @@ import { analyze } from '../../src/lib/analysis/index.js';
 import { loadOrt } from '../../src/lib/runtime/node/ort.js';
 import type { OrtModule } from '../../src/lib/runtime/capture.js';
 import { graphModelInfo } from '../../src/lib/report/model-info.js';
+import { quantizedWeights } from '../../src/lib/report/quant-weights.js';
+import { quantizeWeightReduced } from '../fixtures/ort/bert-qops.js';
 import { bertFused, bertWeights } from '../fixtures/ort/bert-fused.js';
 import { bertForward } from '../fixtures/ort/bert-oracle.js';
 import { diffByHook, int64, runFused } from '../fixtures/ort/run.js';
@@ -45,6 +47,22 @@ describe('BERT, dynamic int8 with QEmbedLayerNormalization and QAttention', () =
 			'QAttention',
 			'QEmbedLayerNormalization'
 		]);
+	});
+
+	it("weight health reads QAttention's packed weight as the op dequantizes it", () => {
+		const qw = quantizedWeights(new Graph(model)).filter((q) => q.op === 'QAttention');
+		expect(qw).toHaveLength(2);
+		qw.forEach((q, i) => {
+			const want = quantizeWeightReduced(W.layers[i].wqkv, W.D, 3 * W.D).dequant;
+			expect(q).toMatchObject({
+				weight: `bert.encoder.layer.${i}.attention.self.qkv.weight_quantized`,
+				dims: [W.D, 3 * W.D],
+				nan: 0,
+				inf: 0
+			});
+			expect(q.min).toBeCloseTo(Math.min(...want), 6);
+			expect(q.max).toBeCloseTo(Math.max(...want), 6);
+		});
 	});
 
 	for (const mask of [

@@ -177,6 +177,12 @@ export function dequantizeNode(graph: Graph, n: GraphNode): { weight: string; va
 			const s = x ? dynamicScale(graph, n) : null;
 			return x && s ? w(1, linearDequant(x, s, constant(graph, n.inputs[3]), 1, 0)) : null;
 		}
+		case 'QAttention': {
+			// (input, weight, bias, input_scale, weight_scale, mask_index, input_zero_point, weight_zero_point): per tensor or per column
+			const x = constant(graph, n.inputs[1]);
+			const s = constant(graph, n.inputs[4]);
+			return x && s ? w(1, linearDequant(x, s, constant(graph, n.inputs[7]), 1, 0)) : null;
+		}
 		case 'QLinearMatMul': {
 			const x = constant(graph, n.inputs[3]);
 			const s = constant(graph, n.inputs[4]);
