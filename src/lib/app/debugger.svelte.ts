@@ -1,7 +1,7 @@
 // The page composed: the runtime session (what runs), the selection (what is pointed at), the
 // charts' shared state and which page is open (compare, diff). It keeps the selection valid as
 // results come in and hands views the data they draw; the views hold no page object.
-import { attentionAt, type AttentionAt } from '$lib/features/attention';
+import { attentionAt, type AttentionAt, type AttentionScale } from '$lib/features/attention';
 import { ChartState, StatsView } from '$lib/features/charts';
 import type { Perturb } from '$lib/features/diff';
 import { toggleEntry, type Entry, type WhatIfParams } from '$lib/features/interventions';
@@ -16,7 +16,7 @@ import type { Readout } from '$lib/viz/readout';
 import type { CapturedTensor } from '$lib/tensor/store';
 import { cellReadout } from './cell-readout';
 import { Selection, type Bounds } from './selection.svelte';
-import type { PageParams } from './url';
+import type { PageParams, Section } from './url';
 
 export interface DebuggerOptions {
 	connect?: Connect;
@@ -39,6 +39,10 @@ export class Debugger {
 	whatIf = $state.raw<WhatIfParams | null>(null);
 	/** Run B's own inputs in the compare view and the diff (`?text_b=`, `?ids_b=`); null: A's. */
 	inputB = $state.raw<InputOptions | null>(null);
+	/** The overview section the tabs opened (`?view=`); null: none asked for. */
+	section = $state<Section | null>(null);
+	/** The attention heatmap's colour scale (`?scale=`). */
+	scale = $state<AttentionScale>('fixed');
 	/** The model list is in: the URL follows the view from now on. */
 	started = $state(false);
 
@@ -92,6 +96,8 @@ export class Debugger {
 		this.diff = p.diff;
 		this.perturb = p.perturb;
 		this.whatIf = p.whatIf ?? null;
+		this.section = p.view ?? null;
+		this.scale = p.scale ?? 'fixed';
 		this.inputB = p.inputB ?? null;
 		await s.loadZoo();
 		this.started = true;
@@ -247,6 +253,8 @@ export class Debugger {
 			perturb: this.perturb,
 			budget: s.budgetSetting,
 			variant: s.modelId ? null : s.variant,
+			view: this.section,
+			scale: this.scale,
 			whatIf: this.whatIf,
 			inputB: this.compare !== null || this.diff ? this.inputB : null
 		};

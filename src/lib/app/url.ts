@@ -7,7 +7,12 @@ import type { Override } from '$lib/analysis/types';
 import { defaultPartner } from '$lib/features/compare';
 import { formatPerturb, parsePerturb, type Perturb } from '$lib/features/diff';
 import { readWhatIf, writeWhatIf, type WhatIfParams } from '$lib/features/interventions';
+import { parseScale, type AttentionScale } from '$lib/features/attention';
 import { parseRoles, writeRoles } from './url-roles';
+
+/** The overview's sections, one tab each (`?view=`). */
+export const SECTIONS = ['attention', 'heads', 'tensors', 'stream', 'ffn', 'health'] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export interface ViewParams {
 	model: string | null;
@@ -106,6 +111,10 @@ export interface PageParams extends ViewParams {
 	emptyModel?: boolean;
 	/** `?ablate=`, `?ablate_mean=`, `?zero=`, `?patch=`, `?patch_source=`: the what-if view; null: closed. */
 	whatIf?: WhatIfParams | null;
+	/** `?view=`: the overview's section the tabs last opened (scrolled to on load); null: the top. */
+	view?: Section | null;
+	/** `?scale=`: the attention heatmap's colour scale (fixed unless given). */
+	scale?: AttentionScale;
 	/** `?text_b=`, `?ids_b=`: run B's own inputs in the compare view and the diff; null: A's. */
 	inputB?: InputOptions | null;
 }
@@ -119,6 +128,8 @@ export function readPage(params: URLSearchParams): PageParams {
 		diff: params.get('diff') === '1',
 		perturb: parsePerturb(params.get('perturb')),
 		budget: params.get('budget'),
+		view: (SECTIONS as readonly string[]).includes(params.get('view') ?? '') ? (params.get('view') as Section) : null,
+		scale: parseScale(params.get('scale')),
 		whatIf: readWhatIf(params),
 		inputB: readInputB(params)
 	};
@@ -133,6 +144,8 @@ export function writePage(v: PageParams): URLSearchParams {
 	if (v.diff) p.set('diff', '1');
 	if (v.diff && v.perturb) p.set('perturb', formatPerturb(v.perturb));
 	writeWhatIf(p, v.whatIf ?? null);
+	if (v.view) p.set('view', v.view);
+	if (v.scale && v.scale !== 'fixed') p.set('scale', v.scale);
 	if (v.inputB?.text !== undefined) p.set('text_b', v.inputB.text);
 	if (v.inputB?.ids) p.set('ids_b', v.inputB.ids);
 	return p;
