@@ -51,7 +51,7 @@ async function compare(path: string, feeds: Record<string, CapturedTensor>, targ
 	const store = await full.run(feeds);
 	await full.release();
 	const seq = store.get(targets[0].pattern)!.dims[3];
-	const g = summaryGraph(targets, seq, graph.opset, target);
+	const g = summaryGraph(targets, seq, graph.opset, target, graph);
 	const session = await CaptureSession.create(ort, model, graph, {
 		backend: 'wasm',
 		captureSet: 'none',

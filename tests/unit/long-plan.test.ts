@@ -120,7 +120,7 @@ describe('a summary session', () => {
 		const full = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, {
 			backend: 'wasm',
 			captureSet: 'semantic',
-			semantic: structure.attention.map((x) => x.pattern)
+			semantic: [...structure.attention.map((x) => x.pattern), ...p.summary!.shown.flatMap((r) => Object.values(r.byLayer))]
 		});
 		const ref = await full.run(feeds);
 		await full.release();
@@ -145,6 +145,15 @@ describe('a summary session', () => {
 		expect(taken.store.has(HEAD_PATTERN)).toBe(true);
 		expect([...taken.store].filter((t) => t.name.startsWith('blockscope'))).toHaveLength(1);
 		expect(taken.transfer.length).toBe(4 * 6); // one buffer per fetched summary output
+		// The shown layer's tensors, picked in the graph by role, under their own names and equal to a full run's.
+		expect(p.summary!.shown.length).toBeGreaterThan(0);
+		for (const r of p.summary!.shown) {
+			expect(p.exposed).not.toContain(r.byLayer[1]);
+			const got = taken.store.get(r.byLayer[1])!;
+			expect(got, r.output).toBeDefined();
+			expect(Array.from(got.data as Float32Array)).toEqual(Array.from(ref.get(r.byLayer[1])!.data as Float32Array));
+			expect(taken.store.has(r.byLayer[0])).toBe(false);
+		}
 		expect(headRef(long, structure)).toMatchObject({
 			layer: 1,
 			tensor: HEAD_PATTERN,

@@ -7,7 +7,8 @@
 import type { Graph } from '../onnx/graph.js';
 import { poolBlock } from '../stats/index.js';
 import { formatBytes } from './limits.js';
-import { POOL_TARGET, summaryGraph, summaryTargets } from './long.js';
+import { POOL_TARGET, addOrder, summaryGraph, summaryTargets } from './long.js';
+import { pickShown } from './long-shown.js';
 import type { CapturePlan, PlanInput } from './plan.js';
 
 /**
@@ -45,18 +46,23 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 	const summary = summaryGraph(targets, seq, graph.opset, POOL_TARGET);
 	const keep = (names: readonly string[]) => names.filter((n) => !squares.has(n));
 	const perLayer = selective.perLayer.map(keep);
+	const picked = new Set(perLayer.flat());
+	summary.shown = pickShown(graph, p.structure!, perLayer, summary);
+	for (const n of perLayer.flat()) picked.delete(n);
+	addOrder(graph, summary);
 	const always = keep(selective.always);
 	const sum = (names: readonly string[]) => names.reduce((t, n) => t + size(n), 0);
 	const outputs = graph.outputs.map((o) => o.name).filter((n) => !selective.skippedOutputs.includes(n));
 	const H = Math.max(...targets.map((t) => t.heads));
 	const perHead = 4 * (4 * seq + 2 * summary.size * summary.size); // 4 row series + 2 pooled, float32/int32
 	const summaryBytes = targets.length * H * perHead + 4 * seq * seq;
-	const runBytes = sum(outputs) + sum(always) + Math.max(0, ...perLayer.map(sum)) + summaryBytes;
+	const shownBytes = sum(summary.shown.map((r) => Object.values(r.byLayer)[0]));
+	const runBytes = sum(outputs) + sum(always) + Math.max(0, ...perLayer.map(sum)) + shownBytes + summaryBytes;
 	const block = poolBlock(seq, POOL_TARGET);
 	return {
 		...selective,
 		mode: 'summary',
-		exposed: keep(selective.exposed),
+		exposed: keep(selective.exposed).filter((n) => !picked.has(n)),
 		always,
 		perLayer,
 		selectiveBytes: runBytes,

@@ -10,6 +10,10 @@ import { GraphProtoSchema, ValueInfoProtoSchema, type NodeProto, type TensorProt
 import { DT, node, tensorF32, tensorI64, valueInfo } from '../onnx/build.js';
 import { joinBytes, lenField } from '../onnx/index.js';
 import type { Structure } from '../analysis/types.js';
+import type { Graph } from '../onnx/graph.js';
+import type { Rename } from '../intervene/index.js';
+import { orderEdit, renamed } from './long-order.js';
+import type { ShownRole } from './long-shown.js';
 import { ENTROPY_FLOOR, poolBlock, type PooledPattern, type RowSummary } from '../stats/index.js';
 
 export const HEAD_INPUT = 'blockscope_head';
@@ -34,6 +38,8 @@ export interface SummaryNames extends SummaryTarget {
 	sink: string;
 	poolMax: string;
 	poolMean: string;
+	/** Every appended tensor of this layer the attention output waits for (long-order.ts). */
+	deps: string[];
 }
 
 export interface SummaryGraph {
@@ -46,6 +52,10 @@ export interface SummaryGraph {
 	outputs: string[];
 	nodes: NodeProto[];
 	initializers: TensorProto[];
+	/** Node outputs renamed so the summaries run while their pattern is alive (long-order.ts). */
+	renames: Rename[];
+	/** The shown layer's tensors picked in the graph, one output per role (long-shown.ts). */
+	shown: ShownRole[];
 }
 
 /**
@@ -63,8 +73,51 @@ export function summaryTargets(s: Structure | null): SummaryTarget[] {
 	return out;
 }
 
+/**
+ * sum p ln(max(p, floor)) per row ([1, H, S]; 0 ln 0 = 0 without a NaN), one head at a time: the
+ * temporaries are [1, 1, S, S] (1/H of the pattern each) and ORT, walking back from the Concat,
+ * finishes one head's chain before it starts the next.
+ */
+function entropyNodes(
+	p: string,
+	n: string,
+	heads: number,
+	reduce: (op: 'ReduceSum', x: string, y: string) => NodeProto,
+	initializers: TensorProto[]
+): NodeProto[] {
+	const c = 'blockscope.long.c.';
+	const nodes: NodeProto[] = [];
+	initializers.push(tensorI64(`${n}head_axis`, [1], [1]));
+	for (let h = 0; h < heads; h++) {
+		const k = `${n}h${h}.`;
+		initializers.push(tensorI64(`${k}from`, [1], [h]), tensorI64(`${k}to`, [1], [h + 1]));
+		nodes.push(
+			node('Slice', [p, `${k}from`, `${k}to`, `${n}head_axis`], [`${k}p`]), // (1, 1, S, S)
+			node('Max', [`${k}p`, `${c}floor`], [`${k}clipped`]),
+			node('Log', [`${k}clipped`], [`${k}log`]),
+			node('Mul', [`${k}p`, `${k}log`], [`${k}plogp`]),
+			reduce('ReduceSum', `${k}plogp`, `${k}sum`) // (1, 1, S)
+		);
+	}
+	nodes.push(
+		node(
+			'Concat',
+			Array.from({ length: heads }, (_, h) => `${n}h${h}.sum`),
+			[`${n}negentropy`],
+			{ axis: 1 }
+		)
+	);
+	return nodes;
+}
+
 /** The appended nodes for these targets at sequence length `seq` (the pooling kernel depends on it). */
-export function summaryGraph(targets: readonly SummaryTarget[], seq: number, opset: number, target = POOL_TARGET): SummaryGraph {
+export function summaryGraph(
+	targets: readonly SummaryTarget[],
+	seq: number,
+	opset: number,
+	target = POOL_TARGET,
+	graph: Graph | null = null
+): SummaryGraph {
 	const block = poolBlock(seq, target);
 	const size = Math.ceil(seq / block);
 	const c = 'blockscope.long.c.';
@@ -88,18 +141,15 @@ export function summaryGraph(targets: readonly SummaryTarget[], seq: number, ops
 			entropy: `${n}entropy`,
 			sink: `${n}sink`,
 			poolMax: `${n}pool_max`,
-			poolMean: `${n}pool_mean`
+			poolMean: `${n}pool_mean`,
+			deps: []
 		};
 		layers.push(names);
 		nodes.push(
 			reduce('ReduceMax', p, names.max), // (1, H, S)
 			node('ArgMax', [p], [`${n}argmax64`], { axis: 3, keepdims: 0 }), // first index on ties
 			node('Cast', [`${n}argmax64`], [names.argmax], { to: DT.INT32 }),
-			// -sum p ln(max(p, floor)): 0 ln 0 = 0 without a NaN.
-			node('Max', [p, `${c}floor`], [`${n}clipped`]), // (1, H, S, S), freed once used
-			node('Log', [`${n}clipped`], [`${n}log`]),
-			node('Mul', [p, `${n}log`], [`${n}plogp`]),
-			reduce('ReduceSum', `${n}plogp`, `${n}negentropy`),
+			...entropyNodes(p, n, t.heads, reduce, initializers),
 			node('Neg', [`${n}negentropy`], [names.entropy]),
 			node('Gather', [p, `${c}zero`], [names.sink], { axis: 3 }), // (1, H, S): key 0
 			node('MaxPool', [p], [names.poolMax], pool), // (1, H, P, P)
@@ -112,6 +162,7 @@ export function summaryGraph(targets: readonly SummaryTarget[], seq: number, ops
 			node('Min', [HEAD_INPUT, `${n}last_head`], [`${n}head`]),
 			node('Gather', [p, `${n}head`], [`${n}one_head`], { axis: 1 }) // (1, 1, S, S)
 		);
+		names.deps.push(names.max, names.argmax, names.entropy, names.sink, names.poolMax, names.poolMean, `${n}one_head`);
 		if (!chosen) chosen = `${n}one_head`;
 		else {
 			initializers.push(tensorI64(`${n}index`, [1], [t.layer]));
@@ -120,6 +171,7 @@ export function summaryGraph(targets: readonly SummaryTarget[], seq: number, ops
 				node('Where', [`${n}is_shown`, `${n}one_head`, chosen], [`${n}shown`])
 			);
 			chosen = `${n}shown`;
+			names.deps.push(chosen);
 		}
 	}
 	if (chosen) nodes.push(node('Identity', [chosen], [HEAD_PATTERN]));
@@ -127,7 +179,17 @@ export function summaryGraph(targets: readonly SummaryTarget[], seq: number, ops
 		...layers.flatMap((l) => [l.max, l.argmax, l.entropy, l.sink, l.poolMax, l.poolMean]),
 		...(chosen ? [HEAD_PATTERN] : [])
 	];
-	return { seq, target, block, size, layers, outputs, nodes, initializers };
+	const g: SummaryGraph = { seq, target, block, size, layers, outputs, nodes, initializers, renames: [], shown: [] };
+	if (graph) addOrder(graph, g);
+	return g;
+}
+
+/** Makes each layer's attention output wait for its `deps` (long-order.ts); call once, after every dep is known. */
+export function addOrder(graph: Graph, g: SummaryGraph): void {
+	const order = orderEdit(graph, g);
+	g.renames = order.renames;
+	g.nodes.push(...order.nodes);
+	g.initializers.push(...order.initializers);
 }
 
 /** The model bytes with the summary nodes, their two inputs and their outputs appended (no weight is copied). */
@@ -138,7 +200,7 @@ export function appendSummary(model: Uint8Array, g: SummaryGraph): Uint8Array {
 		input: [valueInfo(HEAD_INPUT, DT.INT64, [1]), valueInfo(LAYER_INPUT, DT.INT64, [1])],
 		output: g.outputs.map((name) => create(ValueInfoProtoSchema, { name }))
 	});
-	return joinBytes([model, lenField(7, toBinary(GraphProtoSchema, graph))]);
+	return joinBytes([renamed(model, g), lenField(7, toBinary(GraphProtoSchema, graph))]);
 }
 
 /** The two int64 feeds that pick the exact pattern's layer and head. */

@@ -37,7 +37,15 @@ export function takeSummaries(
 	if (!g || !shown) return { store, transfer: [] };
 	const layers = readSummaries(store, g);
 	const drop = new Set([...g.outputs.filter((n) => n !== HEAD_PATTERN), HEAD_INPUT, LAYER_INPUT]);
-	const kept = storeOf([...store].filter((t) => !drop.has(t.name)));
+	// The shown layer's tensors picked in the graph get their own names back (that layer's).
+	const named = new Map(g.shown.map((r) => [r.output, r.byLayer[shown.layer]]));
+	const kept = storeOf(
+		[...store].flatMap((t) => {
+			const real = named.get(t.name);
+			if (real) return [{ ...t, name: real }];
+			return drop.has(t.name) ? [] : [t];
+		})
+	);
 	const transfer = new Set<ArrayBuffer>();
 	for (const L of layers)
 		for (const a of [...L.rows.flatMap((r) => [r.max, r.argmax, r.entropy, r.sink]), ...L.pooled.flatMap((p) => [p.max, p.mean])])

@@ -11,6 +11,8 @@ export interface HookTensor {
 export interface BlockscopeHook {
 	names(): string[];
 	tensor(name: string): HookTensor | null;
+	/** Some elements of a tensor by flat index (a 2048^2 pattern is too large to copy out whole). */
+	values(name: string, at: number[]): number[] | null;
 	info(): {
 		backend: string;
 		fallback: string | null;
@@ -25,6 +27,8 @@ export interface BlockscopeHook {
 		overrides: unknown[];
 		/** Full or selective capture, the layer fetched, the session used. */
 		capture: CaptureInfo | null;
+		/** Summary capture: the exact head's layer and head, its tensor, how it was served and the run's ms. */
+		long: { seq: number; layer: number; head: number; headPattern: string; served: string; ms: number; layers: number } | null;
 	};
 }
 
@@ -45,6 +49,10 @@ export function makeHook(r: ResultMessage, s: StructureInfo | undefined = r.stru
 			// int64 ids become plain numbers; float16 stays as its raw bits (dtype says so).
 			return { dims: [...t.dims], dtype: t.dtype, data: Array.from(t.data as ArrayLike<number | bigint>, Number) };
 		},
+		values(name: string, at: number[]): number[] | null {
+			const d = byName.get(name)?.data as ArrayLike<number | bigint> | undefined;
+			return d ? at.map((i) => Number(d[i])) : null;
+		},
 		info: () => ({
 			backend: r.backend,
 			fallback: r.fallback,
@@ -56,7 +64,18 @@ export function makeHook(r: ResultMessage, s: StructureInfo | undefined = r.stru
 			input: { ...r.input },
 			layers: s?.layers ?? r.attention.length,
 			overrides: structuredClone(s?.overrides ?? []),
-			capture: r.capture ? { ...r.capture } : null
+			capture: r.capture ? { ...r.capture } : null,
+			long: r.long
+				? {
+						seq: r.long.seq,
+						layer: r.long.layer,
+						head: r.long.head,
+						headPattern: r.long.headPattern,
+						served: r.long.served,
+						ms: r.long.ms,
+						layers: r.long.layers.length
+					}
+				: null
 		})
 	});
 }
