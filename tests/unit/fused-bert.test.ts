@@ -11,6 +11,7 @@ import { bertFused, bertWeights } from '../fixtures/ort/bert-fused.js';
 import { bertForward } from '../fixtures/ort/bert-oracle.js';
 import { diffByHook, int64, runFused } from '../fixtures/ort/run.js';
 import { graphModelInfo } from '../../src/lib/report/model-info.js';
+import { defaultInputs } from '../../src/lib/runtime/inputs.js';
 
 const W = bertWeights();
 const ids = [2, 17, 5, 22, 9, 1, 30, 12];
@@ -94,3 +95,16 @@ for (const int8 of [false, true])
 				if (mask[5] === 0) for (let q = 0; q < 8; q++) for (let k = 5; k < 8; k++) expect(p.data[q * 8 + k]).toBe(0);
 			});
 	});
+
+it("default inputs (the page's, without a tokenizer) draw ids within the fused embedding op's tables, through the Cast to int32", async () => {
+	const { model } = bertFused(W);
+	const graph = new Graph(model);
+	const feeds = defaultInputs(graph, { seed: 3 });
+	const ids = Array.from(feeds.input_ids.data as BigInt64Array, Number);
+	const types = Array.from(feeds.token_type_ids.data as BigInt64Array, Number);
+	expect(Math.max(...ids)).toBeLessThan(W.V);
+	expect(Math.max(...types)).toBeLessThan(W.T);
+	expect(ids.length).toBeGreaterThan(4); // many draws: one over 40 would show
+	const r = await runFused(ort, model, feeds);
+	for (const x of r.derived) expect(x.skipped, x.name).toBeNull();
+});

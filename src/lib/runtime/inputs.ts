@@ -212,13 +212,23 @@ function rankRule(rank: number, k: number): Rule {
 	return 'feature';
 }
 
-/** The first dim of the embedding table a Gather looks this input up in, if any. */
-function vocabSizeOf(graph: Graph, input: string): number | null {
+/** Ids input -> its table in ORT's fused embedding ops: input_ids, segment_ids, position_ids (index 8). */
+const EMBED_TABLES: Record<number, number> = { 0: 2, 1: 4, 8: 3 };
+
+/** The first dim of the embedding table a Gather (or a fused embedding op) looks this input up in, if any. */
+function vocabSizeOf(graph: Graph, input: string, hops = 0): number | null {
 	for (const n of graph.consumersOf(input)) {
-		if (n.opType !== 'Gather' || n.inputs[1] !== input) continue;
-		const table = graph.constantOf(n.inputs[0]);
+		// the ORT optimizer casts int64 ids to int32 before its fused ops
+		if (n.opType === 'Cast' && hops < 2) {
+			const v = vocabSizeOf(graph, n.outputs[0], hops + 1);
+			if (v !== null) return v;
+		}
+		const fused = /^Q?EmbedLayerNormalization$/.test(n.opType) ? EMBED_TABLES[n.inputs.indexOf(input)] : undefined;
+		if ((n.opType !== 'Gather' || n.inputs[1] !== input) && fused === undefined) continue;
+		const table = graph.constantOf(n.inputs[fused ?? 0]);
 		if (table && table.dims.length > 0) return Number(table.dims[0]);
 	}
+	if (hops) return null;
 	const vocab = graph.metadata.has(META_VOCAB) ? vocabOf(graph) : null;
 	return vocab ? vocab.length : null;
 }
