@@ -6,7 +6,7 @@ import type { ConfigHints, Note, Override, Structure } from '../analysis/index.j
 import type { CaptureOptions, CapturePlan, CaptureSession } from '../runtime/index.js';
 import type { TextTokenizer } from '../tokenizer/index.js';
 import type { EditEntry } from '../intervene/index.js';
-import type { ByteSource, FolderInfo, ModelSummary, WhatIfRequest } from './protocol.js';
+import type { AttentionRef, ByteSource, FolderInfo, ModelSummary, WhatIfRequest } from './protocol.js';
 
 export interface Open {
 	session: CaptureSession;
@@ -37,8 +37,9 @@ export interface Open {
 	/** What is captured (full, or one layer at a time) and the layer selective runs fetch. */
 	plan: CapturePlan;
 	layer: number;
-	/** The head whose exact pattern summary capture computes. */
+	/** The head whose exact pattern summary capture computes, and its attention entry in the last result. */
 	head: number;
+	headRef?: AttentionRef;
 	/** Which session of this worker (re-runs and layer steps keep it). */
 	sessionNo: number;
 	/** The memory budget and the model's bytes the plan was made with (new inputs are planned again). */

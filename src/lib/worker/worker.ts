@@ -74,7 +74,9 @@ async function handle(req: WorkerRequest): Promise<void> {
 			o.structure = structure;
 			o.analysisError = error;
 			o.overrides = [...req.overrides];
-			post({ type: 'structure', id: req.id, structure: structureInfo(o.graph, structure, error, o.dims, o.names, o.overrides) });
+			const info = structureInfo(o.graph, structure, error, o.dims, o.names, o.overrides);
+			if (o.headRef) info.attention = [...info.attention, o.headRef];
+			post({ type: 'structure', id: req.id, structure: info });
 		}
 	} catch (e) {
 		const hint = e instanceof ModelError ? e.hint : undefined;
@@ -228,7 +230,8 @@ async function run(id: number, o: Open, input: InputOptions, sessionMs: number):
 	);
 	const whatIf = o.whatIf ? readouts(o.graph, o.structure, store, o.whatIf.req, o.whatIf.list) : undefined;
 	const { tensors, transfer } = transferable(store);
-	if (long.long) structure.attention = [...structure.attention, headRef(long.long, o.structure)];
+	o.headRef = long.long ? headRef(long.long, o.structure) : undefined;
+	if (o.headRef) structure.attention = [...structure.attention, o.headRef];
 	const msg: ResultMessage = {
 		type: 'result',
 		id,
