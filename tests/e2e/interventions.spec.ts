@@ -162,3 +162,14 @@ test('the head grid and the flow toggle interventions; flip to the clean run; le
 	await waitWhatIf(page);
 	await expect(page.locator('[data-testid="branch-zero"][data-spec="blocks.0.mlp"]')).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('a head inside a fused Attention op (ORT-fused GPT-2): its slice of the op output is the first change', async ({ page, open }) => {
+	await open('model=gpt2-ort-fused&ablate=0.1');
+	await waitWhatIf(page);
+	const g = new Graph(readModel(new Uint8Array(readFileSync('models/gpt2-ort-fused.onnx'))));
+	const z = analyze(g).layers[0].attention!.fused!.output;
+	const view = page.getByTestId('whatif-view');
+	await expect(view).toHaveAttribute('data-first', z);
+	expect(Number(await view.getAttribute('data-outputs-moved'))).toBeGreaterThan(1e-4);
+	await expect(page.locator('[data-testid="head-ablate"][data-head="1"]')).toHaveAttribute('aria-pressed', 'true');
+});
