@@ -135,8 +135,10 @@ describe('inspect what-if refusals (in process)', () => {
 
 describe('inspect what-if on a fused model', () => {
 	it('--ablate on gpt2-ort-fused replaces a slice of the Attention op output; the outputs move', async () => {
-		const { section } = await inspectWhatIf({ model: join(ROOT, 'models/gpt2-ort-fused.onnx'), text: A }, whatIfArgs({ ablate: '0.1' }));
-		const f = section({} as never) as Fields & { intervention: { list: { spec: string; kind: string; tensor: string }[] } };
+		const { r, section } = await inspectWhatIf({ model: join(ROOT, 'models/gpt2-ort-fused.onnx'), text: A }, whatIfArgs({ ablate: '0.1' }));
+		const f = section(r) as unknown as {
+			intervention: Fields['intervention'] & { list: { spec: string; kind: string; tensor: string }[] };
+		};
 		expect(f.intervention.list).toHaveLength(1);
 		expect(f.intervention.list[0]).toMatchObject({ spec: '0.1', kind: 'ablate' });
 		const g = new Graph(readModel(new Uint8Array(readFileSync(join(ROOT, 'models/gpt2-ort-fused.onnx')))));
