@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { encodeModel } from '../../src/lib/onnx/build';
 import { inspectModel } from '../../src/cli/run';
 import { gpt2Fused } from '../fixtures/ort/gpt2-fused';
+import { bertFused } from '../fixtures/ort/bert-fused';
 import { test, expect, waitReady } from './backend';
 import { hookInfo, readCell, upload } from './helpers';
 
@@ -65,4 +66,47 @@ test('fused GPT-2: the recomputed pattern is drawn and said to be derived; self-
 	}
 	// Above the diagonal: unidirectional, so masked (exactly 0).
 	expect((p.data as Float32Array)[1]).toBe(0);
+});
+
+// The fused zoo members, opened from the menu as a user would: on WebGPU every op of both has a
+// WebGPU kernel (src/lib/worker/webgpu-ops.ts), so the page runs them there; hovered cells of the
+// shown head equal the CLI's run of the same file.
+for (const id of ['gpt2-ort-fused', 'llama-int4-genai'])
+	test(`zoo ${id} opens from the model menu; hover equals the CLI`, async ({ page, open, backend }) => {
+		await open();
+		await waitReady(page);
+		await page.getByTestId('model-select').selectOption(id);
+		await page.waitForFunction((m) => window.__blockscope?.info().model === m, `${id}.onnx`, { timeout: 120_000 });
+		await waitReady(page);
+		const info = await hookInfo(page);
+		expect(info.backend).toBe(backend);
+		await expect(page.getByTestId('fallback-reason')).toHaveCount(0);
+		await expect(page.getByTestId('derived-note')).toContainText('recomputed from Q and K');
+		const map = page.getByTestId('attention-heatmap');
+		const layer = Number(await map.getAttribute('data-layer'));
+		const head = Number(await map.getAttribute('data-head'));
+		const cli = await inspectModel({ model: `models/${id}.onnx`, threads: 1 });
+		expect(info.tokens).toEqual(cli.tokens);
+		const p = cli.store.get(info.attention[layer].tensor)!;
+		const S = p.dims[3];
+		for (const [r, c] of [
+			[S - 1, 0],
+			[S - 1, S - 2]
+		]) {
+			const v = Number(await readCell(page, map, r, c));
+			const want = (p.data as Float32Array)[head * S * S + r * S + c];
+			expect(Math.abs(v - want), `cell ${r},${c}`).toBeLessThanOrEqual(backend === 'wasm' ? 1e-6 : 1e-4);
+		}
+	});
+
+test('WebGPU lacks EmbedLayerNormalization: the page names it and runs the ORT-optimized BERT on WASM', async ({ page, open, backend }) => {
+	test.skip(backend !== 'webgpu', 'auto mode with a WebGPU adapter only');
+	await open();
+	await waitReady(page);
+	await upload(page, [{ name: 'bert-fused.onnx', bytes: encodeModel(bertFused().model) }]);
+	expect((await hookInfo(page)).backend).toBe('wasm');
+	await expect(page.getByTestId('status')).toHaveAttribute('data-backend', 'wasm');
+	await expect(page.getByTestId('fallback-reason')).toContainText(
+		'WebGPU has no kernel for com.microsoft EmbedLayerNormalization here: ran on WASM'
+	);
 });
