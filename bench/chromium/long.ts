@@ -139,17 +139,25 @@ export async function longInApp(origin: string, id: string, o: LongOptions): Pro
 			() =>
 				(window.__longDraws ?? []).length > 0 ||
 				document.querySelector('[data-testid="error"]') !== null ||
-				document.querySelector('[data-state="error"]') !== null,
+				document.querySelector('[data-state="error"]') !== null ||
+				document.querySelector('[data-testid="status"][data-state="ready"]') !== null,
 			undefined,
 			{ timeout: o.openTimeoutMs, polling: 100 }
 		);
+		// Ready without a heatmap: give the views a minute to draw, then say so rather than wait out the timeout.
+		await page
+			.waitForFunction(() => (window.__longDraws ?? []).length > 0 || document.querySelector('[data-testid="error"]') !== null, undefined, {
+				timeout: 60_000,
+				polling: 100
+			})
+			.catch(() => undefined);
 		const first = await page.evaluate(() => ({
 			at: window.__longDraws?.[0]?.t ?? null,
 			notes: window.__longMessages ?? [],
 			error: document.querySelector('[data-testid="error"]')?.textContent?.trim() ?? null
 		}));
 		r.status = await statusOf(page);
-		if (first.at === null) throw new Error(first.error ?? 'the page reported an error');
+		if (first.at === null) throw new Error(first.error ?? 'the page said ready, but no attention heatmap was drawn within 60 s');
 		r.open_ms = round(first.at, 0);
 		const opened = first.notes.filter((m) => m.t <= first.at!);
 		r.open_mib = mib(opened);
