@@ -117,11 +117,13 @@ export class Debugger {
 
 	private bounds(): Bounds {
 		const at = () => this.attention;
+		// Summary capture holds one layer's head exactly; every layer's head count is in its summaries.
+		const summarized = () => this.session.result?.long?.layers.find((l) => l.layer === this.sel.layer)?.heads ?? 0;
 		return {
 			layers: this.session.layers,
 			dims: (n) => this.session.byName.get(n)?.dims ?? null,
 			get heads() {
-				return at().heads;
+				return at().heads || summarized();
 			},
 			get pattern() {
 				return at().pattern?.dims ?? null;
