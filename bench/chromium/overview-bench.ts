@@ -1,5 +1,5 @@
 // Browser side of the long-pattern part of the heatmap bench: a causal 4096 x 4096 pattern drawn as
-// the app's overview (pooled pattern -> paintPooled -> drawCells, token-position axes, legend) into
+// the app's overview (pooled pattern -> paintPooledAt, one pixel per box pixel -> drawCells, token-position axes, legend) into
 // a box of `size` CSS px, the largest exact zoom (size x size cells), and one overview hover done the
 // app's way (cached rect -> exact token cell -> readout with the row summaries -> block line), timed
 // inside a real mousemove handler. Also what the page does once per head when the worker did not
@@ -18,7 +18,7 @@ import {
 	exactZeroIsMasked,
 	fullRegion,
 	paintMatrix,
-	paintPooled,
+	paintPooledAt,
 	regionAround,
 	regionView,
 	sliceOf
@@ -74,14 +74,14 @@ export async function overview(size: number, data: Float32Array, seq: number, re
 	const t2 = now();
 	const lut = attentionLut('light');
 	const causal = causalBlocks(pooled);
-	const box = { rows: pooled.size, cols: pooled.size, width: size, height: size };
+	const box = { rows: size, cols: size, width: size, height: size };
 	const { canvas, axes, legend } = layers(size);
 	const full = fullRegion(seq);
 	const draws: number[] = [];
 	for (let k = 0; k < reps + 2; k++) {
 		const a = now();
 		// What RegionHeatmap.svelte's effects do for the overview.
-		const px = paintPooled(pooled, k % 2 ? 'mean' : 'max', lut, cellBuffer(canvas, pooled.size, pooled.size), causal);
+		const px = paintPooledAt(pooled, k % 2 ? 'mean' : 'max', lut, cellBuffer(canvas, size, size), size, size, causal);
 		drawCells(canvas, px, box, 1);
 		drawRegionAxes(axes, box, full);
 		drawLegend(legend, lut, 240, 10, true, [0, 1]);

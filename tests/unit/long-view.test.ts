@@ -11,6 +11,7 @@ import {
 	fullRegion,
 	isLongPattern,
 	paintPooled,
+	paintPooledAt,
 	regionAround,
 	regionMask,
 	regionView
@@ -77,6 +78,23 @@ describe('long pattern overview', () => {
 		// Without the causal flag nothing is masked (a zero block is just the bottom colour).
 		const plain = paintPooled(pooled, 'max', lut, new Uint8ClampedArray(size * size * 4), false);
 		expect(px(plain, 1)).toEqual(color(0));
+	});
+
+	it('drawn at the box size, each pixel shows the block of the token cell at its centre (partial last blocks too)', () => {
+		const n = 1537; // blocks of 7: the last one holds 4 tokens
+		const p = poolPattern(causalWithHot(n, [1530, 3], 0.8), n, 256);
+		expect(p.block * p.size).toBeGreaterThan(n);
+		const [w, h] = [300, 300];
+		const small = paintPooled(p, 'max', lut, new Uint8ClampedArray(p.size * p.size * 4), true);
+		const out = paintPooledAt(p, 'max', lut, new Uint8ClampedArray(w * h * 4), w, h, true);
+		const region = fullRegion(n);
+		for (let y = 0; y < h; y++)
+			for (let x = 0; x < w; x++) {
+				const b = blockAt(p, cellInRegion(x + 0.5, y + 0.5, { width: w, height: h }, region)!, true);
+				expect(px(out, y * w + x)).toEqual(px(small, b.bi * p.size + b.bj));
+			}
+		// The hot cell's pixel is hot.
+		expect(px(out, Math.floor((1530.5 * h) / n) * w + Math.floor((3.5 * w) / n))).toEqual(color(Math.fround(0.8)));
 	});
 
 	it('a full (non-causal) pattern has no masked blocks', () => {

@@ -48,6 +48,34 @@ export function paintPooled(p: PooledPattern, mode: PoolMode, lut: ColorLut, out
 	return paintMatrix(view, lut, out, causal ? blockMask(p) : undefined);
 }
 
+/**
+ * The overview at `width` x `height` pixels (the box drawn): each pixel shows the block holding the
+ * token cell at its centre, so the picture lines up with the token axes and the hover even where
+ * the last blocks are partial (seq not a multiple of the block).
+ */
+export function paintPooledAt(
+	p: PooledPattern,
+	mode: PoolMode,
+	lut: ColorLut,
+	out: Uint8ClampedArray,
+	width: number,
+	height: number,
+	causal: boolean
+): Uint8ClampedArray {
+	const small = paintPooled(p, mode, lut, new Uint8ClampedArray(p.size * p.size * 4), causal);
+	const src = new Uint32Array(small.buffer, 0, p.size * p.size);
+	if (out.length < width * height * 4 || out.byteOffset % 4)
+		throw new Error(`Pixel buffer too small or unaligned for ${width} x ${height}.`);
+	const dst = new Uint32Array(out.buffer, out.byteOffset, width * height);
+	const blockOf = (px: number, n: number) => Math.min(p.size - 1, Math.floor(Math.floor(((px + 0.5) * p.seq) / n) / p.block));
+	const cols = Int32Array.from({ length: width }, (_, x) => blockOf(x, width));
+	for (let y = 0, i = 0; y < height; y++) {
+		const row = blockOf(y, height) * p.size;
+		for (let x = 0; x < width; x++, i++) dst[i] = src[row + cols[x]];
+	}
+	return out;
+}
+
 /** The cells of `region` of a pattern view, as a view of the same data (nothing copied). */
 export function regionView(m: MatrixView, region: Region): MatrixView {
 	return {
