@@ -10,7 +10,7 @@ import { GPT2_ID, GPT2_SMALL, writeGpt2 } from '../models/gpt2/index.js';
 import type { BenchReport, LongRow } from './report.js';
 import { bundlePages } from './chromium/bundle.js';
 import { serve } from './chromium/server.js';
-import { launch } from './chromium/browser.js';
+import { launch, memoryOf, rendererPids } from './chromium/browser.js';
 import { CapturePage } from './chromium/capture.js';
 import { modelsDir } from './chromium/app.js';
 import { longInApp, medianOr } from './chromium/long.js';
@@ -33,8 +33,22 @@ export const LONG_BUDGET_MIB = 1536;
 /** The app's worker runs min(4, cores) WASM threads: the plain pass gets as many. */
 const appThreads = () => Math.max(1, Math.min(4, cpus().length));
 
-async function plainPass(origin: string, url: string, seq: number, backend: 'wasm' | 'webgpu', timeoutMs: number) {
+export interface PlainPass {
+	ms?: number;
+	cpu_ms?: number;
+	peak_mb?: number;
+	error?: string;
+}
+
+async function plainPass(origin: string, url: string, seq: number, backend: 'wasm' | 'webgpu', timeoutMs: number): Promise<PlainPass> {
 	const browser = await launch();
+	// The page's renderer peak: what the plain model alone takes at this length (a floor for the app's).
+	let peak = 0;
+	const sample = () => {
+		for (const pid of rendererPids()) peak = Math.max(peak, memoryOf(pid)?.peak ?? 0);
+	};
+	const sampler = setInterval(sample, 250);
+	const withPeak = (x: PlainPass): PlainPass => (peak > 0 ? { ...x, peak_mb: round(peak, 0) } : x);
 	try {
 		const page = await CapturePage.open(browser, origin, backend);
 		const r = await page.capture(
@@ -53,17 +67,19 @@ async function plainPass(origin: string, url: string, seq: number, backend: 'was
 			},
 			timeoutMs
 		);
-		if (r.unavailable) return { error: r.unavailable };
+		sample();
+		if (r.unavailable) return withPeak({ error: r.unavailable });
 		const s = r.sets[0];
-		if (!s || s.skipped) return { error: s?.skipped ?? 'no timing' };
-		return { ms: round(s.median_ms, 0), cpu_ms: s.cpu_median_ms !== undefined ? round(s.cpu_median_ms, 0) : undefined };
+		if (!s || s.skipped) return withPeak({ error: s?.skipped ?? 'no timing' });
+		return withPeak({ ms: round(s.median_ms, 0), cpu_ms: s.cpu_median_ms !== undefined ? round(s.cpu_median_ms, 0) : undefined });
 	} catch (e) {
-		return {
+		return withPeak({
 			error: String((e as Error).message)
 				.split('\n')[0]
 				.slice(0, 300)
-		};
+		});
 	} finally {
+		clearInterval(sampler);
 		await browser.close().catch(() => undefined);
 	}
 }
@@ -73,7 +89,7 @@ export function longRow(
 	backend: 'wasm' | 'webgpu',
 	p: LongPlan,
 	app: Awaited<ReturnType<typeof longInApp>>,
-	plain: Awaited<ReturnType<typeof plainPass>>
+	plain: PlainPass
 ): LongRow {
 	const step = medianOr(app.steps_ms);
 	const stepCpu = medianOr(app.steps_cpu_ms);
@@ -100,6 +116,7 @@ export function longRow(
 	};
 	if (app.gpu_peak_mb !== undefined) r.gpu_peak_mb = app.gpu_peak_mb;
 	if (plain.cpu_ms !== undefined) r.plain_cpu_ms = plain.cpu_ms;
+	if (plain.peak_mb !== undefined) r.plain_peak_mb = plain.peak_mb;
 	if (step !== null && plain.ms) r.step_ratio = round(step / plain.ms, 2);
 	if (stepCpu !== null && plain.cpu_ms) r.step_cpu_ratio = round(stepCpu / plain.cpu_ms, 2);
 	if (sw !== null && plain.ms) r.head_switch_ratio = round(sw / plain.ms, 3);

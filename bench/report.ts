@@ -95,6 +95,8 @@ export interface LongRow {
 	budget_mib?: number;
 	gpu_peak_mb?: number | null;
 	plain_cpu_ms?: number;
+	/** The plain pass's renderer peak (the bench page, one session), MiB: what the model alone takes at this length. */
+	plain_peak_mb?: number;
 	steps_ms?: number[];
 	steps_cpu_ms?: number[];
 	head_switches_ms?: number[];

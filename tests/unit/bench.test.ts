@@ -202,7 +202,8 @@ describe('long context section', () => {
 	});
 
 	it("rows carry the contract's fields, medians and the ratios against the plain pass", () => {
-		const r = longRow(2048, 'wasm', plan, app, { ms: 10_000, cpu_ms: 16_000 });
+		const r = longRow(2048, 'wasm', plan, app, { ms: 10_000, cpu_ms: 16_000, peak_mb: 1100 });
+		expect(r.plain_peak_mb).toBe(1100);
 		expect(Object.keys(r)).toEqual(
 			expect.arrayContaining(['seq', 'backend', 'peak_mb', 'open_ms', 'plain_ms', 'step_ms', 'head_switch_ms', 'captured_mib'])
 		);
