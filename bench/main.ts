@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
-import { GPT2_ID, writeGpt2 } from '../models/gpt2/index.js';
+import { GPT2_ID, GPT2_SMALL, writeGpt2 } from '../models/gpt2/index.js';
 import { emptyReport, formatReport, type BenchReport } from './report.js';
 import { plan, type Plan } from './plan.js';
 import { writeGpt2Models, zooModels, type BenchModel } from './models.js';
@@ -278,7 +278,8 @@ async function main(): Promise<number> {
 		return 0;
 	}
 	if (a.writeModel) {
-		const w = writeGpt2(a.writeModel, { seq: a.seq ?? null });
+		// Past GPT-2's 1024 learned positions, as many as the tokens (as the long section writes it).
+		const w = writeGpt2(a.writeModel, { seq: a.seq ?? null, maxPos: Math.max(GPT2_SMALL.maxPos, a.seq ?? 0) });
 		process.stdout.write(`wrote ${w.path}: ${GPT2_ID}, ${(w.bytes / 2 ** 20).toFixed(1)} MiB, input_ids [1, ${a.seq ?? 'seq'}]\n`);
 		return 0;
 	}
