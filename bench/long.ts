@@ -94,6 +94,7 @@ export function longRow(
 	const step = medianOr(app.steps_ms);
 	const stepCpu = medianOr(app.steps_cpu_ms);
 	const sw = medianOr(app.head_switches_ms);
+	const swCpu = medianOr(app.head_switches_cpu_ms);
 	const captured = medianOr(app.step_mib);
 	const r: LongRow = {
 		model: GPT2_ID,
@@ -109,6 +110,7 @@ export function longRow(
 		steps_ms: app.steps_ms,
 		steps_cpu_ms: app.steps_cpu_ms,
 		head_switches_ms: app.head_switches_ms,
+		head_switches_cpu_ms: app.head_switches_cpu_ms,
 		head_switch_reran: app.head_switch_reran,
 		head_switch_mib: app.head_switch_mib,
 		open_mib: app.open_mib,
@@ -120,6 +122,7 @@ export function longRow(
 	if (step !== null && plain.ms) r.step_ratio = round(step / plain.ms, 2);
 	if (stepCpu !== null && plain.cpu_ms) r.step_cpu_ratio = round(stepCpu / plain.cpu_ms, 2);
 	if (sw !== null && plain.ms) r.head_switch_ratio = round(sw / plain.ms, 3);
+	if (swCpu !== null && plain.cpu_ms) r.head_switch_cpu_ratio = round(swCpu / plain.cpu_ms, 3);
 	if (captured !== null && app.full_capture_mib) r.captured_share = round(captured / app.full_capture_mib, 4);
 	if (app.mode) r.mode = app.mode;
 	if (app.status) r.status = app.status;

@@ -100,6 +100,7 @@ export interface LongRow {
 	steps_ms?: number[];
 	steps_cpu_ms?: number[];
 	head_switches_ms?: number[];
+	head_switches_cpu_ms?: number[];
 	/** Per head switch: did the worker send a new result (a re-run) or was it served from what the page held. */
 	head_switch_reran?: boolean[];
 	head_switch_mib?: number[];
@@ -112,6 +113,8 @@ export interface LongRow {
 	step_ratio?: number;
 	step_cpu_ratio?: number;
 	head_switch_ratio?: number;
+	/** The same on CPU time (robust to a busy machine). */
+	head_switch_cpu_ratio?: number;
 	/** The app's capture mode (full, selective, ...) and its status line at the end. */
 	mode?: string;
 	status?: string;

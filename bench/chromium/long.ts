@@ -26,6 +26,8 @@ export interface LongAppResult {
 	steps_ms: number[];
 	steps_cpu_ms: number[];
 	head_switches_ms: number[];
+	/** The renderer's CPU time over each head switch (page and worker), ms. */
+	head_switches_cpu_ms: number[];
 	/** Per head switch: whether the worker sent anything (a re-run) or it was served from what the page held. */
 	head_switch_reran: boolean[];
 	/** MiB the worker sent per layer step, per head switch, and for the first run. */
@@ -87,7 +89,9 @@ async function steps(page: Page, o: LongOptions, r: LongAppResult): Promise<void
 }
 
 async function headSwitches(page: Page, o: LongOptions, r: LongAppResult): Promise<void> {
+	const pids = rendererPids();
 	for (let i = 0; i < o.headSwitches; i++) {
+		const c0 = cpuMs(pids);
 		const go = await page.evaluate(() => {
 			const layer = document.querySelector<HTMLElement>('[data-testid="layer-current"]')?.dataset.layer;
 			const sel = document.querySelector<HTMLSelectElement>('[data-testid="head-select"]');
@@ -101,6 +105,7 @@ async function headSwitches(page: Page, o: LongOptions, r: LongAppResult): Promi
 		if (!go) throw new Error('no head to switch to');
 		const d = await drawnAfter(page, go.t0, go.layer, go.head, o.stepTimeoutMs);
 		r.head_switches_ms.push(round(d.ms, 1));
+		r.head_switches_cpu_ms.push(round(cpuMs(pids) - c0, 0));
 		r.head_switch_reran.push(d.notes.some((m) => m.type === 'result'));
 		r.head_switch_mib.push(mib(d.notes));
 	}
@@ -115,6 +120,7 @@ export async function longInApp(origin: string, id: string, o: LongOptions): Pro
 		steps_ms: [],
 		steps_cpu_ms: [],
 		head_switches_ms: [],
+		head_switches_cpu_ms: [],
 		head_switch_reran: [],
 		step_mib: [],
 		head_switch_mib: [],

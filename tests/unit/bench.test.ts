@@ -175,6 +175,7 @@ describe('long context section', () => {
 		steps_ms: [9000, 12_000],
 		steps_cpu_ms: [15_000, 17_000],
 		head_switches_ms: [10, 14],
+		head_switches_cpu_ms: [12, 20],
 		head_switch_reran: [false, false],
 		step_mib: [40, 44],
 		head_switch_mib: [0, 0],
@@ -213,6 +214,7 @@ describe('long context section', () => {
 		expect(r.step_cpu_ratio).toBe(1);
 		expect(r.head_switch_ms).toBe(12);
 		expect(r.head_switch_ratio).toBe(0.001);
+		expect(r.head_switch_cpu_ratio).toBe(0.001);
 		expect(r.captured_mib).toBe(42);
 		expect(r.captured_share).toBe(0.0105);
 		expect(r.error).toBeUndefined();
@@ -220,7 +222,15 @@ describe('long context section', () => {
 	});
 
 	it('a failing app or plain pass is recorded in the row, with what was measured before it', () => {
-		const failed = { ...app, steps_ms: [], steps_cpu_ms: [], head_switches_ms: [], step_mib: [], error: 'Target crashed' };
+		const failed = {
+			...app,
+			steps_ms: [],
+			steps_cpu_ms: [],
+			head_switches_ms: [],
+			head_switches_cpu_ms: [],
+			step_mib: [],
+			error: 'Target crashed'
+		};
 		const r = longRow(4096, 'wasm', plan, failed, { error: 'did not finish within 900 s' });
 		expect(r).toMatchObject({ seq: 4096, peak_mb: 1500, step_ms: null, head_switch_ms: null, captured_mib: null, plain_ms: null });
 		expect(r.error).toBe('Target crashed');
