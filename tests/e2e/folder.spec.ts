@@ -189,7 +189,7 @@ test('dropping the folder on the page (directory entries) opens the same ids and
 	await expect(maps.first()).toHaveAttribute('data-tensor', 'present.0.key');
 	await expect(maps.first()).toHaveAttribute('data-rows', '6');
 	await expect(maps.first()).toHaveAttribute('data-cols', '8');
-	await kv.getByTestId('kv-head').selectOption('1');
+	await kv.getByTestId('kv-head').selectOption({ value: '1' }); // labels count from 1
 	await expect(kv).toHaveAttribute('data-head', '1');
 	// Position 3's key norm in head 1 is the CLI tensor's [0, 1, 3, :] norm.
 	const k = cli.store.get('present.0.key')!;
@@ -197,4 +197,27 @@ test('dropping the folder on the page (directory entries) opens the same ids and
 	const want = Math.hypot(...Array.from({ length: 8 }, (_, d) => x[(1 * 6 + 3) * 8 + d]));
 	const got = Number(await kv.locator('[data-testid=kv-norm][data-kind=key][data-pos="3"]').getAttribute('data-value'));
 	expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-4 * Math.max(1, want));
+});
+
+test("the genai LLaMA's K/V view: GroupQueryAttention's present keys, query heads mapped onto KV heads", async ({ page, open }) => {
+	await open('model=llama-int4-genai&layer=1&head=2');
+	await waitReady(page);
+	const kv = page.getByTestId('kv-view');
+	await expect(kv).toHaveAttribute('data-layer', '1');
+	await kv.locator('summary').click();
+	await expect(kv).toHaveAttribute('data-kv-heads', '2');
+	// 4 query heads over 2 KV heads: query head 3 (0-based 2) reads KV head 2 (0-based 1).
+	await expect(kv).toHaveAttribute('data-head', '1');
+	await expect(kv).toContainText('4 query heads share 2 KV heads (grouped-query): query head 3 reads KV head 2.');
+	const key = kv.locator('[data-testid=kv-heatmap][data-kind=key]');
+	await expect(key).toHaveAttribute('data-tensor', '/model/layers.1/GroupQueryAttention_output_1');
+	const t = await hookTensor(page, '/model/layers.1/GroupQueryAttention_output_1');
+	const [, H, S, D] = t!.dims;
+	expect(H).toBe(2);
+	await expect(key).toHaveAttribute('data-rows', String(S));
+	await expect(key).toHaveAttribute('data-cols', String(D));
+	// The norms are the tensor's own: position 0 of KV head 1.
+	const want = Math.hypot(...Array.from({ length: D }, (_, d) => Number(t!.data[(1 * S + 0) * D + d])));
+	const got = Number(await kv.locator('[data-testid=kv-norm][data-kind=key][data-pos="0"]').getAttribute('data-value'));
+	expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, want));
 });
