@@ -92,12 +92,14 @@ export function cpuMs(pids: readonly number[]): number {
 	return ns / 1e6;
 }
 
-/** VmHWM (peak resident set) and VmRSS of a process in MiB; null once it has exited. */
+/** VmHWM (peak resident set) and VmRSS of a process in MiB; null once it has exited or is exiting. */
 export function memoryOf(pid: number): { peak: number; rss: number } | null {
 	try {
 		const s = readFileSync(`/proc/${pid}/status`, 'utf8');
 		const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN);
-		return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+		const peak = kb('VmHWM') / 1024;
+		// An exiting process (a zombie) has no memory lines: NaN would poison every Math.max after it.
+		return Number.isFinite(peak) ? { peak, rss: kb('VmRSS') / 1024 } : null;
 	} catch {
 		return null;
 	}
