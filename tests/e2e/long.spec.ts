@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
+import type { Page } from '@playwright/test';
 import { test, expect } from './backend';
 import { focusPage, hookInfo, readCell } from './helpers';
 import { writeGpt2 } from '../../models/gpt2';
@@ -66,6 +67,23 @@ test.afterAll(() => {
 });
 
 const ready = { timeout: 240_000 };
+
+/** Waits until the shown layer and head are `want` (or the page failed), and says what the page showed if not. */
+async function shown(page: Page, want: { layer: number; head: number }, logs: string[]): Promise<void> {
+	const done = (w: typeof want) => {
+		const l = window.__blockscope?.info().long;
+		return !!document.querySelector('[data-testid=error]') || (l?.layer === w.layer && l?.head === w.head);
+	};
+	await page.waitForFunction(done, want, ready).catch(() => undefined);
+	const state = await page.evaluate(() => ({
+		long: window.__blockscope?.info().long ?? null,
+		status: document.querySelector('[data-testid=status-message]')?.textContent ?? null,
+		error: document.querySelector('[data-testid=error]')?.textContent ?? null
+	}));
+	const why = JSON.stringify({ ...state, logs: logs.slice(-5) });
+	expect(state.error, why).toBeNull();
+	expect(state.long, why).toMatchObject(want);
+}
 const at = (layer: number, head: number, r: number, c: number) => String(reference.get(`${layer}.${head}`)![r * SEQ + c]);
 
 test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and a head switch each one forward pass, hover exact', async ({
@@ -73,6 +91,8 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	open
 }) => {
 	test.setTimeout(480_000);
+	const logs: string[] = [];
+	page.on('console', (m) => logs.push(m.text()));
 	await open(`budget=${BUDGET}`);
 	const status = page.getByTestId('status');
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
@@ -111,7 +131,7 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	// A layer step: one forward pass on the same session, said on the status line.
 	await focusPage(page);
 	await page.keyboard.press('ArrowRight');
-	await page.waitForFunction(() => window.__blockscope?.info().long?.layer === 1, null, ready);
+	await shown(page, { layer: 1, head: 0 }, logs);
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
 	await expect(page.getByTestId('status-message')).toContainText(/layer 2: one forward pass, [\d.]+ s/);
 	const stepped = await hookInfo(page);
@@ -122,8 +142,8 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	// A head switch: the exact pattern is fetched (one forward pass), the menu offers all 12 heads.
 	const heads = page.getByTestId('head-select');
 	await expect(heads.locator('option')).toHaveCount(12);
-	await heads.selectOption('4');
-	await page.waitForFunction(() => window.__blockscope?.info().long?.head === 4, null, ready);
+	await heads.selectOption({ value: '4' });
+	await shown(page, { layer: 1, head: 4 }, logs);
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
 	await expect(page.getByTestId('status-message')).toContainText(/head 5: one forward pass, [\d.]+ s/);
 	expect((await hookInfo(page)).capture!.session).toBe(session);
