@@ -173,6 +173,7 @@ const TARGETS = {
 	memory4096: 2560,
 	stepRatio: 1.2,
 	switchHeld: 0.2,
+	switchRerun: 1.2,
 	capturedShare: 0.02
 };
 
@@ -339,10 +340,18 @@ export function formatReport(r: BenchReport): string {
 	return out.join('\n');
 }
 
+/** The head switch against the plain pass, on CPU time where measured; the target depends on whether it re-ran. */
+function switchCell(o: LongRow): string {
+	const x = o.head_switch_cpu_ratio ?? o.head_switch_ratio;
+	if (x === undefined) return '—';
+	const reran = o.head_switch_reran?.some(Boolean) ?? false;
+	return `${cell(x, 3)}${o.head_switch_cpu_ratio !== undefined ? ' cpu' : ''}${mark(x <= (reran ? TARGETS.switchRerun : TARGETS.switchHeld))}${reran ? ' (re-run)' : ''}`;
+}
+
 function formatLong(rows: LongRow[]): string {
 	const peakTarget = (seq: number) => (seq <= 2048 ? TARGETS.memory2048 : seq <= 4096 ? TARGETS.memory4096 : null);
 	return [
-		`Long context (the app with ?budget=; targets: peak <= ${TARGETS.memory2048} MiB at 2048, <= ${TARGETS.memory4096} at 4096; step <= ${TARGETS.stepRatio}x a plain pass; head switch <= ${TARGETS.switchHeld}x when held; captured per step <= ${TARGETS.capturedShare * 100}% of a full capture at 2048)`,
+		`Long context (the app with ?budget=; targets: peak <= ${TARGETS.memory2048} MiB at 2048, <= ${TARGETS.memory4096} at 4096; step <= ${TARGETS.stepRatio}x a plain pass; head switch <= ${TARGETS.switchHeld}x when held, <= ${TARGETS.switchRerun}x when it re-runs; captured per step <= ${TARGETS.capturedShare * 100}% of a full capture at 2048)`,
 		table(
 			[
 				'seq',
@@ -369,7 +378,7 @@ function formatLong(rows: LongRow[]): string {
 					cell(o.step_ms, 0),
 					o.step_ratio !== undefined ? cell(o.step_ratio, 2) + mark(o.step_ratio <= TARGETS.stepRatio) : '—',
 					cell(o.head_switch_ms, 1),
-					cell(o.head_switch_ratio, 3),
+					switchCell(o),
 					cell(o.captured_mib, 1),
 					o.captured_share !== undefined
 						? cell(o.captured_share, 4) + (o.seq === 2048 ? mark(o.captured_share <= TARGETS.capturedShare) : '')

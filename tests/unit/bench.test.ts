@@ -218,7 +218,17 @@ describe('long context section', () => {
 		expect(r.captured_mib).toBe(42);
 		expect(r.captured_share).toBe(0.0105);
 		expect(r.error).toBeUndefined();
-		expect(formatReport({ ...emptyReport('x', 'y'), long_context: [r] })).toMatch(/Long context[\s\S]*2048 +wasm +1500 ok/);
+		const text = formatReport({ ...emptyReport('x', 'y'), long_context: [r] });
+		expect(text).toMatch(/Long context[\s\S]*2048 +wasm +1500 ok/);
+		expect(text).toMatch(/0\.001 cpu ok/); // served from held tensors: against 0.2x
+		const rerun = longRow(
+			2048,
+			'wasm',
+			plan,
+			{ ...app, head_switch_reran: [true, true], head_switches_cpu_ms: [20_000, 22_000] },
+			{ ms: 10_000, cpu_ms: 16_000 }
+		);
+		expect(formatReport({ ...emptyReport('x', 'y'), long_context: [rerun] })).toMatch(/1\.313 cpu MISS \(re-run\)/);
 	});
 
 	it('a failing app or plain pass is recorded in the row, with what was measured before it', () => {
