@@ -1,5 +1,5 @@
-// README's screenshot (docs/screenshot.png): the debugger at 1366x768, as a laptop shows it.
-// Skipped unless BLOCKSCOPE_SCREENSHOT=1 (it writes into docs/):
+// README's screenshots: the debugger at 1366x768 (docs/screenshot.png), the named heads (docs/heads.png)
+// and one per main view (docs/view-*.png). Skipped unless BLOCKSCOPE_SCREENSHOT=1 (it writes into docs/):
 //   BLOCKSCOPE_SCREENSHOT=1 node scripts/test.mjs --e2e-only -- --project=wasm tests/e2e/screenshot.spec.ts
 import { test, expect, waitReady } from './backend';
 import { hoverCell } from './helpers';
@@ -35,3 +35,46 @@ test('screenshot of the named heads for the README', async ({ page, open, mode }
 	expect(labels).toHaveLength(4);
 	await page.getByTestId('heads-figure').screenshot({ path: 'docs/heads.png' });
 });
+
+// One picture per main view for the README (docs/view-*.png), each the view's own box at 1366 px.
+const VIEWS: {
+	file: string;
+	query: string;
+	shot: string;
+	ready?: string;
+	setup?: (page: import('@playwright/test').Page) => Promise<void>;
+}[] = [
+	{
+		file: 'view-tensors',
+		query: 'layer=1',
+		shot: '[data-testid=view-section][data-view=tensors]',
+		setup: async (page) => {
+			await page.getByTestId('tensor-filter').fill('hook_pattern');
+			await page.getByTestId('tensor-row').first().click();
+			await expect(page.getByTestId('tensor-heatmap')).toBeVisible();
+		}
+	},
+	{ file: 'view-stream', query: 'layer=1', shot: '[data-testid=view-section][data-view=stream]' },
+	{ file: 'view-ffn', query: 'layer=1', shot: '[data-testid=view-section][data-view=ffn]' },
+	{ file: 'view-health', query: 'model=broken-ffn', shot: '[data-testid=view-section][data-view=health]' },
+	{ file: 'view-compare', query: 'compare=post-ln&layer=1', shot: '[data-testid=compare-view]', ready: 'compare-view' },
+	{ file: 'view-diff', query: 'diff=1', shot: '[data-testid=diff-view]', ready: 'diff-view' },
+	{ file: 'view-whatif', query: 'ablate=0.1', shot: '[data-testid=whatif-view]', ready: 'whatif-view' }
+];
+
+for (const v of VIEWS)
+	test(`screenshot of a view for the README: ${v.file}`, async ({ page, mode }) => {
+		test.skip(
+			!process.env.BLOCKSCOPE_SCREENSHOT || mode !== 'wasm',
+			`set BLOCKSCOPE_SCREENSHOT=1 (wasm project) to write docs/${v.file}.png`
+		);
+		await page.setViewportSize({ width: 1366, height: 768 });
+		await page.emulateMedia({ colorScheme: 'light' });
+		await page.addInitScript(() => localStorage.setItem('blockscope.intro', 'seen'));
+		// The diff needs WebGPU beside WASM: the page as a user opens it (auto backend).
+		await page.goto(`/?${v.query}${v.file === 'view-diff' ? '' : '&backend=wasm'}`);
+		await waitReady(page);
+		if (v.ready) await expect(page.getByTestId(v.ready)).toHaveAttribute('data-state', /^(ready|unavailable)$/, { timeout: 90_000 });
+		await v.setup?.(page);
+		await page.locator(v.shot).screenshot({ path: `docs/${v.file}.png` });
+	});
