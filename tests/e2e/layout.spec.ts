@@ -55,6 +55,18 @@ for (const [w, h] of [
 		expect(grid.width).toBeGreaterThan(Math.min(column.width - 140, h - views.y - 200));
 		// ... and its grid stays in the first screen.
 		expect(grid.y + grid.height).toBeLessThanOrEqual(h);
+		// The residual-flow charts stay inside their column and clear of the norms beside it.
+		const flowOut = await page.evaluate(() => {
+			const flow = document.querySelector('[data-testid=residual-flow]')!;
+			const col = flow.parentElement!.getBoundingClientRect();
+			const norms = document.querySelector('[data-testid=norm-stats]')!.getBoundingClientRect();
+			const beside = norms.left >= col.right - 1;
+			return [...flow.querySelectorAll('svg, canvas')]
+				.map((c) => c.getBoundingClientRect())
+				.filter((b) => b.width > 0 && (b.left < col.left - 1 || b.right > col.right + 1 || (beside && b.right > norms.left)))
+				.map((b) => `${Math.round(b.left)}..${Math.round(b.right)} vs ${Math.round(col.left)}..${Math.round(col.right)}`);
+		});
+		expect(flowOut, 'flow charts outside their column').toEqual([]);
 		// A tensor heatmap too (the widest chart of the tensors view).
 		await page.getByTestId('tensor-row').first().click();
 		await expect(page.getByTestId('tensor-heatmap')).toBeVisible();
