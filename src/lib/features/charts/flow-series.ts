@@ -8,7 +8,8 @@ import type { LinePoint, LineSeries } from '$lib/viz/lines';
 export interface FlowValue extends LinePoint {
 	point: FlowPoint;
 }
-export type FlowSeries = LineSeries<FlowValue> & { token: number | null; model?: string };
+/** hollow: open markers; dotted: a dotted line (both tell series apart without colour). */
+export type FlowSeries = LineSeries<FlowValue> & { token: number | null; model?: string; hollow?: boolean; dotted?: boolean };
 
 export const COLORS = {
 	a: 'var(--chart-a, #4c78a8)',
@@ -56,11 +57,16 @@ export function streamSeries(resid: readonly (ResidStats | null)[], o: StreamOpt
 export function ratioSeries(resid: readonly (ResidStats | null)[], token: number | null): FlowSeries[] {
 	const attn = ratioPoints(resid, 'attn');
 	const mlp = ratioPoints(resid, 'mlp');
-	const out = [series('attn-ratio', 'attention (mean)', COLORS.b, attn, null), series('mlp-ratio', 'MLP (mean)', COLORS.c, mlp, null)];
+	// MLP: open markers and a dotted mean, so it differs from attention without its colour.
+	const open = (s: FlowSeries, dotted: boolean): FlowSeries => ({ ...s, hollow: true, dotted });
+	const out = [
+		series('attn-ratio', 'attention (mean)', COLORS.b, attn, null),
+		open(series('mlp-ratio', 'MLP (mean)', COLORS.c, mlp, null), true)
+	];
 	if (token !== null)
 		out.push(
 			series('attn-ratio-token', `attention, token #${token}`, COLORS.b, attn, token, true),
-			series('mlp-ratio-token', `MLP, token #${token}`, COLORS.c, mlp, token, true)
+			open(series('mlp-ratio-token', `MLP, token #${token}`, COLORS.c, mlp, token, true), false)
 		);
 	return out;
 }
