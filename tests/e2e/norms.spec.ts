@@ -159,3 +159,42 @@ test('DyT: saturation per token and alpha', async ({ page, open, backend }) => {
 	await expect(readout).toHaveAttribute('data-token', '2');
 	expectNear(await readout.getAttribute('data-value'), cli.layers[2].norms[0].saturation![2], backend, 'saturation[2]');
 });
+
+test('keyboard: norm bars and flow points take focus, arrows move the readout, keys stay in the chart', async ({ page, open }) => {
+	await open('layer=0');
+	await waitReady(page);
+	const readout = page.getByTestId('hover-readout');
+	const panel = page.getByTestId('norm-stats');
+	const keys = panel.locator('[data-testid=norm-card][data-index="0"] [data-testid=norm-keys]').first();
+	const stat = (await keys.getByTestId('norm-chart').getAttribute('data-stat'))!;
+	await keys.focus();
+	await page.keyboard.press('Home');
+	await page.keyboard.press('ArrowRight');
+	await expect(readout).toHaveAttribute('data-token', '1');
+	await expect(readout).toHaveAttribute('data-series', stat);
+	const byKey = await readout.getAttribute('data-value');
+	// The page's own ArrowRight (next layer) is not fired from a focused chart.
+	await expect(panel).toHaveAttribute('data-layer', '0');
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('token-clear')).toContainText('token #1');
+	await hoverBar(page, keys.getByTestId('norm-chart'), 1);
+	expect(await readout.getAttribute('data-value')).toBe(byKey);
+
+	const flow = page.getByTestId('residual-flow');
+	const ratio = flow.locator('[data-testid=flow-keys]').nth(1);
+	await ratio.focus();
+	await page.keyboard.press('Home');
+	await page.keyboard.press('ArrowRight');
+	await expect(readout).toHaveAttribute('data-series', 'attn-ratio');
+	await expect(readout).toHaveAttribute('data-layer', '1');
+	const shown = await flow.locator('[data-testid=flow-point][data-series="attn-ratio"][data-layer="1"]').getAttribute('data-value');
+	expect(await readout.getAttribute('data-value')).toBe(shown);
+	await page.keyboard.press('ArrowDown');
+	await expect(readout).toHaveAttribute('data-series', 'mlp-ratio');
+	await expect(flow.locator('[data-testid=flow-point][data-series="mlp-ratio"]').first()).toHaveAttribute('data-shape', 'open');
+	await page.keyboard.press('End');
+	await expect(readout).toHaveAttribute('data-layer', '3');
+	await page.keyboard.press('Enter');
+	await expect(panel).toHaveAttribute('data-layer', '3');
+	await expect(page.getByTestId('layer-current')).toHaveAttribute('data-layer', '3');
+});
