@@ -115,6 +115,11 @@ test('backend diff: a perturbed WebGPU tensor is the first divergent row, and th
 	expect(Math.abs(Number(await first.getAttribute('data-max-abs')) - delta)).toBeLessThan(1e-3);
 	// Everything else (before and after it) is under tolerance: the perturbation touched one tensor.
 	await expect(table.locator('[data-testid=diff-row][data-over-tolerance=true]')).toHaveCount(1);
+	// The verdict is text beside the colour: the divergent row says over, a compared row within.
+	await expect(first.getByTestId('diff-verdict')).toHaveText('✕ over');
+	await expect(first.getByTestId('diff-verdict')).toHaveAttribute('data-verdict', 'over');
+	const within = table.locator('[data-testid=diff-row][data-status=compared][data-over-tolerance=false]').first();
+	await expect(within.getByTestId('diff-verdict')).toHaveText('✓ within');
 	await expect(page.getByTestId('diff-summary')).toContainText('divergence starts');
 
 	// Click: the difference as a heatmap at batch 0, head 1 (where the max is); hover the cell.
