@@ -5,6 +5,7 @@ export * from './aggregate.js';
 export * from './axes.js';
 export * from './bars.js';
 export * from './canvas.js';
+export * from './cell-keys.js';
 export * from './chart-axes.js';
 export * from './chart-readout.js';
 export * from './chart.js';
