@@ -13,6 +13,7 @@ import type { Structure } from '../../src/lib/analysis/types';
 import {
 	CaptureSession,
 	HEAD_PATTERN,
+	NORM_PREFIX,
 	SUMMARY_MIN_SEQ,
 	appendSummary,
 	choosePlan,
@@ -80,7 +81,10 @@ describe('choosing summary capture', () => {
 		const f = sessionFetches(p, graph, 2, p.exposed)!;
 		for (const o of p.summary!.outputs) expect(f).toContain(o);
 		expect(f).toContain(HEAD_PATTERN);
-		expect(f).toContain(structure.layers[2].output);
+		// Streams: every layer's norms, the shown layer's whole (picked in the graph), none exposed.
+		expect(f).toContain(NORM_PREFIX + structure.layers[2].output);
+		expect(f).toContain('blockscope.shown.flow.output');
+		expect(p.exposed).not.toContain(structure.layers[2].output);
 		expect(f.filter((n) => p.perLayer[1].includes(n) && !p.always.includes(n))).toEqual([]);
 		// Per run: the summaries are small next to one layer's pattern.
 		expect(p.selectiveBytes).toBeLessThan(squares(600) / 4);
@@ -129,8 +133,8 @@ describe('a summary session', () => {
 		expect(Array.from(a.get(HEAD_PATTERN)!.data as Float32Array)).toEqual(head(1, 2));
 		expect(Array.from(b.get(HEAD_PATTERN)!.data as Float32Array)).toEqual(head(3, 0));
 		expect(a.has(structure.layers[1].attention!.pattern)).toBe(false);
-		expect(a.has(structure.layers[1].output!)).toBe(true);
-		expect(b.has(structure.layers[3].output!)).toBe(true);
+		expect(a.has(NORM_PREFIX + structure.layers[1].output!)).toBe(true);
+		expect(b.has(NORM_PREFIX + structure.layers[3].output!)).toBe(true);
 		const sa = readSummaries(a, p.summary!);
 		const sb = readSummaries(b, p.summary!);
 		expect(Array.from(sa[2].rows[3].entropy)).toEqual(Array.from(sb[2].rows[3].entropy));
@@ -144,15 +148,18 @@ describe('a summary session', () => {
 		expect(long.layers.map((l) => [l.layer, l.heads, l.rows.length, l.pooled.length])).toEqual([0, 1, 2, 3].map((l) => [l, 4, 4, 4]));
 		expect(taken.store.has(HEAD_PATTERN)).toBe(true);
 		expect([...taken.store].filter((t) => t.name.startsWith('blockscope'))).toHaveLength(1);
-		expect(taken.transfer.length).toBe(4 * 6); // one buffer per fetched summary output
+		// One buffer per fetched summary output, and one per stream norm.
+		expect(taken.transfer.length).toBe(4 * 6 + Object.keys(long.norms!).length);
 		// The shown layer's tensors, picked in the graph by role, under their own names and equal to a full run's.
 		expect(p.summary!.shown.length).toBeGreaterThan(0);
+		const shownNames = new Set(p.summary!.shown.map((r) => r.byLayer[1]));
 		for (const r of p.summary!.shown) {
 			expect(p.exposed).not.toContain(r.byLayer[1]);
 			const got = taken.store.get(r.byLayer[1])!;
 			expect(got, r.output).toBeDefined();
 			expect(Array.from(got.data as Float32Array)).toEqual(Array.from(ref.get(r.byLayer[1])!.data as Float32Array));
-			expect(taken.store.has(r.byLayer[0])).toBe(false);
+			// (Layer 0's output is layer 1's input: a stream shared by two layers comes with either.)
+			if (!shownNames.has(r.byLayer[0])) expect(taken.store.has(r.byLayer[0])).toBe(false);
 		}
 		expect(headRef(long, structure)).toMatchObject({
 			layer: 1,

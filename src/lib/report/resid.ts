@@ -12,7 +12,7 @@
 //   `both_ratio` is ||attn + mlp|| / ||x||, the block's whole update.
 import type { Layer, ResidualInfo } from '../analysis/types.js';
 import type { TensorStore } from '../tensor/store.js';
-import { tokenNorms, updateRatio } from '../stats/residual.js';
+import { normRatio, tokenNorms } from '../stats/residual.js';
 import { floatsOf } from './numeric.js';
 
 export interface ResidStats {
@@ -37,19 +37,23 @@ interface Ratio {
 	stream: string;
 }
 
-export function residStats(layer: Layer, store: TensorStore): ResidStats {
+/**
+ * `given`: per-token norms (batch 0) by tensor name, for tensors not in `store` (summary capture
+ * computes them in the graph: runtime/long-norms.ts); a tensor in `store` is measured from its values.
+ */
+export function residStats(layer: Layer, store: TensorStore, given?: Readonly<Record<string, ArrayLike<number>>>): ResidStats {
 	const norms = (name: string | null): number[] | null => {
 		const t = name ? store.get(name) : undefined;
 		const data = t ? floatsOf(t) : null;
-		return t && data ? tokenNorms(data, t.dims) : null;
+		if (t && data) return tokenNorms(data, t.dims);
+		const n = name ? given?.[name] : undefined;
+		return n ? Array.from(n) : null;
 	};
 	const ratio = (r: Ratio | null): number[] | null => {
 		if (!r) return null;
-		const b = store.get(r.branch);
-		const s = store.get(r.stream);
-		const bd = b ? floatsOf(b) : null;
-		const sd = s ? floatsOf(s) : null;
-		return b && s && bd && sd ? updateRatio(bd, b.dims, sd, s.dims) : null;
+		const b = norms(r.branch);
+		const s = norms(r.stream);
+		return b && s ? normRatio(b, s) : null;
 	};
 	const by = (sub: ResidualInfo['sublayer']) => layer.residuals.find((r) => r.sublayer === sub) ?? null;
 	const rA = by('attn');

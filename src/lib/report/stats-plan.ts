@@ -42,9 +42,9 @@ function pageNormStats(n: NormInfo, plan: StatsPlan, store: TensorStore): NormSt
 	return { ...s, gamma: (n.gamma && plan.params[n.gamma]) || null, beta: (n.beta && plan.params[n.beta]) || null };
 }
 
-/** layers[i].stats.resid for every layer (cheap: token norms of a few tensors per block). */
-export function residOf(plan: StatsPlan, store: TensorStore): ResidStats[] {
-	return plan.layers.map((L) => residStats(L, store));
+/** layers[i].stats.resid for every layer (cheap: token norms of a few tensors per block; `norms`: residStats's). */
+export function residOf(plan: StatsPlan, store: TensorStore, norms?: Readonly<Record<string, ArrayLike<number>>>): ResidStats[] {
+	return plan.layers.map((L) => residStats(L, store, norms));
 }
 
 /** layers[layer].stats.norms (one entry per recognized norm, in order); [] outside the range. */

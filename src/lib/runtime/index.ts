@@ -13,3 +13,4 @@ export * from './branch.js';
 // Long inputs: summaries of each attention pattern computed by appended graph nodes, and their plan.
 export * from './long.js';
 export * from './long-plan.js';
+export * from './long-norms.js';

@@ -9,6 +9,7 @@ import { poolBlock } from '../stats/index.js';
 import { formatBytes } from './limits.js';
 import { POOL_TARGET, addOrder, summaryGraph, summaryTargets } from './long.js';
 import { pickShown } from './long-shown.js';
+import { streamNorms } from './long-norms.js';
 import type { CapturePlan, PlanInput } from './plan.js';
 
 /**
@@ -49,8 +50,10 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 	const picked = new Set(perLayer.flat());
 	summary.shown = pickShown(graph, p.structure!, perLayer, summary);
 	for (const n of perLayer.flat()) picked.delete(n);
+	// Streams the flow chart reads: their norms every run, the shown layer's whole.
+	for (const n of streamNorms(graph, p.structure!, summary, new Set(selective.always))) picked.add(n);
 	addOrder(graph, summary);
-	const always = keep(selective.always);
+	const always = keep(selective.always).filter((n) => !picked.has(n));
 	const sum = (names: readonly string[]) => names.reduce((t, n) => t + size(n), 0);
 	const outputs = graph.outputs.map((o) => o.name).filter((n) => !selective.skippedOutputs.includes(n));
 	const H = Math.max(...targets.map((t) => t.heads));

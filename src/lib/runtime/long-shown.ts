@@ -17,7 +17,7 @@ export interface ShownRole {
 }
 
 /** Whether `from` is computed from `target` (then `target` must not wait for `from`). */
-function dependsOn(graph: Graph, from: string, target: string): boolean {
+export function dependsOn(graph: Graph, from: string, target: string): boolean {
 	const seen = new Set<string>();
 	const stack = [from];
 	while (stack.length) {
@@ -45,22 +45,35 @@ export function pickShown(graph: Graph, s: Structure, perLayer: string[][], g: S
 			byRole.set(m[2], r);
 		}
 	});
+	const roles = chainRoles(graph, byRole, g, 'blockscope.shown.');
+	for (const r of roles)
+		for (const t of new Set(Object.values(r.byLayer)))
+			for (const names of perLayer) names.splice(0, names.length, ...names.filter((n) => n !== t));
+	return roles;
+}
+
+/**
+ * One output per role (`prefix` + role) for roles present in two layers or more: a Where chain on
+ * the layer input, appended to `g` (nodes, initializers, outputs, deps). Returns the chained roles.
+ */
+export function chainRoles(graph: Graph, byRole: Map<string, Record<number, string>>, g: SummaryGraph, prefix: string): ShownRole[] {
 	const roles: ShownRole[] = [];
 	const nodes: NodeProto[] = [];
 	const initializers: TensorProto[] = [];
-	const equal = new Set<number>();
+	// The layer tests are shared between calls.
+	const equal = new Set(g.nodes.filter((n) => n.opType === 'Equal').map((n) => n.output[0]));
 	for (const [role, byLayer] of byRole) {
 		const layers = Object.keys(byLayer)
 			.map(Number)
 			.sort((a, b) => a - b);
 		if (layers.length < 2) continue;
-		const out = `blockscope.shown.${role}`;
+		const out = `${prefix}${role}`;
 		let chain = byLayer[layers[0]];
 		const links: [number, string][] = [[layers[0], chain]];
 		for (const l of layers.slice(1)) {
 			const is = `blockscope.shown.is.${l}`;
-			if (!equal.has(l)) {
-				equal.add(l);
+			if (!equal.has(is)) {
+				equal.add(is);
 				initializers.push(tensorI64(`${is}.index`, [1], [l]));
 				nodes.push(node('Equal', [LAYER_INPUT, `${is}.index`], [is]));
 			}
@@ -69,10 +82,7 @@ export function pickShown(graph: Graph, s: Structure, perLayer: string[][], g: S
 			chain = next;
 			links.push([l, next]);
 		}
-		if (links.length === 1) continue;
 		roles.push({ output: out, byLayer });
-		for (const t of new Set(Object.values(byLayer)))
-			for (const names of perLayer) names.splice(0, names.length, ...names.filter((n) => n !== t));
 		// Layer l+1's attention waits for layer l's link, where that makes no cycle.
 		for (const [l, link] of links) {
 			const next = g.layers.find((L) => L.layer > l);

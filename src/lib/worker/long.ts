@@ -2,7 +2,7 @@
 // exact head, and the result's `long` part taken out of a run's store. The summaries leave the
 // tensor list (they are the page's to draw, not tensors of the model) and their buffers are
 // transferred; the shown head's exact pattern stays in it, with an attention entry of its own.
-import { HEAD_INPUT, HEAD_PATTERN, LAYER_INPUT, readSummaries, summaryFeeds, type CapturePlan } from '../runtime/index.js';
+import { HEAD_INPUT, HEAD_PATTERN, LAYER_INPUT, NORM_PREFIX, readSummaries, summaryFeeds, type CapturePlan } from '../runtime/index.js';
 import { storeOf, type CapturedTensor, type TensorStore } from '../tensor/index.js';
 import type { Structure } from '../analysis/index.js';
 import type { AttentionRef, LongCapture } from './protocol.js';
@@ -50,13 +50,27 @@ export function takeSummaries(
 	for (const L of layers)
 		for (const a of [...L.rows.flatMap((r) => [r.max, r.argmax, r.entropy, r.sink]), ...L.pooled.flatMap((p) => [p.max, p.mean])])
 			transfer.add(a.buffer as ArrayBuffer);
+	const norms = streamNorms(store);
+	for (const a of Object.values(norms)) transfer.add(a.buffer as ArrayBuffer);
 	const headPattern = HEAD_PATTERN;
 	const seq = kept.get(headPattern)?.dims[3] ?? g.seq;
 	return {
 		store: kept,
-		long: { seq, target: g.target, layer: shown.layer, head: shown.head, headPattern, layers, served, ms },
+		long: { seq, target: g.target, layer: shown.layer, head: shown.head, headPattern, layers, norms, served, ms },
 		transfer: [...transfer]
 	};
+}
+
+/** The graph's per-token stream norms (batch 0, float32) by the stream tensor's own name. */
+function streamNorms(store: TensorStore): Record<string, Float32Array> {
+	const out: Record<string, Float32Array> = {};
+	for (const t of store) {
+		if (!t.name.startsWith(NORM_PREFIX) || !(t.data instanceof Float32Array)) continue;
+		const S = t.dims[t.dims.length - 1] ?? 0;
+		// Batch 0, as a whole buffer of its own (transferable).
+		out[t.name.slice(NORM_PREFIX.length)] = t.data.slice(0, S);
+	}
+	return out;
 }
 
 /** The attention entry of the shown head's exact pattern: one head of its layer, as `onlyHead` says. */

@@ -245,6 +245,12 @@ export interface LongCapture {
 	/** Every recognized softmax pattern's layer, in layer order. */
 	layers: LongLayer[];
 	/**
+	 * Per-token L2 norms (batch 0) of every stream tensor the residual-flow chart reads, by the
+	 * tensor's name, computed in the graph (runtime/long-norms.ts); only the shown layer's streams
+	 * are in `tensors`.
+	 */
+	norms?: Record<string, Float32Array>;
+	/**
 	 * How this result was served: `open` (the first run of a session), `rerun` (one forward pass on the
 	 * same session: a layer step, a head switch or new inputs). A head switch the page answers from the
 	 * full patterns it holds (full or selective capture) never reaches the worker: the page says `held`.

@@ -28,7 +28,7 @@ export class StatsView {
 		this.plan = $derived(src().structure?.stats ?? null);
 		this.store = $derived(storeOf(this.result?.tensors ?? []));
 		this.tokens = $derived(this.result?.tokens ?? null);
-		this.resid = $derived(this.plan ? residOf(this.plan, this.store) : []);
+		this.resid = $derived(this.plan ? residOf(this.plan, this.store, this.result?.long?.norms) : []);
 		this.dModel = $derived(this.plan ? streamWidth(this.plan, this.store) : null);
 		this.seq = $derived(this.resid.find((r) => r.pre)?.pre?.length ?? 0);
 		this.reason = $derived(noAttentionReason(src().structure));
