@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markerStep, tokenStep } from '../../src/lib/features/charts/chart-keys';
+import { binStep, markerStep, tokenStep } from '../../src/lib/features/charts/chart-keys';
 import { ratioSeries } from '../../src/lib/features/charts/flow-series';
 
 // Two series: 0 has points at x 0, 10, 20; series 1 at x 5, 18.
@@ -44,6 +44,26 @@ describe('tokenStep', () => {
 		expect(tokenStep(5, null, 'Enter', false)).toBeNull();
 		expect(tokenStep(5, 2, 'ArrowUp', false)).toBeNull();
 		expect(tokenStep(0, null, 'ArrowRight', false)).toBeNull();
+	});
+});
+
+describe('binStep', () => {
+	it('moves over the bins, clamped, and across series on the same bin', () => {
+		expect(binStep(32, 2, null, 'ArrowRight', false)).toEqual({ move: { bin: 0, series: 0 } });
+		expect(binStep(32, 2, { bin: 3, series: 0 }, 'ArrowRight', false)).toEqual({ move: { bin: 4, series: 0 } });
+		expect(binStep(32, 2, { bin: 3, series: 0 }, 'ArrowLeft', true)).toEqual({ move: { bin: 0, series: 0 } });
+		expect(binStep(32, 2, { bin: 30, series: 1 }, 'ArrowRight', true)).toEqual({ move: { bin: 31, series: 1 } });
+		expect(binStep(32, 2, { bin: 5, series: 1 }, 'Home', false)).toEqual({ move: { bin: 0, series: 1 } });
+		expect(binStep(32, 2, { bin: 5, series: 0 }, 'End', false)).toEqual({ move: { bin: 31, series: 0 } });
+		expect(binStep(32, 2, { bin: 5, series: 1 }, 'ArrowDown', false)).toEqual({ move: { bin: 5, series: 0 } });
+		expect(binStep(32, 2, { bin: 5, series: 0 }, 'ArrowUp', false)).toEqual({ move: { bin: 5, series: 1 } });
+		expect(binStep(32, 1, { bin: 5, series: 0 }, 'ArrowDown', false)).toEqual({ move: { bin: 5, series: 0 } });
+	});
+	it('leaves other keys, and an empty histogram, to the page', () => {
+		expect(binStep(32, 2, { bin: 5, series: 0 }, 'Enter', false)).toBeNull();
+		expect(binStep(32, 2, { bin: 5, series: 0 }, 'x', false)).toBeNull();
+		expect(binStep(0, 2, null, 'ArrowRight', false)).toBeNull();
+		expect(binStep(32, 0, null, 'ArrowRight', false)).toBeNull();
 	});
 });
 

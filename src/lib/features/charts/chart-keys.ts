@@ -41,3 +41,22 @@ export function tokenStep(n: number, at: number | null, key: string, shift: bool
 	if ((key === 'Enter' || key === ' ') && at !== null) return { pick: c };
 	return null;
 }
+
+/** A histogram's cursor: a bin of one of its series. */
+export interface BinCursor {
+	bin: number;
+	series: number;
+}
+
+/** Left/Right over the bins (Shift: 10), Home/End, Up/Down to the same bin of the next series (wrapping). */
+export function binStep(bins: number, series: number, at: BinCursor | null, key: string, shift: boolean): KeyStep<BinCursor> {
+	if (bins <= 0 || series <= 0) return null;
+	const here = at ?? { bin: 0, series: 0 };
+	const d = shift ? 10 : 1;
+	if (key === 'ArrowLeft' || key === 'ArrowRight')
+		return { move: at === null ? here : { ...here, bin: clamp(here.bin + (key === 'ArrowLeft' ? -d : d), bins) } };
+	if (key === 'Home' || key === 'End') return { move: { ...here, bin: key === 'Home' ? 0 : bins - 1 } };
+	if (key === 'ArrowUp' || key === 'ArrowDown')
+		return { move: { ...here, series: (here.series + (key === 'ArrowDown' ? 1 : series - 1)) % series } };
+	return null;
+}
