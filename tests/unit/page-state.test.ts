@@ -126,19 +126,52 @@ describe('RuntimeSession', () => {
 		await first;
 		const other = s.openZoo('post-ln');
 		await flush();
+		f.progress(1, { stage: 'fetch', message: 'reading post-ln.onnx', loaded: 10, total: 20 });
+		f.progress(1, { stage: 'session', message: 'creating session on WebGPU' });
 		f.refuse(1, Object.assign(new Error('onnxruntime could not load this model: bad'), { hint: 'try WASM' }));
 		await other;
-		expect(s.error).toEqual({ message: 'onnxruntime could not load this model: bad', hint: 'try WASM', n: 1 });
+		// The step is the worker's last stage, not the status line's words; the file is the one being opened.
+		expect(s.error).toEqual({
+			message: 'onnxruntime could not load this model: bad',
+			hint: 'try WASM',
+			n: 1,
+			step: 'session',
+			file: 'post-ln'
+		});
 		expect([s.phase, s.modelId, s.result]).toEqual(['error', 'pre-ln', pre]);
 		void s.rerun({ text: 'x' });
 		await flush();
 		expect(f.calls()[2]).toMatchObject({ kind: 'open', source: { name: 'pre-ln.onnx' }, opts: { input: { text: 'x' } } });
 	});
 
+	it('a failed step is named from the worker’s stage: reading before any, running on a re-run', async () => {
+		const { f, s } = session();
+		const first = s.openZoo('pre-ln');
+		await flush();
+		f.refuse(0, new Error('not protobuf'));
+		await first;
+		expect([s.error?.step, s.error?.file]).toEqual(['reading', 'pre-ln']);
+		const again = s.openZoo('pre-ln');
+		await flush();
+		f.answer(1, pre);
+		await again;
+		expect(s.error).toBeNull();
+		const run = s.rerun({ text: 'x' });
+		await flush();
+		f.progress(2, { stage: 'run', message: 'running on WASM' });
+		f.refuse(2, new Error('out of memory'));
+		await run;
+		expect(s.error).toMatchObject({ message: 'out of memory', step: 'running', file: null, n: 2 });
+		expect(s.result).toBe(pre);
+		s.fail(new Error('folder unreadable'), 'reading');
+		expect(s.error).toMatchObject({ step: 'reading', file: null, n: 3 });
+	});
+
 	it('names the zoo when asked for a model it lacks; reads ?budget= as MiB or a size', async () => {
 		const { s } = session();
 		await s.openZoo('nope');
 		expect(s.error?.message).toBe(`No model "nope" in the zoo (have: ${zoo.map((e) => e.id).join(', ')}).`);
+		expect([s.error?.step, s.error?.file]).toEqual(['reading', 'nope']);
 		s.budgetSetting = '1200';
 		expect(s.budgetBytes()).toBe(1200 * MiB);
 		s.budgetSetting = '3G';

@@ -5,16 +5,17 @@ import type { BackendChoice } from '$lib/worker/ep';
 import { describeProgress, describeResult } from '$lib/worker/progress';
 import { installHook } from '$lib/worker/test-hook';
 import { loadZoo, type ZooEntry } from '$lib/worker/zoo';
-import type { InputOptions, ModelSource, ProgressMessage, ResultMessage, StructureInfo } from '$lib/worker/protocol';
-import { pickFolder } from '$lib/worker/folder';
+import type { InputOptions, ModelSource, ProgressMessage, ResultMessage, Stage, StructureInfo } from '$lib/worker/protocol';
 import type { Override } from '$lib/analysis/types';
 import type { Backend } from '$lib/runtime/capture';
 import { META_VOCAB } from '$lib/runtime/inputs';
 import { storeOf } from '$lib/tensor';
-import { checkModelSize, type Budget } from '$lib/runtime/limits';
+import type { Budget } from '$lib/runtime/limits';
 import { pageBudget, pageBudgetBytes } from './budget';
 import { errorText, latestWins, nextFrame, zooListUrl, zooSource, type Connect, type Runtime } from './runtime';
 import { pickedFiles, type PickedFiles } from './files';
+import { folderSource } from './session-source';
+import { failedStep, sessionError, type FailedStep, type SessionError } from './session-failure';
 
 export type Phase = 'loading' | 'ready' | 'error';
 export type CaptureChoice = 'all' | 'semantic';
@@ -39,8 +40,8 @@ export class RuntimeSession {
 	message = $state('starting');
 	/** Bytes read of total while fetching (null: not fetching or unknown total). */
 	fraction = $state<number | null>(null);
-	/** `n`: errors so far in this page (tests tell one refusal from the next by it). */
-	error = $state<{ message: string; hint?: string; n: number } | null>(null);
+	/** The last request's failure: what, at which step, opening which model. */
+	error = $state<SessionError | null>(null);
 	/** Said next to the status (a URL that could not be followed as written, and what was done instead). */
 	note = $state<string | null>(null);
 	zoo = $state.raw<ZooEntry[]>([]);
@@ -79,6 +80,9 @@ export class RuntimeSession {
 	private shown: { modelId: string | null; files: PickedFiles | null; variant: string | null; input: InputOptions } | null = null;
 	/** An open failed after the worker let go of the shown model: the next request opens it again first. */
 	private stale = false;
+	/** The request's last progress stage, and the model it is opening (null: not an open). */
+	private stage: Stage | null = null;
+	private opening: string | null = null;
 
 	constructor(private readonly o: SessionOptions) {}
 
@@ -112,28 +116,35 @@ export class RuntimeSession {
 		this.client = null;
 	}
 
-	fail(e: unknown): void {
+	/** `step`: what failed, when not a request's own (a dropped folder that could not be read). */
+	fail(e: unknown, step?: FailedStep): void {
 		this.phase = 'error';
-		const hint = (e as { hint?: unknown } | null)?.hint;
-		this.error = { message: errorText(e), hint: typeof hint === 'string' ? hint : undefined, n: ++this.failures };
+		const at = step ?? failedStep(this.stage, this.opening !== null);
+		this.error = sessionError(e, ++this.failures, at, this.opening, errorText);
+		this.opening = null;
+		this.stage = null;
 		this.message = 'failed';
 		this.fraction = null;
 	}
 
 	private onProgress = (p: ProgressMessage) => {
+		this.stage = p.stage;
 		this.message = describeProgress(p);
 		this.fraction = p.stage === 'fetch' && p.total && p.loaded !== undefined ? p.loaded / p.total : null;
 	};
 
 	/** A request to the worker; a newer one makes this one's answer stale. */
-	private async request(make: (c: Runtime) => Promise<ResultMessage>, keepView: boolean, opening = false): Promise<void> {
+	private async request(make: (c: Runtime) => Promise<ResultMessage>, keepView: boolean, opening: string | null = null): Promise<void> {
 		if (!this.client) return;
 		const current = this.latest.next();
 		this.phase = 'loading';
 		this.error = null;
+		this.stage = null;
+		this.opening = opening;
 		try {
 			const r = await make(this.client);
 			if (!current()) return;
+			this.opening = null;
 			this.shown = { modelId: this.modelId, files: this.files, variant: this.variant, input: this.input };
 			this.stale = false;
 			await this.show(r, keepView);
@@ -141,7 +152,7 @@ export class RuntimeSession {
 			if (!current()) return;
 			this.fail(e);
 			// The previous model stays on screen (and in the URL) until a new one is ready.
-			if (opening && this.shown && this.result) {
+			if (opening !== null && this.shown && this.result) {
 				this.modelId = this.shown.modelId;
 				this.files = this.shown.files;
 				this.variant = this.shown.variant;
@@ -173,7 +184,7 @@ export class RuntimeSession {
 	/** The shown model again, on the worker (after a failed open, or another backend). */
 	private reopen(): Promise<void> {
 		if (this.modelId) return this.openZoo(this.modelId, true);
-		if (this.files) return this.openSource(() => this.readFiles(), true);
+		if (this.files) return this.openSource(() => this.readFiles(), true, this.files.name);
 		return Promise.resolve();
 	}
 
@@ -191,12 +202,13 @@ export class RuntimeSession {
 		this.note = null;
 		const entry = this.zoo.find((e) => e.id === id);
 		if (!entry) {
+			this.opening = id;
 			this.fail(new Error(`No model "${id}" in the zoo (have: ${this.zoo.map((x) => x.id).join(', ')}).`));
 			return Promise.resolve();
 		}
 		this.modelId = id;
 		this.files = null;
-		return this.openSource(async () => zooSource(this.o.root, entry), keep);
+		return this.openSource(async () => zooSource(this.o.root, entry), keep, id);
 	}
 
 	/** A model with its external data, tokenizer.json and config.json, from the file picker. */
@@ -214,13 +226,13 @@ export class RuntimeSession {
 		if (!keep) this.variant = null;
 		this.files = picked;
 		this.awaiting = null;
-		return this.openSource(() => this.readFiles(), keep);
+		return this.openSource(() => this.readFiles(), keep, picked.name);
 	}
 
 	/** Another variant of the open folder (model_q4, decoder_model_merged ...): opened with the same inputs. */
 	setVariant(name: string): Promise<void> {
 		this.variant = name;
-		return this.files ? this.openSource(() => this.readFiles(), true) : Promise.resolve();
+		return this.files ? this.openSource(() => this.readFiles(), true, this.files.name) : Promise.resolve();
 	}
 
 	/** The open model as a source a second worker can open; null: none open. */
@@ -231,16 +243,11 @@ export class RuntimeSession {
 	}
 
 	private async readFiles(): Promise<ModelSource> {
-		const f = this.files!;
-		const src: ModelSource = { kind: 'folder', name: f.name, files: f.entries, variant: this.variant, flat: f.flat };
-		// The variant is refused from its size alone, before a byte is read (the CLI's budget, browser flavour).
-		const p = pickFolder(src);
-		checkModelSize({ name: p.name, bytes: p.folder.variant.size, externalBytes: p.sideBytes }, this.budget());
-		// The worker reads what the variant needs (streaming the model from disk, bytes read of total).
-		return src;
+		return folderSource(this.files!, this.variant, this.budget());
 	}
 
-	private openSource(source: () => Promise<ModelSource>, keepView: boolean): Promise<void> {
+	/** `name`: the model being opened, named if it fails. */
+	private openSource(source: () => Promise<ModelSource>, keepView: boolean, name: string): Promise<void> {
 		if (!keepView) this.input = this.modelId ? { text: this.input.text } : {};
 		return this.request(
 			async (c) => {
@@ -256,7 +263,7 @@ export class RuntimeSession {
 				return c.open(src, opts, this.onProgress);
 			},
 			keepView,
-			true
+			name
 		);
 	}
 
