@@ -96,3 +96,28 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
 	}
 	return out;
 }
+
+/**
+ * Model bytes with some of the graph's nodes left out (`drop`: indices in file order, counted
+ * across every graph field as protobuf concatenates them). Every other byte is copied as it is:
+ * nothing is re-encoded (call it on the small externalized model: it copies the bytes once).
+ */
+export function withoutNodes(bytes: Uint8Array, drop: readonly number[]): Uint8Array {
+	const gone = new Set(drop);
+	const parts: Uint8Array[] = [];
+	let k = 0;
+	for (const mf of wireFields(bytes, 0, bytes.byteLength)) {
+		if (mf.no !== 7 || !mf.body) {
+			parts.push(bytes.subarray(mf.start, mf.end));
+			continue;
+		}
+		const graph: Uint8Array[] = [];
+		for (const gf of wireFields(bytes, mf.body[0], mf.body[1])) {
+			if (gf.no === 1 && gone.has(k++)) continue; // GraphProto.node
+			graph.push(bytes.subarray(gf.start, gf.end));
+		}
+		parts.push(lenField(7, joinBytes(graph)));
+	}
+	if ([...gone].some((n) => n < 0 || n >= k)) throw new WireFormatError(`a node to leave out is not in the model (it has ${k} nodes)`);
+	return joinBytes(parts);
+}

@@ -12,7 +12,7 @@ import type { Graph } from '../onnx/graph.js';
 import { applyWireEdit, type Rename } from '../intervene/index.js';
 import type { SummaryGraph } from './long.js';
 
-const CLEAN = '::blockscope_clean';
+export const CLEAN = '::blockscope_clean';
 
 export interface OrderEdit {
 	renames: Rename[];
@@ -30,7 +30,8 @@ export function orderEdit(graph: Graph, g: SummaryGraph): OrderEdit {
 		if (!mm || at < 0 || !mm.outputs[0]) continue;
 		const z = mm.outputs[0];
 		const n = `blockscope.long.${L.layer}.order.`;
-		out.renames.push({ node: at, field: 'output', slot: 0, to: z + CLEAN });
+		// A chunked layer's pieces already write Z::clean (long-chunk-nodes.ts); its MatMul is dropped.
+		if (!L.chunked) out.renames.push({ node: at, field: 'output', slot: 0, to: z + CLEAN });
 		L.deps.forEach((d, i) => out.nodes.push(node('Shape', [d], [`${n}shape${i}`])));
 		out.nodes.push(
 			node(

@@ -44,7 +44,9 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 	const held = selective.exposed.filter((n) => squares.has(n)).reduce((t, n) => t + size(n), 0);
 	// MaxPool/AveragePool's ceil_mode needs opset 10.
 	if (!targets.length || graph.opset < 10 || seq < SUMMARY_MIN_SEQ || held <= Math.max(0, selective.allowance)) return selective;
-	const summary = summaryGraph(targets, seq, graph.opset, POOL_TARGET);
+	// Layers computed in query chunks (long-chunk.ts) lose their chain's squares from the graph.
+	const summary = summaryGraph(targets, seq, graph.opset, POOL_TARGET, graph, { order: false });
+	for (const n of summary.gone) squares.add(n);
 	const keep = (names: readonly string[]) => names.filter((n) => !squares.has(n));
 	const perLayer = selective.perLayer.map(keep);
 	const picked = new Set(perLayer.flat());

@@ -8,12 +8,15 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { GraphProtoSchema, ValueInfoProtoSchema, type NodeProto, type TensorProto } from '../onnx/gen/onnx_pb.js';
 import { DT, node, tensorF32, tensorI64, valueInfo } from '../onnx/build.js';
-import { joinBytes, lenField } from '../onnx/index.js';
+import { joinBytes, lenField, withoutNodes } from '../onnx/index.js';
 import type { Structure } from '../analysis/types.js';
 import type { Graph } from '../onnx/graph.js';
 import type { Rename } from '../intervene/index.js';
-import { orderEdit, renamed } from './long-order.js';
+import { CLEAN, orderEdit, renamed } from './long-order.js';
+import { CHUNK_BYTES, attentionChain, chunkRows } from './long-chunk.js';
+import { chunkedLayer } from './long-chunk-nodes.js';
 import type { ShownRole } from './long-shown.js';
+import type { LogitsWindow } from './long-logits.js';
 import { ENTROPY_FLOOR, poolBlock, type PooledPattern, type RowSummary } from '../stats/index.js';
 
 export const HEAD_INPUT = 'blockscope_head';
@@ -22,6 +25,9 @@ export const LAYER_INPUT = 'blockscope_layer';
 export const HEAD_PATTERN = 'blockscope.long.head_pattern';
 /** Pooled patterns have at most this many blocks a side (the head grid's thumbnails, the overview). */
 export const POOL_TARGET = 128;
+
+const C = 'blockscope.long.c.';
+type Reduce = (op: 'ReduceMax' | 'ReduceSum', x: string, y: string) => NodeProto;
 
 /** A softmax pattern [1, H, S, S] the summaries are computed from. */
 export interface SummaryTarget {
@@ -40,6 +46,8 @@ export interface SummaryNames extends SummaryTarget {
 	poolMean: string;
 	/** Every appended tensor of this layer the attention output waits for (long-order.ts). */
 	deps: string[];
+	/** Computed in query chunks (long-chunk.ts): the original chain does not run. */
+	chunked?: boolean;
 }
 
 export interface SummaryGraph {
@@ -56,6 +64,24 @@ export interface SummaryGraph {
 	renames: Rename[];
 	/** The shown layer's tensors picked in the graph, one output per role (long-shown.ts). */
 	shown: ShownRole[];
+	/** The LM head computed on the last positions only (long-logits.ts); null: none found. */
+	logits?: LogitsWindow | null;
+	/** Query rows per chunk where layers are chunked (long-chunk.ts), else null. */
+	rows: number | null;
+	/** File indices of the model's nodes the chunks replace (left out of the model ORT gets). */
+	drop: number[];
+	/** Tensors those nodes wrote that the model no longer has (MatMul(pattern, V)'s is written again). */
+	gone: string[];
+}
+
+/**
+ * How summaryGraph builds: `order` adds the ordering edit now; `chunkBytes` sizes the query chunks
+ * (0: no chunks); `rows` sets their height instead (rounded up to the pooling block).
+ */
+export interface SummaryOptions {
+	order?: boolean;
+	chunkBytes?: number;
+	rows?: number;
 }
 
 /**
@@ -78,14 +104,7 @@ export function summaryTargets(s: Structure | null): SummaryTarget[] {
  * temporaries are [1, 1, S, S] (1/H of the pattern each) and ORT, walking back from the Concat,
  * finishes one head's chain before it starts the next.
  */
-function entropyNodes(
-	p: string,
-	n: string,
-	heads: number,
-	reduce: (op: 'ReduceSum', x: string, y: string) => NodeProto,
-	initializers: TensorProto[]
-): NodeProto[] {
-	const c = 'blockscope.long.c.';
+function entropyNodes(p: string, n: string, heads: number, reduce: Reduce, initializers: TensorProto[]): NodeProto[] {
 	const nodes: NodeProto[] = [];
 	initializers.push(tensorI64(`${n}head_axis`, [1], [1]));
 	for (let h = 0; h < heads; h++) {
@@ -93,7 +112,7 @@ function entropyNodes(
 		initializers.push(tensorI64(`${k}from`, [1], [h]), tensorI64(`${k}to`, [1], [h + 1]));
 		nodes.push(
 			node('Slice', [p, `${k}from`, `${k}to`, `${n}head_axis`], [`${k}p`]), // (1, 1, S, S)
-			node('Max', [`${k}p`, `${c}floor`], [`${k}clipped`]),
+			node('Max', [`${k}p`, `${C}floor`], [`${k}clipped`]),
 			node('Log', [`${k}clipped`], [`${k}log`]),
 			node('Mul', [`${k}p`, `${k}log`], [`${k}plogp`]),
 			reduce('ReduceSum', `${k}plogp`, `${k}sum`) // (1, 1, S)
@@ -110,63 +129,106 @@ function entropyNodes(
 	return nodes;
 }
 
-/** The appended nodes for these targets at sequence length `seq` (the pooling kernel depends on it). */
+/** The whole-pattern summaries of one layer (a chain that cannot be chunked: fused scale, other readers). */
+function wholeNodes(
+	p: string,
+	n: string,
+	t: SummaryTarget,
+	names: SummaryNames,
+	x: { reduce: Reduce; pool: Record<string, number | number[]>; initializers: TensorProto[] }
+): NodeProto[] {
+	return [
+		x.reduce('ReduceMax', p, names.max), // (1, H, S)
+		node('ArgMax', [p], [`${n}argmax64`], { axis: 3, keepdims: 0 }), // first index on ties
+		node('Cast', [`${n}argmax64`], [names.argmax], { to: DT.INT32 }),
+		...entropyNodes(p, n, t.heads, x.reduce, x.initializers),
+		node('Neg', [`${n}negentropy`], [names.entropy]),
+		node('Gather', [p, `${C}zero`], [names.sink], { axis: 3 }), // (1, H, S): key 0
+		node('MaxPool', [p], [names.poolMax], x.pool), // (1, H, P, P)
+		// The last blocks are partial; count_include_pad=0 divides by the cells that exist.
+		node('AveragePool', [p], [names.poolMean], { ...x.pool, count_include_pad: 0 }),
+		node('Gather', [p, `${n}head`], [`${n}one_head`], { axis: 1 }) // (1, 1, S, S)
+	];
+}
+
+function namesOf(t: SummaryTarget, n: string): SummaryNames {
+	const at = (k: string) => `${n}${k}`;
+	return {
+		...t,
+		max: at('max'),
+		argmax: at('argmax'),
+		entropy: at('entropy'),
+		sink: at('sink'),
+		poolMax: at('pool_max'),
+		poolMean: at('pool_mean'),
+		deps: []
+	};
+}
+
+/**
+ * The appended nodes for these targets at sequence length `seq` (the pooling kernel depends on it).
+ * With the graph, every layer whose chain can be replayed is computed in query chunks of
+ * chunkRows(seq, heads, block, chunkBytes) rows and its original chain is dropped.
+ */
 export function summaryGraph(
 	targets: readonly SummaryTarget[],
 	seq: number,
 	opset: number,
 	target = POOL_TARGET,
-	graph: Graph | null = null
+	graph: Graph | null = null,
+	{ order = true, chunkBytes = CHUNK_BYTES, rows: fixed }: SummaryOptions = {}
 ): SummaryGraph {
 	const block = poolBlock(seq, target);
 	const size = Math.ceil(seq / block);
-	const c = 'blockscope.long.c.';
-	const initializers = [tensorF32(`${c}floor`, [], [ENTROPY_FLOOR]), tensorI64(`${c}zero`, [], [0]), tensorI64(`${c}keys`, [1], [3])];
+	const initializers = [tensorF32(`${C}floor`, [], [ENTROPY_FLOOR]), tensorI64(`${C}zero`, [], [0]), tensorI64(`${C}keys`, [1], [3])];
 	// ReduceMax takes its axes as an input from opset 18, ReduceSum from 13.
-	const reduce = (op: 'ReduceMax' | 'ReduceSum', x: string, y: string): NodeProto =>
+	const reduce: Reduce = (op, x, y) =>
 		(op === 'ReduceMax' ? opset >= 18 : opset >= 13)
-			? node(op, [x, `${c}keys`], [y], { keepdims: 0 })
+			? node(op, [x, `${C}keys`], [y], { keepdims: 0 })
 			: node(op, [x], [y], { axes: [3], keepdims: 0 });
 	const pool = { kernel_shape: [block, block], strides: [block, block], ceil_mode: 1 };
-	const nodes: NodeProto[] = [];
-	const layers: SummaryNames[] = [];
+	const g: SummaryGraph = {
+		seq,
+		target,
+		block,
+		size,
+		layers: [],
+		outputs: [],
+		nodes: [],
+		initializers,
+		renames: [],
+		shown: [],
+		rows: null,
+		drop: [],
+		gone: []
+	};
+	const fileOrder = graph?.model.graph?.node ?? [];
 	let chosen = '';
 	for (const t of targets) {
-		const p = t.pattern; // (1, H, S, S)
 		const n = `blockscope.long.${t.layer}.`;
-		const names: SummaryNames = {
-			...t,
-			max: `${n}max`,
-			argmax: `${n}argmax`,
-			entropy: `${n}entropy`,
-			sink: `${n}sink`,
-			poolMax: `${n}pool_max`,
-			poolMean: `${n}pool_mean`,
-			deps: []
-		};
-		layers.push(names);
-		nodes.push(
-			reduce('ReduceMax', p, names.max), // (1, H, S)
-			node('ArgMax', [p], [`${n}argmax64`], { axis: 3, keepdims: 0 }), // first index on ties
-			node('Cast', [`${n}argmax64`], [names.argmax], { to: DT.INT32 }),
-			...entropyNodes(p, n, t.heads, reduce, initializers),
-			node('Neg', [`${n}negentropy`], [names.entropy]),
-			node('Gather', [p, `${c}zero`], [names.sink], { axis: 3 }), // (1, H, S): key 0
-			node('MaxPool', [p], [names.poolMax], pool), // (1, H, P, P)
-			// The last blocks are partial; count_include_pad=0 divides by the cells that exist.
-			node('AveragePool', [p], [names.poolMean], { ...pool, count_include_pad: 0 })
-		);
-		// One head of one layer: Gather the head (clamped to this layer's heads), keep it where the layer matches.
+		const names = namesOf(t, n);
+		g.layers.push(names);
+		// One head of one layer: the head clamped to this layer's heads, kept where the layer matches.
 		initializers.push(tensorI64(`${n}last_head`, [1], [t.heads - 1]));
-		nodes.push(
-			node('Min', [HEAD_INPUT, `${n}last_head`], [`${n}head`]),
-			node('Gather', [p, `${n}head`], [`${n}one_head`], { axis: 1 }) // (1, 1, S, S)
-		);
+		g.nodes.push(node('Min', [HEAD_INPUT, `${n}last_head`], [`${n}head`]));
+		const chain = graph && chunkBytes > 0 ? attentionChain(graph, t.pattern) : null;
+		if (chain) {
+			const rows = fixed ? Math.ceil(fixed / block) * block : chunkRows(seq, t.heads, block, chunkBytes);
+			const z = chain.pv.outputs[0] + CLEAN;
+			const x = chunkedLayer(chain, names, { seq, rows, n, head: `${n}head`, reduce, pool, z });
+			g.nodes.push(...x.nodes);
+			initializers.push(...x.initializers);
+			for (const d of [chain.qk, ...chain.steps.map((s) => s.node), chain.pv]) g.drop.push(fileOrder.indexOf(d.proto));
+			g.gone.push(chain.qk.outputs[0], ...chain.steps.map((s) => s.node.outputs[0]));
+			if (!g.rows) initializers.push(tensorI64(`${C}query_axis`, [1], [-2]));
+			names.chunked = true;
+			g.rows = Math.max(g.rows ?? 0, rows);
+		} else g.nodes.push(...wholeNodes(t.pattern, n, t, names, { reduce, pool, initializers }));
 		names.deps.push(names.max, names.argmax, names.entropy, names.sink, names.poolMax, names.poolMean, `${n}one_head`);
 		if (!chosen) chosen = `${n}one_head`;
 		else {
 			initializers.push(tensorI64(`${n}index`, [1], [t.layer]));
-			nodes.push(
+			g.nodes.push(
 				node('Equal', [LAYER_INPUT, `${n}index`], [`${n}is_shown`]),
 				node('Where', [`${n}is_shown`, `${n}one_head`, chosen], [`${n}shown`])
 			);
@@ -174,13 +236,12 @@ export function summaryGraph(
 			names.deps.push(chosen);
 		}
 	}
-	if (chosen) nodes.push(node('Identity', [chosen], [HEAD_PATTERN]));
-	const outputs = [
-		...layers.flatMap((l) => [l.max, l.argmax, l.entropy, l.sink, l.poolMax, l.poolMean]),
+	if (chosen) g.nodes.push(node('Identity', [chosen], [HEAD_PATTERN]));
+	g.outputs.push(
+		...g.layers.flatMap((l) => [l.max, l.argmax, l.entropy, l.sink, l.poolMax, l.poolMean]),
 		...(chosen ? [HEAD_PATTERN] : [])
-	];
-	const g: SummaryGraph = { seq, target, block, size, layers, outputs, nodes, initializers, renames: [], shown: [] };
-	if (graph) addOrder(graph, g);
+	);
+	if (graph && order) addOrder(graph, g);
 	return g;
 }
 
@@ -194,13 +255,14 @@ export function addOrder(graph: Graph, g: SummaryGraph): void {
 
 /** The model bytes with the summary nodes, their two inputs and their outputs appended (no weight is copied). */
 export function appendSummary(model: Uint8Array, g: SummaryGraph): Uint8Array {
+	const base = g.drop.length ? withoutNodes(renamed(model, g), g.drop) : renamed(model, g);
 	const graph = create(GraphProtoSchema, {
 		node: g.nodes,
 		initializer: g.initializers,
 		input: [valueInfo(HEAD_INPUT, DT.INT64, [1]), valueInfo(LAYER_INPUT, DT.INT64, [1])],
 		output: g.outputs.map((name) => create(ValueInfoProtoSchema, { name }))
 	});
-	return joinBytes([renamed(model, g), lenField(7, toBinary(GraphProtoSchema, graph))]);
+	return joinBytes([base, lenField(7, toBinary(GraphProtoSchema, graph))]);
 }
 
 /** The two int64 feeds that pick the exact pattern's layer and head. */

@@ -15,6 +15,7 @@ import { formatBytes } from './limits.js';
 import { poolBlock } from '../stats/index.js';
 import { POOL_TARGET, type SummaryGraph } from './long.js';
 import { summaryOr } from './long-plan.js';
+import { chunksFit } from './long-chunk.js';
 
 export interface PlanInput {
 	graph: Graph;
@@ -284,14 +285,16 @@ export function fetchesFor(plan: CapturePlan, graph: Graph, layer: number): stri
 /**
  * New inputs on the open session: a full plan whose inputs grew past the budget narrows to
  * selective or summary capture, a selective one to summary capture; a summary plan is rebuilt only
- * when the length changes its pooling block (the appended nodes are built for one). Otherwise the
+ * when the length changes its pooling block or leaves a query chunk empty (the appended nodes are
+ * built for one length; the last chunk takes any extra rows). Otherwise the
  * plan stays: a session is re-created for new inputs only on such a switch.
  */
 export function narrow(current: CapturePlan, next: CapturePlan): CapturePlan {
 	if (current.mode === 'full') return next.mode === 'full' ? current : next;
 	if (current.mode === 'selective') return next.mode === 'summary' ? next : current;
 	if (next.mode !== 'summary' || !current.summary || !next.summary) return current;
-	return poolBlock(current.summary.seq, POOL_TARGET) === poolBlock(next.summary.seq, POOL_TARGET) ? current : next;
+	const same = poolBlock(current.summary.seq, POOL_TARGET) === poolBlock(next.summary.seq, POOL_TARGET);
+	return same && chunksFit(current.summary, next.summary.seq) ? current : next;
 }
 
 /** fetchesFor, keeping only names the session can return (its exposed tensors and the graph outputs). */
