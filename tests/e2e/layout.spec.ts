@@ -1,7 +1,9 @@
 // The page for a first-time user: no two views overlap and no chart is wider than its view at
-// 800, 1366 and 1920 px; the tabs reach every view in one click and the URL reopens it; the
-// layout stays still while a run is in flight (and marks the views stale); a refused file is
-// named; help and the first-run orientation; the heatmap's colour scales and thinned labels.
+// 800, 1366, 1920 and 2560 px (the views take the window's width, as DevTools does); the tabs
+// reach every view in one click and the URL reopens it; the layout stays still while a run is in
+// flight (and marks the views stale, the compare, diff and what-if views too); a refused file is
+// named with the step that failed; help and the first-run orientation; the heatmap's colour
+// scales and thinned labels.
 // BLOCKSCOPE_LAYOUT_SHOTS=dir also writes a full-page screenshot per width there.
 import { test, expect, waitReady } from './backend';
 import type { Page } from '@playwright/test';
@@ -39,7 +41,8 @@ async function boxes(page: Page) {
 for (const [w, h] of [
 	[800, 900],
 	[1366, 768],
-	[1920, 1080]
+	[1920, 1080],
+	[2560, 1440]
 ] as const) {
 	test(`layout at ${w}x${h}: views side by side without overlap, charts inside their views, tabs in the first screen`, async ({
 		page,
@@ -53,6 +56,8 @@ for (const [w, h] of [
 		const column = (await page.locator('[data-testid=view-section][data-view=attention]').boundingBox())!;
 		const views = (await page.getByTestId('views').boundingBox())!;
 		expect(grid.width).toBeGreaterThan(Math.min(column.width - 140, h - views.y - 200));
+		// The views take the window's width (less the page's padding), not a centred strip.
+		expect(views.width).toBeGreaterThan(w - 80);
 		// ... and its grid stays in the first screen.
 		expect(grid.y + grid.height).toBeLessThanOrEqual(h);
 		// The residual-flow charts stay inside their column and clear of the norms beside it.
@@ -169,6 +174,21 @@ test('a refused file: the banner names it and says the views below are the previ
 	await expect(page.getByTestId('error-previous')).toContainText('pre-ln.onnx');
 	await expect(page.getByTestId('views')).toHaveAttribute('data-stale', 'failed');
 	await expect(page.getByTestId('stale-note')).toBeVisible();
+	// What failed is a step, not the backend: the bytes are not an ONNX model.
+	await expect(err).toHaveAttribute('data-step', 'reading');
+	await expect(page.getByTestId('error-file')).toContainText('reading the model failed');
+	// The other views show the previous run too, and say so.
+	for (const [open, view] of [
+		['compare-tab', 'compare-view'],
+		['diff-open', 'diff-view'],
+		['whatif-open', 'whatif-view']
+	] as const) {
+		await page.getByTestId(open).click();
+		await expect(page.getByTestId(view)).toBeVisible();
+		await expect(page.getByTestId('views')).toHaveAttribute('data-stale', 'failed');
+		await expect(page.getByTestId('views')).toHaveCount(1);
+		await expect(page.getByTestId('stale-note')).toContainText('Stale: the last request failed');
+	}
 });
 
 test('help (? key and button) and the first-run orientation, dismissed for good', async ({ page, open }) => {
