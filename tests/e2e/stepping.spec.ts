@@ -156,7 +156,10 @@ test('a URL reopens the same view', async ({ page, open, context }) => {
 	expect(await readCell(again, map2, 4, 2)).toBe(v);
 });
 
-test('keyboard only: Tab reaches the heatmap, arrows move the cell cursor, the readout follows, Enter pins', async ({ page, open }) => {
+test('keyboard only, from the top of the page: Tab reaches the heatmap (arrows move the cell cursor, the readout follows, Enter pins) and then the charts', async ({
+	page,
+	open
+}) => {
 	await open('layer=1&head=2');
 	await waitReady(page);
 	const map = page.getByTestId('attention-heatmap');
@@ -165,11 +168,13 @@ test('keyboard only: Tab reaches the heatmap, arrows move the cell cursor, the r
 	const name = (await hookInfo(page)).attention.find((a) => a.layer === 1)!.tensor;
 	const got = (await hookTensor(page, name))!;
 	const [, H, S] = got.dims;
-	await page.getByTestId('layer-next').focus();
+	// Nothing is focused after the load: the first Tab starts at the top of the page.
+	expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+	const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
 	let reached = false;
-	for (let i = 0; i < 60 && !reached; i++) {
+	for (let i = 0; i < 80 && !reached; i++) {
 		await page.keyboard.press('Tab');
-		reached = await map.evaluate((el) => el === document.activeElement);
+		reached = (await focused()) === 'attention-heatmap';
 	}
 	expect(reached, 'Tab reaches the attention heatmap').toBe(true);
 	const readout = page.getByTestId('hover-readout');
@@ -191,6 +196,27 @@ test('keyboard only: Tab reaches the heatmap, arrows move the cell cursor, the r
 	await expect(readout).toHaveAttribute('data-row', '2'); // the cursor's cell again
 	await page.keyboard.press('Shift+ArrowDown'); // ten at a time, clamped at the last row
 	await expect(readout).toHaveAttribute('data-row', String(Math.min(S - 1, 12)));
+	// Tab goes on to the charts: the norm bars, the flow charts and the norm histogram are stops.
+	const seen = new Set<string>();
+	for (let i = 0; i < 150 && !seen.has('histogram-keys'); i++) {
+		await page.keyboard.press('Tab');
+		const id = await focused();
+		if (id.endsWith('-keys')) seen.add(id);
+		if (id === 'norm-keys' && seen.size === 1) {
+			await page.keyboard.press('ArrowRight');
+			await expect(readout).toHaveAttribute('data-token', '1');
+		}
+	}
+	expect([...seen].sort()).toEqual(['flow-keys', 'histogram-keys', 'norm-keys']);
+	await page.keyboard.press('ArrowRight'); // the histogram's bin cursor: its first bin, then the next
+	await expect(readout).toHaveAttribute('data-series', 'input');
+	const bin1 = await readout.getAttribute('data-value');
+	await page.keyboard.press('ArrowDown'); // the same bin of the output
+	await expect(readout).toHaveAttribute('data-series', 'output');
+	expect(Number(bin1)).toBeGreaterThanOrEqual(0);
+	expect(Number(bin1)).toBeLessThanOrEqual(1);
+	await expect(map).toHaveAttribute('data-layer', '1'); // the page's keys waited
+	await expect(map).toHaveAttribute('data-head', '2');
 });
 
 test('ArrowDown on the model menu browses without opening; Enter opens the choice', async ({ page, open }) => {
