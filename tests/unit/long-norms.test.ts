@@ -2,7 +2,8 @@
 // numbers come from appended ReduceL2 nodes instead of every layer's [1, S, D] streams. They must
 // equal what the page computes from a full capture of the same run (report/resid.ts), every layer
 // and series, on trained zoo models (pre-norm, post-norm, parallel) and the GPT-2-shaped stack
-// through the plan the worker uses; the shown layer's streams still come whole.
+// through the plan the worker uses; the shown layer's streams still come whole. And the LM head
+// computed on the last positions only (runtime/long-logits.ts) equals the same rows of a full run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { analyze } from '../../src/lib/analysis';
 import type { Structure } from '../../src/lib/analysis/types';
 import {
 	CaptureSession,
+	LOGITS_WINDOW,
 	addOrder,
 	appendSummary,
 	choosePlan,
@@ -22,6 +24,8 @@ import {
 	summaryFeeds,
 	summaryGraph,
 	summaryTargets,
+	windowLogits,
+	windowedSkips,
 	type CapturePlan
 } from '../../src/lib/runtime';
 import { defaultInputs } from '../../src/lib/runtime/inputs';
@@ -29,6 +33,7 @@ import { MiB } from '../../src/lib/runtime/limits';
 import { residOf, statsPlan, type ResidStats } from '../../src/lib/report';
 import type { CapturedTensor, TensorStore } from '../../src/lib/tensor';
 import { takeSummaries } from '../../src/lib/worker/long';
+import { logitsNote } from '../../src/lib/worker/progress';
 import { writeGpt2 } from '../../models/gpt2';
 
 let dir = '';
@@ -153,4 +158,80 @@ describe('stream norms computed in the graph', () => {
 		expect(taken.store.has(s.layers[3].output!)).toBe(false);
 		expect(taken.store.has(s.layers[0].residuals[0].branch)).toBe(false);
 	}, 60_000);
+});
+
+describe('logits on the last positions only', () => {
+	/** Rows `from`.. of a [1, S, V] tensor, as numbers. */
+	const rows = (t: CapturedTensor, from: number) => Array.from((t.data as Float32Array).subarray(from * t.dims[2]));
+
+	it('GPT-2-shaped stack at seq 300 through the plan: logits [1, 128, V] equal the last 128 rows of a full run', async () => {
+		const path = writeGpt2(join(dir, 'gpt2-logits.onnx'), {
+			layers: 2,
+			dModel: 64,
+			heads: 4,
+			dFF: 128,
+			vocab: 97,
+			maxPos: 512,
+			seed: 9
+		}).path;
+		const bytes = new Uint8Array(readFileSync(path));
+		const graph = new Graph(readModel(bytes));
+		const s = analyze(graph);
+		const feeds = defaultInputs(graph, { seq: 300, seed: 4 });
+		const dims = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
+		const p = choosePlan({ graph, structure: s, feeds: dims, captureSet: 'semantic', budget: 20 * MiB + 1, modelBytes: 10 * MiB });
+		expect(p.summary!.logits).toEqual({ window: LOGITS_WINDOW, outputs: ['logits'] });
+		const plain = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, { backend: 'wasm', captureSet: 'none' });
+		const want = (await plain.run(feeds)).get('logits')!;
+		await plain.release();
+		expect(want.dims).toEqual([1, 300, 97]);
+		const session = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, {
+			backend: 'wasm',
+			captureSet: p.captureSet,
+			semantic: p.exposed,
+			skipOutputs: p.skippedOutputs,
+			edit: (m) => appendSummary(m, p.summary!)
+		});
+		const extra = Object.fromEntries(summaryFeeds(0, 0).map((t) => [t.name, t as CapturedTensor]));
+		const got = await session.run({ ...feeds, ...extra }, sessionFetches(p, graph, 0, session.exposed));
+		await session.release();
+		const taken = takeSummaries(got, p, { layer: 0, head: 0 }, 'open', 0);
+		const logits = taken.store.get('logits')!;
+		expect(logits.dims).toEqual([1, LOGITS_WINDOW, 97]);
+		expect(rows(logits, 0)).toEqual(rows(want, 300 - LOGITS_WINDOW));
+		expect(taken.long!.logits).toEqual({ tensors: ['logits'], from: 172, of: 300 });
+		expect(logitsNote(taken.long!)).toBe(', logits for the last 128 of 300 tokens');
+	}, 60_000);
+
+	it('skipped logits come back once their window fits the output cap', () => {
+		const w = { window: 128, outputs: ['logits'] };
+		const size = (v: number) => () => 2048 * v * 4; // [1, 2048, V] float32
+		expect(windowedSkips(['logits', 'other'], w, size(50257), 2048)).toEqual(['other']); // 25 MiB a window
+		expect(windowedSkips(['logits'], w, size(262144), 2048)).toEqual(['logits']); // 128 MiB: still over
+		expect(windowedSkips(['logits'], null, size(50257), 2048)).toEqual(['logits']);
+	});
+
+	it('a head that is a MatMul on [1, S, D] (zoo pre-ln): the window follows the token axis', async () => {
+		const { bytes, graph, s } = readZoo('pre-ln');
+		const feeds = defaultInputs(graph, { text: 'Light is propagated from luminous bodies in time, and spends abo' });
+		const plain = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, { backend: 'wasm', captureSet: 'none' });
+		const ref = await plain.run(feeds);
+		await plain.release();
+		const out = graph.outputs[0].name;
+		const g = summaryGraph(summaryTargets(s), 64, graph.opset, 24);
+		addOrder(graph, g);
+		const w = windowLogits(graph, s, g, 10);
+		expect(w).toEqual({ window: 10, outputs: [out] });
+		const session = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, {
+			backend: 'wasm',
+			captureSet: 'none',
+			edit: (m) => appendSummary(m, g)
+		});
+		const extra = Object.fromEntries(summaryFeeds(0, 0).map((t) => [t.name, t as CapturedTensor]));
+		const got = (await session.run({ ...feeds, ...extra }, [out])).get(out)!;
+		await session.release();
+		const want = ref.get(out)!;
+		expect(got.dims).toEqual([1, 10, want.dims[2]]);
+		expect(rows(got, 0)).toEqual(rows(want, 54));
+	});
 });

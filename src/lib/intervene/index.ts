@@ -4,7 +4,7 @@
 export * from './types.js';
 export * from './parse.js';
 export { headSite, headSites, hookZ, constFloats, woMatrix, type HeadSite } from './heads.js';
-export { findUnembed, normParams, unembedding, type UnembedSite } from './unembed.js';
+export { findUnembed, headPath, normParams, unembedding, type HeadPath, type UnembedSite } from './unembed.js';
 export { hookTarget, targetOf } from './targets.js';
 export { buildEdit, type Edit, type EditEntry, type EditInput } from './edit.js';
 export { applyWireEdit, WireError, type Rename, type WireEdit } from './wire.js';

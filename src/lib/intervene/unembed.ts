@@ -97,3 +97,56 @@ export function unembedding(g: Graph, u: UnembedSite): Unembedding | { why: stri
 	if (u.bias && (!b || b.data.length !== u.v)) return { why: `the unembedding bias (${u.bias}) cannot be read as [${u.v}]` };
 	return { w: w.data, d: u.d, v: u.v, transposed: u.transposed, bias: b ? b.data : null };
 }
+
+/** Ops between the final norm and the unembedding that keep one row per token (GPT-2's flatten to [B*S, D]). */
+const ROWWISE = new Set(['Identity', 'Cast', 'Reshape', 'Flatten']);
+
+/** The LM head as a path: the first node reading the final stream (and which input), the MatMul/Gemm, the graph outputs after it. */
+export interface HeadPath {
+	/** The tensor entering the path: the final norm's output, or the last block's without one. */
+	from: string;
+	first: GraphNode;
+	slot: number;
+	head: GraphNode;
+	outputs: string[];
+}
+
+/**
+ * The unembedding reached from the final stream through row-wise ops (reshapes included), so that
+ * slicing `from` along the token axis slices the logits the same way; why not where there is none.
+ */
+export function headPath(g: Graph, s: Structure): HeadPath | { why: string } {
+	const last = s.layers[s.layers.length - 1];
+	if (!last?.output) return { why: 'no recognized block output to start from' };
+	const from = s.finalNorm ? s.finalNorm.output : last.output;
+	const walk = (t: string, first: { node: GraphNode; slot: number } | null, depth: number): HeadPath | null => {
+		if (depth > 4) return null;
+		for (const n of g.consumersOf(t)) {
+			const start = first ?? { node: n, slot: n.inputs.indexOf(t) };
+			const linear = (n.opType === 'MatMul' || n.opType === 'Gemm') && n.inputs[0] === t && weightOf(g, n.inputs[1]);
+			if (linear) return { from, first: start.node, slot: start.slot, head: n, outputs: outputsAfter(g, n.outputs[0]) };
+			if (ROWWISE.has(n.opType) && n.inputs[0] === t) {
+				const found = walk(n.outputs[0], start, depth + 1);
+				if (found) return found;
+			}
+		}
+		return null;
+	};
+	return walk(from, null, 0) ?? { why: "no MatMul/Gemm with a constant weight reads the final stream's rows" };
+}
+
+/** The graph outputs computed from `t`. */
+function outputsAfter(g: Graph, t: string): string[] {
+	const outs = new Set(g.outputs.map((o) => o.name));
+	const found = new Set<string>();
+	const seen = new Set<string>();
+	const stack = [t];
+	while (stack.length) {
+		const x = stack.pop()!;
+		if (seen.has(x)) continue;
+		seen.add(x);
+		if (outs.has(x)) found.add(x);
+		for (const n of g.consumersOf(x)) stack.push(...n.outputs.filter(Boolean));
+	}
+	return [...found];
+}

@@ -14,3 +14,4 @@ export * from './branch.js';
 export * from './long.js';
 export * from './long-plan.js';
 export * from './long-norms.js';
+export * from './long-logits.js';

@@ -54,9 +54,23 @@ export function takeSummaries(
 	for (const a of Object.values(norms)) transfer.add(a.buffer as ArrayBuffer);
 	const headPattern = HEAD_PATTERN;
 	const seq = kept.get(headPattern)?.dims[3] ?? g.seq;
+	const logits = g.logits
+		? { tensors: g.logits.outputs.filter((n) => kept.has(n)), from: Math.max(0, seq - g.logits.window), of: seq }
+		: undefined;
 	return {
 		store: kept,
-		long: { seq, target: g.target, layer: shown.layer, head: shown.head, headPattern, layers, norms, served, ms },
+		long: {
+			seq,
+			target: g.target,
+			layer: shown.layer,
+			head: shown.head,
+			headPattern,
+			layers,
+			norms,
+			served,
+			ms,
+			...(logits ? { logits } : {})
+		},
 		transfer: [...transfer]
 	};
 }

@@ -1,6 +1,6 @@
 // Progress and results as the status line shows them.
 import { formatBytes } from '../runtime/index.js';
-import type { ProgressMessage, ResultMessage } from './protocol.js';
+import type { LongCapture, ProgressMessage, ResultMessage } from './protocol.js';
 
 export function describeProgress(p: ProgressMessage): string {
 	if (p.stage === 'fetch' && p.loaded !== undefined) {
@@ -22,8 +22,16 @@ export function describeResult(r: ResultMessage): string {
 	// A merged decoder: say that what is captured is its selected branch, inlined.
 	const graph = r.capturedGraph ? ` · ${r.capturedGraph}` : '';
 	if (c?.mode === 'summary' && r.long)
-		return `${r.model.name}${graph} · summary capture: layer ${c.layer}, head ${r.long.head} exact, every head's row summaries and ${r.long.layers[0]?.pooled[0]?.size ?? 0}² pooled patterns (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
+		return `${r.model.name}${graph} · summary capture: layer ${c.layer}, head ${r.long.head} exact, every head's row summaries and ${r.long.layers[0]?.pooled[0]?.size ?? 0}² pooled patterns${logitsNote(r.long)} (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	if (c?.mode === 'selective')
 		return `${r.model.name}${graph} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	return `${r.model.name}${graph} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
+}
+
+/** What the logits tensor holds under summary capture: ", logits for the last 128 of 2048 tokens". */
+export function logitsNote(long: LongCapture): string {
+	const l = long.logits;
+	if (!l?.tensors.length) return '';
+	const n = l.of - l.from;
+	return n < l.of ? `, logits for the last ${n} of ${l.of} tokens` : `, logits for all ${l.of} tokens`;
 }

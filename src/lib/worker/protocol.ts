@@ -251,6 +251,11 @@ export interface LongCapture {
 	 */
 	norms?: Record<string, Float32Array>;
 	/**
+	 * The LM head ran on the last positions only (runtime/long-logits.ts): `tensors` (the model's
+	 * logits outputs) hold positions `from`..`of - 1`, row 0 being position `from`.
+	 */
+	logits?: { tensors: string[]; from: number; of: number };
+	/**
 	 * How this result was served: `open` (the first run of a session), `rerun` (one forward pass on the
 	 * same session: a layer step, a head switch or new inputs). A head switch the page answers from the
 	 * full patterns it holds (full or selective capture) never reaches the worker: the page says `held`.
