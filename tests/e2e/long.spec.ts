@@ -127,6 +127,27 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	await expect(map).toHaveAttribute('data-rows', String(SEQ));
 	expect(await readCell(page, map, 250, 3)).toBe(at(0, 0, 250, 3));
 	expect(await readCell(page, map, 180, 180)).toBe(at(0, 0, 180, 180));
+	// The readout's row summaries come from the graph under summary capture (the sink too).
+	await expect(page.getByTestId('hover-readout')).toContainText('sink');
+	// Every head's thumbnail from its pooled pattern (block 3 pooled again to 6 for 64 px), said so.
+	const thumbs = page.getByTestId('head-thumb');
+	await expect(thumbs).toHaveCount(12);
+	expect(await thumbs.evaluateAll((e) => e.map((x) => x.getAttribute('data-source') + ' ' + x.getAttribute('data-block')))).toEqual(
+		Array(12).fill('pooled 6')
+	);
+	await expect(thumbs.nth(7)).toHaveAttribute('title', /pooled: block max of 6×6 cells/);
+	await expect(page.getByTestId('heads-pooled')).toBeVisible();
+
+	// While a step is fetched, the new head's pooled pattern is drawn, marked pooled: record what shows.
+	await page.evaluate(() => {
+		const seen: string[] = ((window as unknown as { __pooled: string[] }).__pooled = []);
+		new MutationObserver(() => {
+			const el = document.querySelector('[data-testid=attention-pooled]');
+			const key = el && `${el.getAttribute('data-layer')}.${el.getAttribute('data-head')} ${el.getAttribute('data-stale')}`;
+			if (key && !seen.includes(key)) seen.push(key);
+		}).observe(document.body, { subtree: true, childList: true, attributes: true });
+	});
+	const pooledSeen = () => page.evaluate(() => (window as unknown as { __pooled: string[] }).__pooled);
 
 	// A layer step: one forward pass on the same session, said on the status line.
 	await focusPage(page);
@@ -138,6 +159,8 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	expect(stepped.long).toMatchObject({ layer: 1, head: 0, served: 'rerun' });
 	expect(stepped.capture!.session).toBe(session);
 	expect(await readCell(page, map, 120, 7)).toBe(at(1, 0, 120, 7));
+	expect(await pooledSeen()).toEqual(['1.0 true']);
+	await expect(page.getByTestId('attention-pooled')).toHaveCount(0);
 
 	// A head switch: the exact pattern is fetched (one forward pass), the menu offers all 12 heads.
 	const heads = page.getByTestId('head-select');
@@ -150,4 +173,5 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	await expect(map).toHaveAttribute('data-head', '4');
 	expect(await readCell(page, map, 200, 0)).toBe(at(1, 4, 200, 0));
 	expect(await readCell(page, map, 77, 41)).toBe(at(1, 4, 77, 41));
+	expect(await pooledSeen()).toEqual(['1.0 true', '1.4 true']);
 });

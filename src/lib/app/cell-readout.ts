@@ -34,7 +34,8 @@ export function cellReadout(s: ReadoutSource): Readout | null {
 			tokens: s.tokens,
 			isMasked: av.isMasked,
 			text: av.text,
-			rows: isLongPattern(av.view.rows, av.view.cols) ? (longPattern(s.attention, s.layer, s.long)?.rows ?? null) : null
+			// Long patterns, or any under summary capture: entropy, argmax and sink from the row summaries.
+			rows: isLongPattern(av.view.rows, av.view.cols) || s.long ? (longPattern(s.attention, s.layer, s.long)?.rows ?? null) : null
 		});
 	}
 	const t = s.tensor;

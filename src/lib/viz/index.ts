@@ -23,5 +23,6 @@ export * from './overview.js';
 export * from './overview-axes.js';
 export * from './paint.js';
 export * from './pointer.js';
+export * from './pooled.js';
 export * from './readout.js';
 export * from './views.js';

@@ -2,4 +2,4 @@
 export { attentionAt, type AttentionAt, type TensorLookup } from './attention-at';
 export { noAttentionReason } from './structure-notes';
 export { ATTENTION_SCALES, SCALE_NAMES, parseScale, scaleAttention, type AttentionScale } from './scale';
-export { longPattern, OVERVIEW_TARGET, type LongPattern } from './long';
+export { heldSummary, longPattern, OVERVIEW_TARGET, type LongPattern } from './long';

@@ -40,6 +40,14 @@ function captured(long: LongCapture | null | undefined, layer: number, head: num
 	return rows && pooled ? { seq, pooled, rows, source: 'captured' } : null;
 }
 
+/**
+ * Summary capture's pooled pattern and row summaries of any layer and head (null: none held), for
+ * what is drawn before that head's exact rows arrive: the preview and the head grid's thumbnails.
+ */
+export function heldSummary(long: LongCapture | null | undefined, layer: number, head: number): LongPattern | null {
+	return long ? captured(long, layer, head, long.seq) : null;
+}
+
 /** The pooled pattern and row summaries of the head shown (null: no square pattern shown). */
 export function longPattern(at: AttentionAt, layer: number, long?: LongCapture | null): LongPattern | null {
 	const m = at.view?.view;
