@@ -164,8 +164,10 @@ describe('logits on the last positions only', () => {
 	/** Rows `from`.. of a [1, S, V] tensor, as numbers. */
 	const rows = (t: CapturedTensor, from: number) => Array.from((t.data as Float32Array).subarray(from * t.dims[2]));
 
-	it('GPT-2-shaped stack at seq 300 through the plan: logits [1, 128, V] equal the last 128 rows of a full run', async () => {
+	it('GPT-2-shaped stack at a fixed seq 300 through the plan: logits [1, 128, V] equal the last 128 rows of a full run', async () => {
+		// A fixed length declares logits [1, 300, V]: the windowed output must not be checked against it.
 		const path = writeGpt2(join(dir, 'gpt2-logits.onnx'), {
+			seq: 300,
 			layers: 2,
 			dModel: 64,
 			heads: 4,
@@ -180,7 +182,9 @@ describe('logits on the last positions only', () => {
 		const feeds = defaultInputs(graph, { seq: 300, seed: 4 });
 		const dims = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
 		const p = choosePlan({ graph, structure: s, feeds: dims, captureSet: 'semantic', budget: 20 * MiB + 1, modelBytes: 10 * MiB });
-		expect(p.summary!.logits).toEqual({ window: LOGITS_WINDOW, outputs: ['logits'] });
+		expect(graph.outputs[0].dims).toEqual([1, 300, 97]);
+		expect(p.summary!.logits).toEqual({ window: LOGITS_WINDOW, outputs: ['logits'], fetched: true });
+		expect(p.skippedOutputs).toEqual(['logits']);
 		const plain = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, { backend: 'wasm', captureSet: 'none' });
 		const want = (await plain.run(feeds)).get('logits')!;
 		await plain.release();
@@ -203,12 +207,11 @@ describe('logits on the last positions only', () => {
 		expect(logitsNote(taken.long!)).toBe(', logits for the last 128 of 300 tokens');
 	}, 60_000);
 
-	it('skipped logits come back once their window fits the output cap', () => {
-		const w = { window: 128, outputs: ['logits'] };
-		const size = (v: number) => () => 2048 * v * 4; // [1, 2048, V] float32
-		expect(windowedSkips(['logits', 'other'], w, size(50257), 2048)).toEqual(['other']); // 25 MiB a window
-		expect(windowedSkips(['logits'], w, size(262144), 2048)).toEqual(['logits']); // 128 MiB: still over
-		expect(windowedSkips(['logits'], null, size(50257), 2048)).toEqual(['logits']);
+	it('the model logits outputs are left out once windowed (declared with S rows)', () => {
+		const w = { window: 128, outputs: ['logits'], fetched: true };
+		expect(windowedSkips(['other'], w)).toEqual(['other', 'logits']);
+		expect(windowedSkips(['logits'], w)).toEqual(['logits']);
+		expect(windowedSkips(['other'], null)).toEqual(['other']);
 	});
 
 	it('a head that is a MatMul on [1, S, D] (zoo pre-ln): the window follows the token axis', async () => {
@@ -220,11 +223,14 @@ describe('logits on the last positions only', () => {
 		const out = graph.outputs[0].name;
 		const g = summaryGraph(summaryTargets(s), 64, graph.opset, 24);
 		addOrder(graph, g);
-		const w = windowLogits(graph, s, g, 10);
-		expect(w).toEqual({ window: 10, outputs: [out] });
+		const w = windowLogits(graph, s, g, () => 1, 64, 10);
+		expect(w).toEqual({ window: 10, outputs: [out], fetched: true });
+		expect(g.outputs).toContain(out);
 		const session = await CaptureSession.create(ort, bufferOf(bytes.slice()), graph, {
 			backend: 'wasm',
-			captureSet: 'none',
+			captureSet: 'semantic',
+			semantic: [s.layers[0].output!],
+			skipOutputs: windowedSkips([], w),
 			edit: (m) => appendSummary(m, g)
 		});
 		const extra = Object.fromEntries(summaryFeeds(0, 0).map((t) => [t.name, t as CapturedTensor]));

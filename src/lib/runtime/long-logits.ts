@@ -22,14 +22,42 @@ export interface LogitsWindow {
 	window: number;
 	/** The graph outputs computed from the head (now [.., window, V]). */
 	outputs: string[];
+	/** Whether they are fetched: left out of the model's declared outputs, they return as appended ones when they fit OUTPUT_CAP. */
+	fetched: boolean;
 }
 
-/** Appends the slice and renames the head path's input (after addOrder, which sets `g.renames`); null: no head found. */
-export function windowLogits(graph: Graph, s: Structure, g: SummaryGraph, window = LOGITS_WINDOW): LogitsWindow | null {
+/** Tensors computed from `node`'s outputs (the head's path). */
+function downstream(graph: Graph, from: readonly string[]): Set<string> {
+	const seen = new Set<string>();
+	const stack = [...from];
+	while (stack.length) {
+		const t = stack.pop()!;
+		if (!t || seen.has(t)) continue;
+		seen.add(t);
+		for (const n of graph.consumersOf(t)) stack.push(...n.outputs);
+	}
+	return seen;
+}
+
+/**
+ * Appends the slice and renames the head path's input (after addOrder, which sets `g.renames`);
+ * null: no head found, or a tensor after it declares a fixed shape ORT would check against the window.
+ */
+export function windowLogits(
+	graph: Graph,
+	s: Structure,
+	g: SummaryGraph,
+	size: (n: string) => number,
+	seq: number,
+	window = LOGITS_WINDOW
+): LogitsWindow | null {
 	const p = headPath(graph, s);
 	if ('why' in p || !p.outputs.length) return null;
 	const at = (graph.model.graph?.node ?? []).indexOf(p.first.proto);
 	if (at < 0) return null;
+	const outputs = new Set(p.outputs);
+	const fixed = (t: string) => !outputs.has(t) && graph.valueInfo.get(t)?.dims?.every((d) => typeof d === 'number');
+	if ([...downstream(graph, p.first.outputs)].some(fixed)) return null;
 	const c = 'blockscope.logits.';
 	g.initializers.push(
 		tensorI64(`${c}start`, [1], [-window]),
@@ -38,12 +66,13 @@ export function windowLogits(graph: Graph, s: Structure, g: SummaryGraph, window
 	);
 	g.nodes.push(node('Slice', [p.from, `${c}start`, `${c}end`, `${c}axis`], [LOGITS_ROWS])); // (B, min(S, window), D)
 	g.renames.push({ node: at, field: 'input', slot: p.slot, to: LOGITS_ROWS });
-	return { window, outputs: p.outputs };
+	// Their declared shapes say S rows: the outputs come back undeclared, as the summaries do.
+	const fetched = p.outputs.every((n) => size(n) * Math.min(1, window / Math.max(1, seq)) <= OUTPUT_CAP);
+	if (fetched) g.outputs.push(...p.outputs);
+	return { window, outputs: p.outputs, fetched };
 }
 
-/** The skipped outputs once the logits are windowed: fetched again where the window fits OUTPUT_CAP. */
-export function windowedSkips(skipped: readonly string[], w: LogitsWindow | null, size: (n: string) => number, seq: number): string[] {
-	if (!w) return [...skipped];
-	const fits = (n: string) => w.outputs.includes(n) && size(n) * Math.min(1, w.window / Math.max(1, seq)) <= OUTPUT_CAP;
-	return skipped.filter((n) => !fits(n));
+/** The model's outputs to leave out once the logits are windowed: theirs too (declared with S rows). */
+export function windowedSkips(skipped: readonly string[], w: LogitsWindow | null | undefined): string[] {
+	return [...new Set([...skipped, ...(w?.outputs ?? [])])];
 }

@@ -56,7 +56,7 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 	// Streams the flow chart reads: their norms every run, the shown layer's whole.
 	for (const n of streamNorms(graph, p.structure!, summary, new Set(selective.always))) picked.add(n);
 	addOrder(graph, summary);
-	summary.logits = windowLogits(graph, p.structure!, summary);
+	summary.logits = windowLogits(graph, p.structure!, summary, size, seq);
 	const always = keep(selective.always).filter((n) => !picked.has(n));
 	const sum = (names: readonly string[]) => names.reduce((t, n) => t + size(n), 0);
 	const outputs = graph.outputs.map((o) => o.name).filter((n) => !selective.skippedOutputs.includes(n));
@@ -73,7 +73,7 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 		always,
 		perLayer,
 		selectiveBytes: runBytes,
-		skippedOutputs: windowedSkips(selective.skippedOutputs, summary.logits, size, seq),
+		skippedOutputs: windowedSkips(selective.skippedOutputs, summary.logits),
 		summary,
 		reason:
 			`every layer's attention patterns at ${seq} tokens would take ${formatBytes(held)}, over the ` +

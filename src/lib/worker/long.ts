@@ -36,7 +36,8 @@ export function takeSummaries(
 	const shown = shownHead(plan, at.layer, at.head);
 	if (!g || !shown) return { store, transfer: [] };
 	const layers = readSummaries(store, g);
-	const drop = new Set([...g.outputs.filter((n) => n !== HEAD_PATTERN), HEAD_INPUT, LAYER_INPUT]);
+	const logitsOut = new Set(g.logits?.fetched ? g.logits.outputs : []);
+	const drop = new Set([...g.outputs.filter((n) => n !== HEAD_PATTERN && !logitsOut.has(n)), HEAD_INPUT, LAYER_INPUT]);
 	// The shown layer's tensors picked in the graph get their own names back (that layer's).
 	const named = new Map(g.shown.map((r) => [r.output, r.byLayer[shown.layer]]));
 	const kept = storeOf(
