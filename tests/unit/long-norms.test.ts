@@ -33,6 +33,9 @@ import { MiB } from '../../src/lib/runtime/limits';
 import { residOf, statsPlan, type ResidStats } from '../../src/lib/report';
 import type { CapturedTensor, TensorStore } from '../../src/lib/tensor';
 import { takeSummaries } from '../../src/lib/worker/long';
+import { transferable } from '../../src/lib/worker/run-info';
+import { heldBytes } from '../../src/lib/worker/held';
+import type { ResultMessage } from '../../src/lib/worker/protocol';
 import { logitsNote } from '../../src/lib/worker/progress';
 import { writeGpt2 } from '../../models/gpt2';
 
@@ -149,6 +152,17 @@ describe('stream norms computed in the graph', () => {
 		await session.release();
 		const taken = takeSummaries(got, p, { layer: 2, head: 1 }, 'open', 0);
 		const norms = taken.long!.norms!;
+		// The worker keeps nothing: every buffer of the message is transferred.
+		const sent = transferable(taken.store);
+		const moved = new Set([...sent.transfer, ...taken.transfer]);
+		const msg = { tensors: sent.tensors, long: taken.long } as ResultMessage;
+		const all = [
+			...msg.tensors.map((t) => t.data as Float32Array),
+			...Object.values(norms),
+			...taken.long!.layers.flatMap((L) => L.rows.map((r) => r.max))
+		];
+		for (const a of all) expect(moved.has(a.buffer as ArrayBuffer)).toBe(true);
+		expect(heldBytes(msg)).toBe([...moved].reduce((t, b) => t + b.byteLength, 0));
 		const only = residOf(statsPlan(graph, s)!, new Map() as unknown as TensorStore, norms);
 		expect(expectClose(only, want)).toBe(4 * 5 * 300); // pre, mid, post and two ratios per layer
 		expectClose(residOf(statsPlan(graph, s)!, taken.store, norms), want);

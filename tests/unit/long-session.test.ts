@@ -14,6 +14,7 @@ import { structureInfo } from '../../src/lib/worker/structure';
 import { captureInfo, captureOptions } from '../../src/lib/worker/run-info';
 import { headRef, longFeeds, takeSummaries } from '../../src/lib/worker/long';
 import type { InputOptions, ResultMessage } from '../../src/lib/worker/protocol';
+import { heldBytes, withoutTensors } from '../../src/lib/worker/held';
 import type { Runtime } from '../../src/lib/features/model';
 import { flush, zooIndex, zooResult } from './page-fixtures';
 import { writeGpt2 } from '../../models/gpt2';
@@ -127,5 +128,28 @@ describe('a head switch on the page', () => {
 		d.setLayer(1);
 		await flush();
 		expect(f.calls[2]).toMatchObject({ kind: 'run', layer: 1, head: 3 });
+	});
+
+	it('a step that re-runs lets go of the previous tensors first: two results are never held together', async () => {
+		const f = recorder();
+		const d = new Debugger(root, { connect: () => f.runtime, settle: async () => {} });
+		const done = d.start(readPage(new URLSearchParams('model=pre-ln&backend=wasm')));
+		while (!f.calls.length) await flush();
+		const first = await summary(0, 0);
+		f.answer(0, first);
+		await done;
+		const small = heldBytes(withoutTensors(first));
+		expect(heldBytes(d.session.result!)).toBeGreaterThan(small);
+		d.setLayer(1);
+		await flush();
+		expect(f.calls[1]).toMatchObject({ kind: 'run', layer: 1 });
+		// While the step runs: no tensor of the last result, its summaries and stream norms kept.
+		expect(d.session.result!.tensors).toEqual([]);
+		expect(heldBytes(d.session.result!)).toBe(small);
+		expect(Object.keys(d.session.result!.long!.norms!).length).toBeGreaterThan(0);
+		f.answer(1, await summary(1, 0));
+		while (d.session.phase !== 'ready') await flush();
+		expect(d.session.result!.long).toMatchObject({ layer: 1 });
+		expect(d.session.result!.tensors.length).toBeGreaterThan(0);
 	});
 });

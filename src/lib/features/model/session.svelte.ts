@@ -4,6 +4,7 @@
 import type { BackendChoice } from '$lib/worker/ep';
 import { describeProgress, describeResult } from '$lib/worker/progress';
 import { installHook } from '$lib/worker/test-hook';
+import { withoutTensors } from '$lib/worker/held';
 import { loadZoo, type ZooEntry } from '$lib/worker/zoo';
 import type { InputOptions, ModelSource, ProgressMessage, ResultMessage, Stage, StructureInfo } from '$lib/worker/protocol';
 import type { Override } from '$lib/analysis/types';
@@ -283,13 +284,22 @@ export class RuntimeSession {
 	/** Selective or summary capture: the shown layer's tensors, one more forward pass on the same session. */
 	fetchLayer(): Promise<void> {
 		this.stepping = `layer ${this.o.layer() + 1}`;
+		this.letGo();
 		return this.rerun(this.input);
 	}
 
 	/** Summary capture: the shown head's exact pattern, one more forward pass on the same session. */
 	fetchHead(): Promise<void> {
 		this.stepping = `head ${(this.o.head?.() ?? 0) + 1}`;
+		this.letGo();
 		return this.rerun(this.input);
+	}
+
+	/** Before a step re-runs: the tensors it replaces go now, so two results' buffers are never held at once (worker/held.ts). */
+	private letGo(): void {
+		if (!this.result || this.stale) return;
+		this.result = withoutTensors(this.result);
+		installHook(this.result, this.structure ?? this.result.structure);
 	}
 
 	/** A head switch answered from the patterns the page holds (full or selective capture): no run. */
