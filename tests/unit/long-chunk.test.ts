@@ -22,7 +22,7 @@ import {
 	summaryTargets,
 	type SummaryOptions
 } from '../../src/lib/runtime/long';
-import { attentionChain, chunkRows, chunkStarts } from '../../src/lib/runtime/long-chunk';
+import { attentionChain, chunkRows, chunkStarts, chunksFit } from '../../src/lib/runtime/long-chunk';
 import { poolPattern, summarizeRows } from '../../src/lib/stats';
 import type { CapturedTensor } from '../../src/lib/tensor';
 import { writeGpt2 } from '../../models/gpt2';
@@ -116,7 +116,40 @@ describe('chunk height', () => {
 		expect(chunkRows(301, 4, 3)).toBe(303); // the whole input in one chunk (rounded up to the block)
 		expect(chunkRows(16384, 32, 128)).toBe(128); // at least 64 rows, rounded up to the block
 		expect(chunkStarts(301, 64)).toEqual([0, 64, 128, 192, 256]);
+		// Nodes built for 301 rows serve any run that leaves no chunk empty (the last takes the rest).
+		expect([256, 257, 400].map((s) => chunksFit({ seq: 301, rows: 64 }, s))).toEqual([false, true, true]);
+		expect(chunksFit({ seq: 301, rows: null }, 10)).toBe(true);
 	});
+
+	it('a session chunked for 301 tokens runs 270 and 400: every row summarized, the last chunk takes the rest', async () => {
+		const path = writeGpt2(join(dir, 'gpt2-len.onnx'), { layers: 2, dModel: 64, heads: 4, dFF: 128, vocab: 97, maxPos: 512, seed: 7 }).path;
+		const model = await readModelFile(path);
+		const graph = new Graph(readModel(model.buffer.subarray(0, model.length)));
+		const targets = summaryTargets(analyze(graph));
+		const g = summaryGraph(targets, 301, graph.opset, 128, graph, { rows: 64 });
+		const full = await CaptureSession.create(ort, model, graph, {
+			backend: 'wasm',
+			captureSet: 'semantic',
+			semantic: [targets[1].pattern]
+		});
+		const session = await CaptureSession.create(ort, model, graph, {
+			backend: 'wasm',
+			captureSet: 'none',
+			edit: (m) => appendSummary(m, g)
+		});
+		const extra = Object.fromEntries(summaryFeeds(1, 2).map((t) => [t.name, t as CapturedTensor]));
+		for (const seq of [270, 400]) {
+			const feeds = defaultInputs(graph, { seq, seed: 1 });
+			const want = (await full.run(feeds)).get(targets[1].pattern)!.data as Float32Array;
+			const got = await session.run({ ...feeds, ...extra }, g.outputs);
+			const rows = readSummaries(got, g)[1].rows[2];
+			expect(rows.max.length).toBe(seq);
+			expect(maxDiff(rows.max, summarizeRows(want.subarray(2 * seq * seq, 3 * seq * seq), seq).max)).toBeLessThanOrEqual(TOL.value);
+			expect(Array.from(got.get(HEAD_PATTERN)!.data as Float32Array)).toEqual(Array.from(want.subarray(2 * seq * seq, 3 * seq * seq)));
+		}
+		await full.release();
+		await session.release();
+	}, 60_000);
 });
 
 describe('chunked summaries equal summaries of a full capture', () => {

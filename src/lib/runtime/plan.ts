@@ -14,7 +14,7 @@ import { captureNames, type CaptureSet } from './capture.js';
 import { formatBytes } from './limits.js';
 import { poolBlock } from '../stats/index.js';
 import { POOL_TARGET, type SummaryGraph } from './long.js';
-import { summaryOr } from './long-plan.js';
+import { planSeq, summaryOr } from './long-plan.js';
 import { chunksFit } from './long-chunk.js';
 
 export interface PlanInput {
@@ -55,6 +55,8 @@ export interface CapturePlan {
 	reason: string | null;
 	/** Summary: the appended nodes (their outputs are fetched every run). */
 	summary?: SummaryGraph;
+	/** The sequence length the plan was made for (the token input's last dim). */
+	seq?: number;
 }
 
 /**
@@ -234,7 +236,8 @@ export function choosePlan(p: PlanInput): CapturePlan {
 		perLayer: [],
 		skippedOutputs: [],
 		selectiveBytes: requestedBytes,
-		reason: null
+		reason: null,
+		seq: planSeq(p.feeds)
 	};
 	if (p.captureSet === 'none' || requestedBytes <= allowance) return full;
 	const over = `capturing "${p.captureSet}" would take ${formatBytes(requestedBytes)}, over the ${formatBytes(Math.max(0, allowance))} the memory budget leaves beside the weights`;
@@ -268,6 +271,7 @@ export function choosePlan(p: PlanInput): CapturePlan {
 		perLayer,
 		skippedOutputs,
 		selectiveBytes,
+		seq: full.seq,
 		reason: `${over}: selective capture, the current layer's tensors and the residual stream of every layer (${formatBytes(selectiveBytes)} a run)${skipped}`
 	};
 	return summaryOr(selective, p, size, graph);
@@ -292,6 +296,8 @@ export function fetchesFor(plan: CapturePlan, graph: Graph, layer: number): stri
 export function narrow(current: CapturePlan, next: CapturePlan): CapturePlan {
 	if (current.mode === 'full') return next.mode === 'full' ? current : next;
 	if (current.mode === 'selective') return next.mode === 'summary' ? next : current;
+	// Nodes chunked for one length fail on an input that leaves a chunk empty: rebuild, whatever fits it.
+	if (current.summary && next.seq !== undefined && !chunksFit(current.summary, next.seq)) return next;
 	if (next.mode !== 'summary' || !current.summary || !next.summary) return current;
 	const same = poolBlock(current.summary.seq, POOL_TARGET) === poolBlock(next.summary.seq, POOL_TARGET);
 	return same && chunksFit(current.summary, next.summary.seq) ? current : next;
