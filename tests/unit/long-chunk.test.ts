@@ -117,8 +117,10 @@ describe('chunk height', () => {
 		expect(chunkRows(16384, 32, 128)).toBe(128); // at least 64 rows, rounded up to the block
 		expect(chunkStarts(301, 64)).toEqual([0, 64, 128, 192, 256]);
 		// Nodes built for 301 rows serve any run that leaves no chunk empty (the last takes the rest).
-		expect([256, 257, 400].map((s) => chunksFit({ seq: 301, rows: 64 }, s))).toEqual([false, true, true]);
-		expect(chunksFit({ seq: 301, rows: null }, 10)).toBe(true);
+		const at = (rows: number[]) => ({ seq: 301, layers: rows.map((r) => ({ rows: r })) });
+		expect([256, 257, 400].map((s) => chunksFit(at([64]), s))).toEqual([false, true, true]);
+		expect(chunksFit(at([303, 64]), 256)).toBe(false); // every layer counts
+		expect(chunksFit({ seq: 301, layers: [{}] }, 10)).toBe(true); // not chunked
 	});
 
 	it('a session chunked for 301 tokens runs 270 and 400: every row summarized, the last chunk takes the rest', async () => {

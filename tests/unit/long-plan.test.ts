@@ -101,7 +101,7 @@ describe('choosing summary capture', () => {
 		expect(narrow(long, planAt(200, budget))).toBe(long);
 		// Chunked for 600 rows in chunks of 64 (the last from 576): a shorter input that would leave
 		// a chunk empty gets the plan made for it.
-		const chunked = { ...long, summary: { ...long.summary!, rows: 64 } };
+		const chunked = { ...long, summary: { ...long.summary!, layers: long.summary!.layers.map((L) => ({ ...L, rows: 64 })) } };
 		expect(narrow(chunked, planAt(580, budget))).toBe(chunked);
 		expect(narrow(chunked, planAt(560, budget)).summary!.seq).toBe(560);
 		expect(narrow(chunked, planAt(200, budget)).mode).toBe('selective');

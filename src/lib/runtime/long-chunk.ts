@@ -49,9 +49,9 @@ export function chunkStarts(seq: number, rows: number): number[] {
 	return Array.from({ length: Math.max(1, Math.ceil(seq / rows)) }, (_, k) => k * rows);
 }
 
-/** Whether nodes chunked for `g.seq` serve a run of `seq` tokens: every chunk keeps a row. */
-export function chunksFit(g: { seq: number; rows: number | null }, seq: number): boolean {
-	return g.rows === null || (chunkStarts(g.seq, g.rows).length - 1) * g.rows < seq;
+/** Whether nodes chunked for `g.seq` serve a run of `seq` tokens: every chunk of every layer keeps a row. */
+export function chunksFit(g: { seq: number; layers: readonly { rows?: number }[] }, seq: number): boolean {
+	return g.layers.every((L) => !L.rows || (chunkStarts(g.seq, L.rows).length - 1) * L.rows < seq);
 }
 
 /** The dims of a tensor where the file says or a Slice/Cast of a constant shows them; null when unknown. */

@@ -48,6 +48,8 @@ export interface SummaryNames extends SummaryTarget {
 	deps: string[];
 	/** Computed in query chunks (long-chunk.ts): the original chain does not run. */
 	chunked?: boolean;
+	/** Query rows per chunk when chunked. */
+	rows?: number;
 }
 
 export interface SummaryGraph {
@@ -222,6 +224,7 @@ export function summaryGraph(
 			g.gone.push(chain.qk.outputs[0], ...chain.steps.map((s) => s.node.outputs[0]));
 			if (!g.rows) initializers.push(tensorI64(`${C}query_axis`, [1], [-2]));
 			names.chunked = true;
+			names.rows = rows;
 			g.rows = Math.max(g.rows ?? 0, rows);
 		} else g.nodes.push(...wholeNodes(t.pattern, n, t, names, { reduce, pool, initializers }));
 		names.deps.push(names.max, names.argmax, names.entropy, names.sink, names.poolMax, names.poolMean, `${n}one_head`);
