@@ -2,7 +2,8 @@
 // the app's 1536 MiB budget, captureOptions, takeSummaries): bytes sent, the WASM heap's size after
 // the run (it only grows, so this is the run's high-water mark) and the process's peak RSS.
 // Run under /usr/bin/time for maxrss too:
-//   npx tsx bench/node/long-pass.ts SEQ [MODEL_PATH]   (writes the model there when missing)
+//   npx tsx bench/node/long-pass.ts SEQ [--symbolic] [MODEL_PATH]   (writes the model there when missing)
+// The model has a fixed input_ids [1, SEQ], as the bench writes it, or with --symbolic a "seq" dim.
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +22,11 @@ const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (...a: unknown[
 	return r;
 };
 
-const seq = Number(process.argv[2] ?? 2048);
-const path = process.argv[3] ?? join(tmpdir(), `blockscope-gpt2-${seq}.onnx`);
+const args = process.argv.slice(2);
+const symbolic = args.includes('--symbolic');
+const [seqArg, pathArg] = args.filter((a) => a !== '--symbolic');
+const seq = Number(seqArg ?? 2048);
+const path = pathArg ?? join(tmpdir(), `blockscope-gpt2-${symbolic ? 'seq' : seq}-${seq}.onnx`);
 const ort = await import('onnxruntime-web');
 const { writeGpt2, GPT2_SMALL } = await import('../../models/gpt2/index.js');
 const { Graph, bufferOf, readModel } = await import('../../src/lib/onnx/index.js');
@@ -32,7 +36,7 @@ const { defaultInputs } = await import('../../src/lib/runtime/inputs.js');
 const { captureOptions } = await import('../../src/lib/worker/run-info.js');
 const { longFeeds, takeSummaries } = await import('../../src/lib/worker/long.js');
 
-if (!existsSync(path)) writeGpt2(path, { seq, maxPos: Math.max(GPT2_SMALL.maxPos, seq) });
+if (!existsSync(path)) writeGpt2(path, { seq: symbolic ? null : seq, maxPos: Math.max(GPT2_SMALL.maxPos, seq) });
 const bytes = new Uint8Array(readFileSync(path));
 const graph = new Graph(readModel(bytes));
 const structure = analyze(graph);
@@ -55,6 +59,7 @@ const round = (x: number) => Math.round(x * 10) / 10;
 console.log(
 	JSON.stringify({
 		seq,
+		input: symbolic ? 'symbolic' : 'fixed',
 		mode: plan.mode,
 		exposed: plan.exposed.length,
 		create_s: round((t1 - t0) / 1000),
