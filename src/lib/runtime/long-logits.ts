@@ -51,6 +51,8 @@ export function windowLogits(
 	seq: number,
 	window = LOGITS_WINDOW
 ): LogitsWindow | null {
+	// Slice takes a negative axis from opset 11.
+	if (graph.opset < 11) return null;
 	const p = headPath(graph, s);
 	if ('why' in p || !p.outputs.length) return null;
 	const at = (graph.model.graph?.node ?? []).indexOf(p.first.proto);

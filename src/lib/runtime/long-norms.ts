@@ -57,6 +57,8 @@ function ancestors(graph: Graph, from: string): Set<string> {
  * any more: every stream tensor of a role present in two layers or more.
  */
 export function streamNorms(graph: Graph, s: Structure, g: SummaryGraph, exposed: ReadonlySet<string>): Set<string> {
+	// ReduceL2 takes a negative axis from opset 11.
+	if (graph.opset < 11) return new Set();
 	const known = new Set(graph.nodes.flatMap((n) => n.outputs));
 	const byRole = new Map<string, Record<number, string>>();
 	const tensors = new Set<string>();

@@ -51,7 +51,7 @@ export function takeSummaries(
 	for (const L of layers)
 		for (const a of [...L.rows.flatMap((r) => [r.max, r.argmax, r.entropy, r.sink]), ...L.pooled.flatMap((p) => [p.max, p.mean])])
 			transfer.add(a.buffer as ArrayBuffer);
-	const norms = streamNorms(store);
+	const norms = normsOf(store);
 	for (const a of Object.values(norms)) transfer.add(a.buffer as ArrayBuffer);
 	const headPattern = HEAD_PATTERN;
 	const seq = kept.get(headPattern)?.dims[3] ?? g.seq;
@@ -77,7 +77,7 @@ export function takeSummaries(
 }
 
 /** The graph's per-token stream norms (batch 0, float32) by the stream tensor's own name. */
-function streamNorms(store: TensorStore): Record<string, Float32Array> {
+function normsOf(store: TensorStore): Record<string, Float32Array> {
 	const out: Record<string, Float32Array> = {};
 	for (const t of store) {
 		if (!t.name.startsWith(NORM_PREFIX) || !(t.data instanceof Float32Array)) continue;
