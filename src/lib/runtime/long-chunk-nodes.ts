@@ -24,6 +24,12 @@ export interface ChunkContext {
 	pool: Record<string, number | number[]>;
 	/** The tensor the Concat of MatMul(pattern, V) pieces writes (long-order.ts gates it). */
 	z: string;
+	/**
+	 * Chunk 0's start: an int64 [1] zero computed from a graph input. A constant start would give a
+	 * model with a fixed length static chunk shapes, and ORT folds Shape nodes of static shapes into
+	 * constants: the gates would lose their edges and every chunk would be alive at once.
+	 */
+	start: string;
 }
 
 const c = 'blockscope.long.c.';
@@ -39,9 +45,8 @@ function chunk(ch: AttentionChain, x: ChunkContext, k: number, last: boolean, ou
 	const p = `${x.n}c${k}.`;
 	const { nodes, inits } = out;
 	const r0 = k * x.rows;
-	const start = `${p}start`;
-	if (k === 0) inits.push(tensorI64(start, [1], [0]));
-	else {
+	const start = k === 0 ? x.start : `${p}start`;
+	if (k > 0) {
 		inits.push(tensorI64(`${p}r0`, [1], [r0]));
 		nodes.push(node('Add', [`${p}r0`, `${x.n}c${k - 1}.gate`], [start])); // r0 once chunk k-1 is done
 	}

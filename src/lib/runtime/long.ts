@@ -217,12 +217,15 @@ export function summaryGraph(
 		if (chain) {
 			const rows = fixed ? Math.ceil(fixed / block) * block : chunkRows(seq, t.heads, block, chunkBytes);
 			const z = chain.pv.outputs[0] + CLEAN;
-			const x = chunkedLayer(chain, names, { seq, rows, n, head: `${n}head`, reduce, pool, z });
+			const x = chunkedLayer(chain, names, { seq, rows, n, head: `${n}head`, reduce, pool, z, start: `${C}start` });
 			g.nodes.push(...x.nodes);
 			initializers.push(...x.initializers);
 			for (const d of [chain.qk, ...chain.steps.map((s) => s.node), chain.pv]) g.drop.push(fileOrder.indexOf(d.proto));
 			g.gone.push(chain.qk.outputs[0], ...chain.steps.map((s) => s.node.outputs[0]));
-			if (!g.rows) initializers.push(tensorI64(`${C}query_axis`, [1], [-2]));
+			if (!g.rows) {
+				initializers.push(tensorI64(`${C}query_axis`, [1], [-2]));
+				g.nodes.push(node('Mul', [LAYER_INPUT, `${C}zero`], [`${C}start`])); // (1): 0, known only at run time
+			}
 			names.chunked = true;
 			names.rows = rows;
 			g.rows = Math.max(g.rows ?? 0, rows);
