@@ -59,7 +59,7 @@ test('GPT-2-small-shaped stack: progress while it streams in, selective capture 
 
 	// Selective: announced on the status line, and which set produced what is shown.
 	await expect(status).toHaveAttribute('data-capture-mode', 'selective');
-	await expect(page.getByTestId('status-message')).toContainText('selective capture: semantic tensors of layer 0');
+	await expect(page.getByTestId('status-message')).toContainText('selective capture: semantic tensors of layer 1');
 	await expect(page.getByTestId('status-message')).toContainText('asked for "all"');
 	const first = await hookInfo(page);
 	expect(first.capture).toMatchObject({ mode: 'selective', requested: 'all', layer: 0 });

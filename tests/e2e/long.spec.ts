@@ -112,7 +112,7 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	await page.waitForFunction((n) => window.__blockscope?.info().input.seq === n, SEQ, ready);
 	await expect(status).toHaveAttribute('data-state', 'ready', ready);
 	await expect(status).toHaveAttribute('data-capture-mode', 'summary');
-	await expect(page.getByTestId('status-message')).toContainText('summary capture: layer 0, head 0 exact');
+	await expect(page.getByTestId('status-message')).toContainText('summary capture: layer 1, head 1 exact');
 	const first = await hookInfo(page);
 	expect(first.long).toMatchObject({ seq: SEQ, layer: 0, head: 0, served: 'open', layers: 12 });
 	const session = first.capture!.session;

@@ -10,7 +10,8 @@ export function describeProgress(p: ProgressMessage): string {
 	return p.message;
 }
 
-/** A finished run: the model, what was captured (and why, under selective capture) and the time it took. */
+/** A finished run: the model, what was captured (and why, under selective capture) and the time it took.
+ * Layers and heads read 1-based here, as the step notes and steppers do. */
 export function describeResult(r: ResultMessage): string {
 	const ms = (x: number) => `${Math.round(x)} ms`;
 	// A re-run reuses the open session: no session time to report.
@@ -22,9 +23,9 @@ export function describeResult(r: ResultMessage): string {
 	// A merged decoder: say that what is captured is its selected branch, inlined.
 	const graph = r.capturedGraph ? ` · ${r.capturedGraph}` : '';
 	if (c?.mode === 'summary' && r.long)
-		return `${r.model.name}${graph} · summary capture: layer ${c.layer}, head ${r.long.head} exact, every head's row summaries and ${r.long.layers[0]?.pooled[0]?.size ?? 0}² pooled patterns${logitsNote(r.long)} (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
+		return `${r.model.name}${graph} · summary capture: layer ${c.layer + 1}, head ${r.long.head + 1} exact, every head's row summaries and ${r.long.layers[0]?.pooled[0]?.size ?? 0}² pooled patterns${logitsNote(r.long)} (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	if (c?.mode === 'selective')
-		return `${r.model.name}${graph} · selective capture: ${r.captureSet} tensors of layer ${c.layer} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
+		return `${r.model.name}${graph} · selective capture: ${r.captureSet} tensors of layer ${c.layer + 1} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	return `${r.model.name}${graph} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
 }
 
