@@ -23,11 +23,14 @@ export function describeResult(r: ResultMessage): string {
 	// A merged decoder: say that what is captured is its selected branch, inlined.
 	const graph = r.capturedGraph ? ` · ${r.capturedGraph}` : '';
 	if (c?.mode === 'summary' && r.long)
-		return `${r.model.name}${graph} · summary capture: layer ${c.layer + 1}, head ${r.long.head + 1} exact, every head's row summaries and ${r.long.layers[0]?.pooled[0]?.size ?? 0}² pooled patterns${logitsNote(r.long)} (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
+		return `${r.model.name}${graph} · summary capture: layer ${nth(c.layer)}, head ${r.long.head + 1} exact, every head's row summaries and ${r.long.layers[0]?.pooled[0]?.size ?? 0}² pooled patterns${logitsNote(r.long)} (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	if (c?.mode === 'selective')
-		return `${r.model.name}${graph} · selective capture: ${r.captureSet} tensors of layer ${c.layer + 1} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
+		return `${r.model.name}${graph} · selective capture: ${r.captureSet} tensors of layer ${nth(c.layer)} + every layer's residual stream (${r.tensors.length} tensors; asked for "${c.requested}") · ${time} · ${c.reason ?? ''}`;
 	return `${r.model.name}${graph} · capture: ${r.captureSet} (${r.tensors.length} tensors) · ${time}`;
 }
+
+/** A 0-based index as people count (null: not known). */
+const nth = (i: number | null) => (i === null ? '?' : String(i + 1));
 
 /** What the logits tensor holds under summary capture: ", logits for the last 128 of 2048 tokens". */
 export function logitsNote(long: LongCapture): string {
