@@ -174,4 +174,13 @@ test('GPT-2-small-shaped stack at 301 tokens: summary capture, a layer step and 
 	expect(await readCell(page, map, 200, 0)).toBe(at(1, 4, 200, 0));
 	expect(await readCell(page, map, 77, 41)).toBe(at(1, 4, 77, 41));
 	expect(await pooledSeen()).toEqual(['1.0 true', '1.4 true']);
+
+	// The what-if view's head grid (no intervention yet: the clean run) draws every head pooled too.
+	await page.getByTestId('whatif-open').click();
+	const whatIfThumbs = page.getByTestId('whatif-heads').getByTestId('head-thumb');
+	await expect(whatIfThumbs).toHaveCount(12);
+	expect(await whatIfThumbs.evaluateAll((e) => e.map((x) => x.getAttribute('data-source') + ' ' + x.getAttribute('data-block')))).toEqual(
+		Array(12).fill('pooled 6')
+	);
+	await expect(page.getByTestId('whatif-heads').getByTestId('attention-heatmap')).toHaveAttribute('data-head', '4');
 });
