@@ -55,18 +55,28 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('choosing summary capture', () => {
-	it('at a long input whose squares exceed the allowance; selective below SUMMARY_MIN_SEQ or when they fit', () => {
+	it('at a long input whose selective tensors exceed the allowance; selective below SUMMARY_MIN_SEQ or when they fit', () => {
 		const seq = 600;
 		// At least the patterns: 4 layers x 4 heads x 600^2 x 4 B = 22 MiB.
 		expect(squares(seq)).toBeGreaterThanOrEqual(4 * 4 * seq * seq * 4);
-		const tight = 2 * model + squares(seq) - 1;
+		// Everything a selective session exposes is held to the run's end, squares or not: the budget
+		// at which selective starts is above the squares' by the other semantic tensors.
+		let lo = 2 * model,
+			hi = 2 * model + 4096 * MiB;
+		while (hi - lo > 1) {
+			const mid = Math.floor((lo + hi) / 2);
+			if (planAt(seq, mid).mode === 'summary') lo = mid;
+			else hi = mid;
+		}
+		const tight = lo;
+		expect(tight).toBeGreaterThan(2 * model + squares(seq) + MiB);
 		const p = planAt(seq, tight);
 		expect(p.mode).toBe('summary');
 		expect(p.captureSet).toBe('semantic');
 		expect(p.reason).toMatch(
-			/attention patterns at 600 tokens would take .* summary capture, row summaries and 120x120 pooled patterns \(blocks of 5x5\)/
+			/tensors at 600 tokens \(every layer's attention patterns and other semantic tensors, held until a run ends\) would take .* summary capture, row summaries and 120x120 pooled patterns \(blocks of 5x5\)/
 		);
-		// Room for the squares (but not for everything): selective, as before.
+		// Room for what selective exposes (not for everything): selective.
 		expect(planAt(seq, tight + 1).mode).toBe('selective');
 		// Short inputs keep exact patterns whatever the budget.
 		expect(planAt(SUMMARY_MIN_SEQ - 1, 2 * model + 1).mode).toBe('selective');

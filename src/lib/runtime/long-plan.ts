@@ -1,7 +1,8 @@
 // Summary capture, the plan for long inputs. A selective session still exposes every layer's
 // attention patterns, and ORT holds every exposed output until the run ends, fetched or not: at
 // GPT-2 small's shapes that is 12 x 12 x S^2 x 4 B per tensor kind (2.3 GiB of patterns at 2048).
-// When those squares alone exceed what the budget leaves beside the weights, the session exposes no
+// When what a selective session exposes (squares and every layer's other semantic tensors, all held
+// to the run's end) exceeds what the budget leaves beside the weights, the session exposes no
 // square at all: appended nodes (long.ts) reduce each pattern to row summaries and a pooled pattern,
 // and one head of one layer comes back exact, picked by two int64 inputs. Pure: no ORT, no DOM.
 import type { Graph } from '../onnx/graph.js';
@@ -34,7 +35,7 @@ function squareNames(p: PlanInput): Set<string> {
 }
 
 /**
- * The selective plan as it is, or, when its squares do not fit the allowance at a long input, the
+ * The selective plan as it is, or, when what it exposes does not fit the allowance at a long input, the
  * summary plan: the same per-layer tensors less the squares, plus every layer's summaries (every
  * run) and the shown head's exact pattern.
  */
@@ -42,7 +43,8 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 	const seq = planSeq(p.feeds);
 	const targets = summaryTargets(p.structure);
 	const squares = squareNames(p);
-	const held = selective.exposed.filter((n) => squares.has(n)).reduce((t, n) => t + size(n), 0);
+	// Everything exposed is held until the run ends, not only the squares (seq 512 selective: 1.76 GiB peak).
+	const held = selective.exposed.reduce((t, n) => t + size(n), 0);
 	// MaxPool/AveragePool's ceil_mode needs opset 10.
 	if (!targets.length || graph.opset < 10 || seq < SUMMARY_MIN_SEQ || held <= Math.max(0, selective.allowance)) return selective;
 	// Layers computed in query chunks (long-chunk.ts) lose their chain's squares from the graph.
@@ -76,7 +78,7 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 		skippedOutputs: windowedSkips(selective.skippedOutputs, summary.logits),
 		summary,
 		reason:
-			`every layer's attention patterns at ${seq} tokens would take ${formatBytes(held)}, over the ` +
+			`a selective session's tensors at ${seq} tokens (every layer's attention patterns and other semantic tensors, held until a run ends) would take ${formatBytes(held)}, over the ` +
 			`${formatBytes(Math.max(0, selective.allowance))} the memory budget leaves beside the weights: summary capture, ` +
 			`row summaries and ${summary.size}x${summary.size} pooled patterns (blocks of ${block}x${block}) of every head, ` +
 			`the shown head's exact pattern and the shown layer's other tensors (${formatBytes(runBytes)} a run)`
