@@ -65,19 +65,19 @@ describe('choosing summary capture', () => {
 			hi = 2 * model + 4096 * MiB;
 		while (hi - lo > 1) {
 			const mid = Math.floor((lo + hi) / 2);
-			if (planAt(seq, mid).mode === 'summary') lo = mid;
+			if (planAt(seq, mid, 'all').mode === 'summary') lo = mid;
 			else hi = mid;
 		}
 		const tight = lo;
 		expect(tight).toBeGreaterThan(2 * model + squares(seq) + MiB);
-		const p = planAt(seq, tight);
+		const p = planAt(seq, tight, 'all');
 		expect(p.mode).toBe('summary');
 		expect(p.captureSet).toBe('semantic');
 		expect(p.reason).toMatch(
-			/tensors at 600 tokens \(every layer's attention patterns and other semantic tensors, held until a run ends\) would take .* summary capture, row summaries and 120x120 pooled patterns \(blocks of 5x5\)/
+			/tensors at 600 tokens \(every layer's attention patterns, other semantic tensors and the model's outputs, held until a run ends\) would take .* summary capture, row summaries and 120x120 pooled patterns \(blocks of 5x5\)/
 		);
 		// Room for what selective exposes (not for everything): selective.
-		expect(planAt(seq, tight + 1).mode).toBe('selective');
+		expect(planAt(seq, tight + 1, 'all').mode).toBe('selective');
 		// Short inputs keep exact patterns whatever the budget.
 		expect(planAt(SUMMARY_MIN_SEQ - 1, 2 * model + 1).mode).toBe('selective');
 		expect(planAt(SUMMARY_MIN_SEQ, 2 * model + 1).mode).toBe('summary');

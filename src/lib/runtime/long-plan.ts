@@ -43,8 +43,11 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 	const seq = planSeq(p.feeds);
 	const targets = summaryTargets(p.structure);
 	const squares = squareNames(p);
-	// Everything exposed is held until the run ends, not only the squares (seq 512 selective: 1.76 GiB peak).
-	const held = selective.exposed.reduce((t, n) => t + size(n), 0);
+	// ORT holds everything exposed until the run ends, squares or not, and the model's own outputs
+	// too, fetched or not (GPT-2-shaped at 512: 543 MiB exposed + 98 MiB of logits; selective peaked
+	// at 1.76 GiB under a 1.5 GiB budget).
+	const exposed = new Set([...selective.exposed, ...graph.outputs.map((o) => o.name)]);
+	const held = [...exposed].reduce((t, n) => t + size(n), 0);
 	// MaxPool/AveragePool's ceil_mode needs opset 10.
 	if (!targets.length || graph.opset < 10 || seq < SUMMARY_MIN_SEQ || held <= Math.max(0, selective.allowance)) return selective;
 	// Layers computed in query chunks (long-chunk.ts) lose their chain's squares from the graph.
@@ -78,7 +81,7 @@ export function summaryOr(selective: CapturePlan, p: PlanInput, size: (n: string
 		skippedOutputs: windowedSkips(selective.skippedOutputs, summary.logits),
 		summary,
 		reason:
-			`a selective session's tensors at ${seq} tokens (every layer's attention patterns and other semantic tensors, held until a run ends) would take ${formatBytes(held)}, over the ` +
+			`a selective session's tensors at ${seq} tokens (every layer's attention patterns, other semantic tensors and the model's outputs, held until a run ends) would take ${formatBytes(held)}, over the ` +
 			`${formatBytes(Math.max(0, selective.allowance))} the memory budget leaves beside the weights: summary capture, ` +
 			`row summaries and ${summary.size}x${summary.size} pooled patterns (blocks of ${block}x${block}) of every head, ` +
 			`the shown head's exact pattern and the shown layer's other tensors (${formatBytes(runBytes)} a run)`
