@@ -37,7 +37,7 @@ export function npzMeta(p: PageRun): NpzMeta {
 		Object.assign(meta, {
 			capture_mode: 'selective',
 			capture_layer: c.layer,
-			capture_note: `selective capture: layer ${c.layer}'s tensors and every layer's residual stream (the model's full capture is over the memory budget)`
+			capture_note: `selective capture: layer ${c.layer === null ? '?' : `${c.layer + 1} (blocks.${c.layer})`}'s tensors and every layer's residual stream (the model's full capture is over the memory budget)`
 		});
 	return meta;
 }
