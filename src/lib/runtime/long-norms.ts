@@ -9,7 +9,7 @@ import type { NodeProto, TensorProto } from '../onnx/gen/onnx_pb.js';
 import { DT, node, tensorI64 } from '../onnx/build.js';
 import type { Graph } from '../onnx/graph.js';
 import type { Layer, Structure } from '../analysis/types.js';
-import { chainRoles } from './long-shown.js';
+import { chainRoles, upstream } from './long-shown.js';
 import type { SummaryGraph } from './long.js';
 
 /** A norm output's name is this prefix and the tensor's own name. */
@@ -38,19 +38,6 @@ export function flowRoles(L: Layer): [string, string][] {
 	return out;
 }
 
-/** Tensor names upstream of `from` (itself included). */
-function ancestors(graph: Graph, from: string): Set<string> {
-	const seen = new Set<string>();
-	const stack = [from];
-	while (stack.length) {
-		const t = stack.pop()!;
-		if (seen.has(t)) continue;
-		seen.add(t);
-		for (const i of graph.producer.get(t)?.inputs ?? []) if (i) stack.push(i);
-	}
-	return seen;
-}
-
 /**
  * Appends the norm of every stream tensor the chart reads (outputs `NORM_PREFIX + name`) and one
  * chained output per stream role for the shown layer. Returns the tensors that need not be exposed
@@ -75,7 +62,7 @@ export function streamNorms(graph: Graph, s: Structure, g: SummaryGraph, exposed
 	// whose attention reads its tensor (so the wait never holds the tensor longer than the model does).
 	const waits = g.layers.flatMap((L) => {
 		const z = graph.consumersOf(L.pattern).find((c) => c.opType === 'MatMul' && c.inputs[0] === L.pattern)?.outputs[0];
-		return z ? [{ L, up: ancestors(graph, z) }] : [];
+		return z ? [{ L, up: upstream(graph, z) }] : [];
 	});
 	const nodes: NodeProto[] = [];
 	const initializers: TensorProto[] = [];

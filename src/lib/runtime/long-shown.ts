@@ -16,18 +16,22 @@ export interface ShownRole {
 	byLayer: Record<number, string>;
 }
 
-/** Whether `from` is computed from `target` (then `target` must not wait for `from`). */
-export function dependsOn(graph: Graph, from: string, target: string): boolean {
+/** Tensor names upstream of `from` (itself included). */
+export function upstream(graph: Graph, from: string): Set<string> {
 	const seen = new Set<string>();
 	const stack = [from];
 	while (stack.length) {
 		const t = stack.pop()!;
-		if (t === target) return true;
 		if (seen.has(t)) continue;
 		seen.add(t);
 		for (const i of graph.producer.get(t)?.inputs ?? []) if (i) stack.push(i);
 	}
-	return false;
+	return seen;
+}
+
+/** Whether `from` is computed from `target` (then `target` must not wait for `from`). */
+export function dependsOn(graph: Graph, from: string, target: string): boolean {
+	return upstream(graph, from).has(target);
 }
 
 /**
