@@ -1,6 +1,6 @@
 // The unembedding: the final norm (or none) then a MatMul/Gemm with a constant weight from the
 // stream's width to the vocabulary. The logit lens and direct logit attribution read through it.
-import type { Graph, GraphNode } from '../onnx/graph.js';
+import { downstream, type Graph, type GraphNode } from '../onnx/graph.js';
 import type { PlacedNorm, Structure } from '../analysis/types.js';
 import type { NormParams, Unembedding } from '../stats/logits.js';
 import { constFloats } from './heads.js';
@@ -137,16 +137,6 @@ export function headPath(g: Graph, s: Structure): HeadPath | { why: string } {
 
 /** The graph outputs computed from `t`. */
 function outputsAfter(g: Graph, t: string): string[] {
-	const outs = new Set(g.outputs.map((o) => o.name));
-	const found = new Set<string>();
-	const seen = new Set<string>();
-	const stack = [t];
-	while (stack.length) {
-		const x = stack.pop()!;
-		if (seen.has(x)) continue;
-		seen.add(x);
-		if (outs.has(x)) found.add(x);
-		for (const n of g.consumersOf(x)) stack.push(...n.outputs.filter(Boolean));
-	}
-	return [...found];
+	const after = downstream(g, [t]);
+	return g.outputs.map((o) => o.name).filter((n) => after.has(n));
 }

@@ -173,3 +173,25 @@ function toValueInfo(v: ValueInfoProto): ValueInfo {
 		: null;
 	return { name: v.name, dtype: dtypeName(tt?.elemType ?? 0), dims };
 }
+
+/** Tensor names upstream of `from` (itself included): what it is computed from. */
+export function upstream(graph: Graph, from: string): Set<string> {
+	return walk([from], (t) => graph.producer.get(t)?.inputs ?? []);
+}
+
+/** Tensor names downstream of `from` (themselves included): what is computed from them. */
+export function downstream(graph: Graph, from: readonly string[]): Set<string> {
+	return walk(from, (t) => graph.consumersOf(t).flatMap((n) => n.outputs));
+}
+
+function walk(start: readonly string[], next: (t: string) => readonly string[]): Set<string> {
+	const stack = [...start];
+	const seen = new Set<string>();
+	while (stack.length) {
+		const t = stack.pop()!;
+		if (!t || seen.has(t)) continue;
+		seen.add(t);
+		for (const i of next(t)) if (i) stack.push(i);
+	}
+	return seen;
+}

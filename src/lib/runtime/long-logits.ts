@@ -5,7 +5,7 @@
 // reading the slice instead), so the logits are those of the last positions only and small enough
 // to fetch. Values equal the same rows of a full run: every op on the path works row by row.
 import { node, tensorI64 } from '../onnx/build.js';
-import type { Graph } from '../onnx/graph.js';
+import { downstream, type Graph } from '../onnx/graph.js';
 import type { Structure } from '../analysis/types.js';
 import { headPath } from '../intervene/index.js';
 import type { SummaryGraph } from './long.js';
@@ -24,19 +24,6 @@ export interface LogitsWindow {
 	outputs: string[];
 	/** Whether they are fetched: left out of the model's declared outputs, they return as appended ones when they fit OUTPUT_CAP. */
 	fetched: boolean;
-}
-
-/** Tensors computed from `node`'s outputs (the head's path). */
-function downstream(graph: Graph, from: readonly string[]): Set<string> {
-	const seen = new Set<string>();
-	const stack = [...from];
-	while (stack.length) {
-		const t = stack.pop()!;
-		if (!t || seen.has(t)) continue;
-		seen.add(t);
-		for (const n of graph.consumersOf(t)) stack.push(...n.outputs);
-	}
-	return seen;
 }
 
 /**

@@ -7,9 +7,9 @@
 // attention output (long-order.ts via `deps`), so the stream is freed where it always was.
 import type { NodeProto, TensorProto } from '../onnx/gen/onnx_pb.js';
 import { DT, node, tensorI64 } from '../onnx/build.js';
-import type { Graph } from '../onnx/graph.js';
+import { upstream, type Graph } from '../onnx/graph.js';
 import type { Layer, Structure } from '../analysis/types.js';
-import { chainRoles, upstream } from './long-shown.js';
+import { chainRoles } from './long-shown.js';
 import type { SummaryGraph } from './long.js';
 
 /** A norm output's name is this prefix and the tensor's own name. */

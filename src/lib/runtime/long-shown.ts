@@ -6,7 +6,7 @@
 // via `deps`), so one tensor per role is alive at a time. The worker gives it back its own name.
 import type { NodeProto, TensorProto } from '../onnx/gen/onnx_pb.js';
 import { node, tensorI64 } from '../onnx/build.js';
-import type { Graph } from '../onnx/graph.js';
+import { upstream, type Graph } from '../onnx/graph.js';
 import type { Structure } from '../analysis/types.js';
 import { LAYER_INPUT, type SummaryGraph } from './long.js';
 
@@ -14,19 +14,6 @@ import { LAYER_INPUT, type SummaryGraph } from './long.js';
 export interface ShownRole {
 	output: string;
 	byLayer: Record<number, string>;
-}
-
-/** Tensor names upstream of `from` (itself included). */
-export function upstream(graph: Graph, from: string): Set<string> {
-	const seen = new Set<string>();
-	const stack = [from];
-	while (stack.length) {
-		const t = stack.pop()!;
-		if (seen.has(t)) continue;
-		seen.add(t);
-		for (const i of graph.producer.get(t)?.inputs ?? []) if (i) stack.push(i);
-	}
-	return seen;
 }
 
 /** Whether `from` is computed from `target` (then `target` must not wait for `from`). */
